@@ -1,0 +1,30 @@
+"""How the report writes numbers: one rule for every amount and every percentage.
+
+Amounts: 万元 rounded half up to two decimals, thousands separated, trailing
+zeros dropped (1,848.7; 0.22; 0). Percentages: two decimals (99.99%, 90.50%),
+except a whole number, written bare (100%, 0%).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .money import round_half_up
+
+
+def format_amount(value: Decimal) -> str:
+    """1848.70 -> '1,848.7'; 0.22 -> '0.22'; 0 -> '0'; -5.5 -> '-5.5'."""
+    rounded = round_half_up(value)
+    text = f"{rounded:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_count(value: int) -> str:
+    return f"{value:,}" if value >= 10000 else str(value)
+
+
+def format_percent(value: Decimal) -> str:
+    """99.987 -> '99.99%'; 90.5 -> '90.50%'; 100 -> '100%'; 0 -> '0%'."""
+    rounded = round_half_up(value)
+    if rounded == rounded.to_integral_value():
+        return f"{int(rounded)}%"
+    return f"{rounded:.2f}%"

@@ -1,0 +1,68 @@
+"""Exact money arithmetic: amounts in 万元 as Decimal, rounding half up (四舍五入).
+
+Python's round() rounds half to even and floats cannot hold 0.01 exactly, so
+neither appears anywhere near an amount.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round to `places` decimals, halves away from zero (四舍五入)."""
+    if not isinstance(value, Decimal):
+        raise TypeError(f"expected Decimal, got {type(value).__name__}")
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole as a percentage rounded half up to two decimals; None when whole is 0."""
+    if whole == 0:
+        return None
+    return round_half_up(part / whole * HUNDRED)
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal:
+    """占X%: a part's share of its whole. An empty whole has only 0% parts."""
+    result = percent(part, whole)
+    return ZERO.quantize(CENT) if result is None else result
+
+
+def completion(actual: Decimal, budget: Decimal) -> Decimal | None:
+    """完成预算X%: actual over its own budget.
+
+    Nothing budgeted and nothing spent reads 0%, as published practice writes
+    it; spending without a budget has no rate (None) and the text says so.
+    """
+    if budget == 0:
+        return ZERO.quantize(CENT) if actual == 0 else None
+    return percent(actual, budget)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change of a figure on the previous year."""
+
+    current: Decimal
+    previous: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        """Absolute size of the change, in 万元."""
+        return abs(self.current - self.previous)
+
+    @property
+    def direction(self) -> int:
+        """+1 increase, -1 decrease, 0 unchanged (持平)."""
+        diff = self.current - self.previous
+        return (diff > 0) - (diff < 0)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Change over last year's figure, in percent; None when last year was 0."""
+        return percent(self.amount, self.previous)
