@@ -1,0 +1,164 @@
+"""What each line of data means: item keys, their Chinese names, and the codes they take.
+
+The data files name figures by these keys (see data/README.md); the report,
+the tables and the charts take their Chinese wording from here.
+"""
+from __future__ import annotations
+
+# 本年收入, in the order the report lists them.
+INCOME_SOURCES = {
+    "income.general_budget": "一般公共预算财政拨款收入",
+    "income.government_fund": "政府性基金预算财政拨款收入",
+    "income.state_capital": "国有资本经营预算财政拨款收入",
+    "income.superior_subsidy": "上级补助收入",
+    "income.business": "事业收入",
+    "income.operating": "经营收入",
+    "income.subordinate_remittance": "附属单位上缴收入",
+    "income.other": "其他收入",
+}
+FISCAL_INCOME = ("income.general_budget", "income.government_fund", "income.state_capital")
+
+# 本年支出, by kind.
+EXPENDITURE_KINDS = {
+    "expenditure.basic": "基本支出",
+    "expenditure.project": "项目支出",
+    "expenditure.remit_superior": "上缴上级支出",
+    "expenditure.operating": "经营支出",
+    "expenditure.subsidy_subordinate": "对附属单位补助支出",
+}
+
+CARRYOVER = {
+    "carryover.begin": "年初结转和结余",
+    "carryover.begin_fiscal": "年初财政拨款结转和结余",
+    "carryover.end": "年末结转和结余",
+    "carryover.end_fiscal": "年末财政拨款结转和结余",
+}
+
+# 政府收支分类科目, 支出功能分类, 类 level.
+FUNCTION_CLASSES = {
+    "201": "一般公共服务支出",
+    "202": "外交支出",
+    "203": "国防支出",
+    "204": "公共安全支出",
+    "205": "教育支出",
+    "206": "科学技术支出",
+    "207": "文化旅游体育与传媒支出",
+    "208": "社会保障和就业支出",
+    "209": "社会保险基金支出",
+    "210": "卫生健康支出",
+    "211": "节能环保支出",
+    "212": "城乡社区支出",
+    "213": "农林水支出",
+    "214": "交通运输支出",
+    "215": "资源勘探工业信息等支出",
+    "216": "商业服务业等支出",
+    "217": "金融支出",
+    "219": "援助其他地区支出",
+    "220": "自然资源海洋气象等支出",
+    "221": "住房保障支出",
+    "222": "粮油物资储备支出",
+    "223": "国有资本经营预算支出",
+    "224": "灾害防治及应急管理支出",
+    "227": "预备费",
+    "229": "其他支出",
+    "230": "转移性支出",
+    "231": "债务还本支出",
+    "232": "债务付息支出",
+    "233": "债务发行费用支出",
+    "234": "抗疫特别国债安排的支出",
+}
+
+VEHICLE_TYPES = {"sedan": "轿车", "suv": "越野车", "bus": "载客汽车"}
+VEHICLE_USES = {
+    "leader": "主要领导干部用车",
+    "confidential": "机要通信用车",
+    "emergency": "应急保障用车",
+    "other": "其他用车",
+}
+
+UNIT_KINDS = ("行政单位", "参照公务员法管理的事业单位", "其他事业单位")
+
+CODE_VOCABULARIES = {
+    "function": FUNCTION_CLASSES,
+    "vehicle": VEHICLE_TYPES,
+    "vehicle_use": VEHICLE_USES,
+}
+
+# Amount items (万元): key -> (Chinese name, vocabulary of the code column or None).
+AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
+    **{key: (name, None) for key, name in INCOME_SOURCES.items()},
+    **{key: (name, None) for key, name in EXPENDITURE_KINDS.items()},
+    **{key: (name, None) for key, name in CARRYOVER.items()},
+    "gpb.actual": ("一般公共预算财政拨款支出", "function"),
+    "gpb.budget": ("一般公共预算财政拨款支出预算数", "function"),
+    "gf.actual": ("政府性基金预算财政拨款支出", "function"),
+    "sc.actual": ("国有资本经营预算财政拨款支出", "function"),
+    "gpb_basic.personnel": ("人员经费", None),
+    "gpb_basic.public": ("公用经费", None),
+    "three_public.abroad": ("因公出国（境）费", None),
+    "three_public.vehicle_purchase": ("公务用车购置费", "vehicle"),
+    "three_public.vehicle_operation": ("公务用车运行维护费", None),
+    "three_public.reception_domestic": ("国内公务接待费", None),
+    "three_public.reception_foreign": ("外事接待费", None),
+    "three_public_budget.abroad": ("因公出国（境）费预算数", None),
+    "three_public_budget.vehicle": ("公务用车购置及运行维护费预算数", None),
+    "three_public_budget.reception": ("公务接待费预算数", None),
+    "admin_operating": ("机关运行经费", None),
+    "procurement.goods": ("政府采购货物支出", None),
+    "procurement.works": ("政府采购工程支出", None),
+    "procurement.services": ("政府采购服务支出", None),
+}
+
+# Totals. Computed from their parts; a year whose parts are unknown (a
+# comparison year taken from a published text) may state the total itself,
+# and where both are given they must agree.
+COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "income_total": ("本年收入合计", tuple(INCOME_SOURCES)),
+    "expenditure_total": ("本年支出合计", tuple(EXPENDITURE_KINDS)),
+    "total": ("收、支总计", ("income_total", "carryover.begin")),
+    "fiscal_income": ("财政拨款收入", FISCAL_INCOME),
+    "fiscal_total": ("财政拨款收、支总计", ("fiscal_income", "carryover.begin_fiscal")),
+    "gpb.total": ("一般公共预算财政拨款支出", ("gpb.actual",)),
+    "gpb.budget_total": ("一般公共预算财政拨款支出预算数", ("gpb.budget",)),
+    "gf.total": ("政府性基金预算财政拨款支出", ("gf.actual",)),
+    "sc.total": ("国有资本经营预算财政拨款支出", ("sc.actual",)),
+    "fiscal_expenditure": ("财政拨款支出", ("gpb.total", "gf.total", "sc.total")),
+    "gpb_basic.total": ("一般公共预算财政拨款基本支出", ("gpb_basic.personnel", "gpb_basic.public")),
+    "three_public.vehicle": ("公务用车购置及运行维护费", ("three_public.vehicle_purchase", "three_public.vehicle_operation")),
+    "three_public.reception": ("公务接待费", ("three_public.reception_domestic", "three_public.reception_foreign")),
+    "three_public.total": ("“三公”经费", ("three_public.abroad", "three_public.vehicle", "three_public.reception")),
+    "three_public_budget.total": ("“三公”经费预算数", ("three_public_budget.abroad", "three_public_budget.vehicle", "three_public_budget.reception")),
+    "procurement.total": ("政府采购支出总额", ("procurement.goods", "procurement.works", "procurement.services")),
+}
+
+# Count items (whole numbers): key -> (Chinese name, vocabulary of the code column or None).
+COUNT_ITEMS: dict[str, tuple[str, str | None]] = {
+    "abroad.groups": ("因公出国（境）团组数", None),
+    "abroad.people": ("因公出国（境）人数", None),
+    "vehicles_purchased": ("当年购置公务用车数", "vehicle"),
+    "vehicles_held": ("年末公务用车保有量", "vehicle"),
+    "vehicles_by_use": ("年末车辆数（按用途）", "vehicle_use"),
+    "reception_domestic.batches": ("国内公务接待批次", None),
+    "reception_domestic.people": ("国内公务接待人次", None),
+    "reception_foreign.batches": ("外事接待批次", None),
+    "reception_foreign.people": ("外事接待人次", None),
+    "equipment_over_1m": ("单价100万元以上专用设备台（套）数", None),
+    "performance.pre_assessed": ("开展事前绩效评估的项目数", None),
+    "performance.targets_set": ("编制绩效目标的项目数", None),
+    "performance.monitored": ("开展绩效监控的项目数", None),
+    "performance.special_reports": ("专项预算项目绩效自评报告数", None),
+    "performance.overall_score": ("部门整体绩效自评得分", None),
+    "staff.administrative": ("实有行政人员", None),
+    "staff.civil_service_referenced": ("实有参照公务员法管理人员", None),
+    "staff.other_institution": ("实有非参公事业人员", None),
+}
+
+
+def item_name(key: str) -> str:
+    if key in AMOUNT_ITEMS:
+        return AMOUNT_ITEMS[key][0]
+    if key in COMPOSITES:
+        return COMPOSITES[key][0]
+    if key in COUNT_ITEMS:
+        return COUNT_ITEMS[key][0]
+    raise KeyError(key)

@@ -1,0 +1,79 @@
+"""The report's words: Markdown rendered from editable Jinja2 templates.
+
+Wording lives in templates/report/*.md.j2, so a province or a year can change
+it without touching Python. Every value that comes from data is escaped for
+Markdown and HTML before it reaches the page: data is shown, never obeyed.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .formatting import format_amount, format_percent
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "report"
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#|$~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would read as markup (links, emphasis, code, math)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return escape_markdown(str(value))
+
+
+def _amount(value: Decimal) -> str:
+    return format_amount(value)
+
+
+def _percent(value: Decimal) -> str:
+    return format_percent(value)
+
+
+def _amount_or_none(value: Decimal) -> str:
+    """结转结余 of zero reads （无）, as the published attachment writes it."""
+    return "（无）" if value == 0 else f"{format_amount(value)}万元"
+
+
+def _reason_clause(reason: str) -> str:
+    """'主要原因' + '一是…，二是…' or '主要原因' + '是…'."""
+    reason = str(reason).strip().rstrip("。")
+    return reason if reason.startswith(("一是", "是")) else "是" + reason
+
+
+def _paragraphs(text) -> list[str]:
+    if isinstance(text, list):
+        return [str(t).strip() for t in text if str(t).strip()]
+    return [p.strip() for p in str(text).splitlines() if p.strip()]
+
+
+@lru_cache(maxsize=4)
+def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        finalize=_finalize,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(amt=_amount, pct=_percent, amt_or_none=_amount_or_none,
+                       reason_clause=_reason_clause, paragraphs=_paragraphs)
+    return env
+
+
+def render(template_name: str, context: dict) -> str:
+    text = environment().get_template(template_name).render(**context)
+    # Templates are laid out for reading; the page wants single blank lines.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

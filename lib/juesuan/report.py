@@ -1,0 +1,319 @@
+"""One department's report for one year: its figures, its words, its charts.
+
+The notebook calls `load_report(...)` and then shows `report.section(...)` and
+`report.chart(n)` in order; nothing is computed in the notebook.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+from . import catalogue
+from .errors import DataError, DataErrors
+from .figures import Figures
+from .loading import load_year, year_folder
+from .money import Change, completion, share
+from .narrative import render
+from .validation import completeness, missing_comparisons, text_field, tie_outs
+
+# The report in reading order: (section key, template); charts sit between them.
+SECTIONS = {
+    "part1": "part1.md.j2",
+    "overview": "p2_01_overview.md.j2",
+    "income": "p2_02_income.md.j2",
+    "expenditure": "p2_03_expenditure.md.j2",
+    "fiscal": "p2_04_fiscal.md.j2",
+    "gpb_total": "p2_05a_gpb_total.md.j2",
+    "gpb_structure": "p2_05b_gpb_structure.md.j2",
+    "gpb_budget": "p2_05c_gpb_budget.md.j2",
+    "basic": "p2_06_basic.md.j2",
+    "three_public_total": "p2_07a_three_public_total.md.j2",
+    "three_public_structure": "p2_07b_three_public_structure.md.j2",
+    "three_public_items": "p2_07c_three_public_items.md.j2",
+    "funds": "p2_08_09_funds.md.j2",
+    "other": "p2_10_other.md.j2",
+    "glossary": "part3_glossary.md.j2",
+    "attachment": "part4_attachment.md.j2",
+}
+
+CHART_CAPTIONS = {
+    1: "收、支决算总计变动情况图",
+    2: "收入决算结构图",
+    3: "支出决算结构图",
+    4: "财政拨款收、支决算总计变动情况",
+    5: "一般公共预算财政拨款支出决算变动情况",
+    6: "一般公共预算财政拨款支出决算结构",
+    7: "“三公”经费财政拨款支出结构",
+}
+
+STAFF_KINDS = {
+    "staff.administrative": "行政人员",
+    "staff.civil_service_referenced": "参照公务员",
+    "staff.other_institution": "非参公事业人员",
+}
+
+
+def _ns(**kwargs) -> SimpleNamespace:
+    return SimpleNamespace(**kwargs)
+
+
+@dataclass
+class Report:
+    current: Figures
+    previous: Figures | None
+    data_dir: Path
+    missing_comparisons: list[str] = field(default_factory=list)
+
+    # ---- facts about the run, for the notebook's opening cell
+    @property
+    def title(self) -> str:
+        return f"{self.current.name}{self.current.year}年度部门决算"
+
+    @property
+    def previous_year(self) -> int:
+        return self.current.year - 1
+
+    # ---- the words
+    def section(self, key: str) -> str:
+        return render(SECTIONS[key], self.context)
+
+    def markdown(self) -> str:
+        """The whole report's text, in order (charts excluded)."""
+        return "\n".join(self.section(key) for key in SECTIONS)
+
+    # ---- the charts
+    def chart(self, number: int):
+        from . import charts  # matplotlib is imported only when a chart is drawn
+
+        c = self.context
+        py, y = str(self.previous_year) + "年", str(self.current.year) + "年"
+        caption = CHART_CAPTIONS[number]
+
+        def bars(item):
+            labels, values = [], []
+            if item.change is not None:
+                labels.append(py)
+                values.append(item.change.previous)
+            labels.append(y)
+            values.append(item.amount)
+            return charts.bar_comparison(number, caption, labels, values)
+
+        def pie(lines):
+            return charts.pie_structure(number, caption, [(l.name, l.amount, l.share) for l in lines])
+
+        if number == 1:
+            return bars(c["total"])
+        if number == 2:
+            return pie(c["income"].lines)
+        if number == 3:
+            return pie(c["expenditure"].lines)
+        if number == 4:
+            return bars(c["fiscal"])
+        if number == 5:
+            return bars(c["gpb"])
+        if number == 6:
+            return pie(c["gpb"].classes)
+        if number == 7:
+            tp = c["tp"]
+            return pie([tp.abroad, tp.vehicle, tp.reception])
+        raise ValueError(f"the report has charts 1 to 7, not {number}")
+
+    # ---- every figure the templates use, computed once
+    @property
+    def context(self) -> dict:
+        if not hasattr(self, "_context"):
+            self._context = build_context(self)
+        return self._context
+
+
+def _change(report: Report, key: str) -> Change | None:
+    if report.previous is None:
+        return None
+    previous = report.previous.value(key)
+    if previous is None:
+        return None
+    return Change(report.current.report_value(key), previous)
+
+
+def _reason(report: Report, dotted: str, needed: bool) -> str | None:
+    """A reason the department gives in its text; where the report must give one, it must exist."""
+    reason = text_field(report.current.text, dotted)
+    if needed and not reason:
+        path = report.current.source.sources.get(
+            "text", year_folder(report.data_dir, report.current.year) / "text" / f"{report.current.department_id}.yaml")
+        raise DataError(path, report.current.department_id, dotted,
+                        "the reason for this change or budget difference, in the department's words", "nothing")
+    return reason
+
+
+def _changed(change: Change | None) -> bool:
+    return change is not None and change.direction != 0
+
+
+def _compared_item(report, key, reason_field):
+    change = _change(report, key)
+    return _ns(amount=report.current.report_value(key), change=change,
+               reason=_reason(report, reason_field, _changed(change)))
+
+
+def build_context(report: Report) -> dict:
+    f = report.current
+    v = f.report_value
+    text = f.text
+    year = f.year
+
+    income_total = v("income_total")
+    income = _ns(total=income_total, lines=[
+        _ns(key=k, name=name, amount=v(k) if f.value(k) is not None else Decimal(0),
+            share=share(f.value(k) or Decimal(0), income_total))
+        for k, name in catalogue.INCOME_SOURCES.items()])
+    expenditure_total = v("expenditure_total")
+    expenditure = _ns(total=expenditure_total, lines=[
+        _ns(key=k, name=name, amount=f.value(k) or Decimal(0), share=share(f.value(k) or Decimal(0), expenditure_total))
+        for k, name in catalogue.EXPENDITURE_KINDS.items()])
+
+    gpb_amount = v("gpb.total")
+    gpb_change = _change(report, "gpb.total")
+    classes = []
+    for code, actual in f.by_code("gpb.actual").items():
+        budget = f.stated("gpb.budget", code)
+        direction = (actual > budget) - (actual < budget)
+        classes.append(_ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=actual,
+                           share=share(actual, gpb_amount), budget=budget,
+                           completion=completion(actual, budget), budget_direction=direction,
+                           reason=_reason(report, f"reasons.gpb_budget.{code}", direction != 0)))
+    gpb = _ns(amount=gpb_amount, share_of_expenditure=share(gpb_amount, expenditure_total),
+              change=gpb_change, reason=_reason(report, "reasons.gpb_change", _changed(gpb_change)),
+              classes=classes, budget=v("gpb.budget_total"),
+              completion=completion(gpb_amount, v("gpb.budget_total")))
+
+    def fund(key):
+        total = v(f"{key}.total")
+        return _ns(amount=total, classes=[
+            _ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=a, share=share(a, total))
+            for code, a in f.by_code(f"{key}.actual").items()])
+
+    covers = text.get("covers", {}) or {}
+    basic = _ns(amount=v("gpb_basic.total"), personnel=v("gpb_basic.personnel"), public=v("gpb_basic.public"),
+                personnel_covers=covers.get("personnel") or [], public_covers=covers.get("public") or [])
+
+    tp_total = v("three_public.total")
+    tp_budget = v("three_public_budget.total")
+    tp_change = _change(report, "three_public.total")
+    tp_direction = (tp_total > tp_budget) - (tp_total < tp_budget)
+
+    def tp_item(key, name, budget_key, reason_field, **extra):
+        amount = v(key)
+        change = _change(report, key)
+        budget = v(budget_key)
+        return _ns(key=key, name=name, amount=amount, share=share(amount, tp_total), budget=budget,
+                   completion=completion(amount, budget), change=change,
+                   reason=_reason(report, reason_field, _changed(change)), **extra)
+
+    purchased = [_ns(name=name, count=f.count("vehicles_purchased", code) or 0,
+                     amount=f.stated("three_public.vehicle_purchase", code) or Decimal(0))
+                 for code, name in catalogue.VEHICLE_TYPES.items()]
+    held = [_ns(name=name, count=f.count("vehicles_held", code) or 0) for code, name in catalogue.VEHICLE_TYPES.items()]
+    tp = _ns(
+        amount=tp_total, budget=tp_budget, completion=completion(tp_total, tp_budget), change=tp_change,
+        budget_direction=tp_direction,
+        reason=_reason(report, "reasons.three_public_against_budget", tp_direction != 0),
+        abroad=tp_item("three_public.abroad", "因公出国（境）费", "three_public_budget.abroad", "reasons.abroad_change",
+                       groups=f.count("abroad.groups"), people=f.count("abroad.people")),
+        vehicle=tp_item("three_public.vehicle", "公务用车购置及运行维护费", "three_public_budget.vehicle",
+                        "reasons.vehicle_change",
+                        purchase=v("three_public.vehicle_purchase"), operation=v("three_public.vehicle_operation"),
+                        purchased=purchased, purchased_count=sum(p.count for p in purchased),
+                        held=held, held_count=sum(h.count for h in held),
+                        operation_covers=covers.get("vehicle_operation")),
+        reception=tp_item("three_public.reception", "公务接待费", "three_public_budget.reception",
+                          "reasons.reception_change",
+                          domestic=v("three_public.reception_domestic"), foreign=v("three_public.reception_foreign"),
+                          domestic_covers=covers.get("reception_domestic"),
+                          domestic_batches=f.count("reception_domestic.batches"),
+                          domestic_people=f.count("reception_domestic.people"),
+                          foreign_batches=f.count("reception_foreign.batches"),
+                          foreign_people=f.count("reception_foreign.people"),
+                          domestic_breakdown=f.breakdown("three_public.reception_domestic")),
+    )
+
+    performance = text.get("performance", {}) or {}
+    perf = _ns(pre_assessed=f.count("performance.pre_assessed"), targets_set=f.count("performance.targets_set"),
+               monitored=f.count("performance.monitored"), special_reports=f.count("performance.special_reports"),
+               overall_score=f.count("performance.overall_score"),
+               overall_summary=str(performance.get("overall_summary", "")).rstrip("。"),
+               special_summary=performance.get("special_summary", ""))
+
+    kinds = Counter(u.kind for u in f.units)
+    glossary = text.get("glossary") or _default_glossary(report.data_dir)
+    return {
+        "year": year, "py": report.previous_year, "name": f.name, "short": f.short_name,
+        "duties": text.get("duties") or [],
+        "units": f.units, "unit_kinds": [(k, kinds.get(k, 0)) for k in catalogue.UNIT_KINDS],
+        "total": _compared_item(report, "total", "reasons.total_change"),
+        "fiscal": _compared_item(report, "fiscal_total", "reasons.fiscal_change"),
+        "income": income, "expenditure": expenditure, "gpb": gpb, "basic": basic, "tp": tp,
+        "gf": fund("gf"), "sc": fund("sc"),
+        "admin": _compared_item(report, "admin_operating", "reasons.admin_operating_change"),
+        "procurement": _ns(total=v("procurement.total"), goods=f.value("procurement.goods") or Decimal(0),
+                           works=f.value("procurement.works") or Decimal(0),
+                           services=f.value("procurement.services") or Decimal(0)),
+        "assets": _ns(vehicles=f.count_total("vehicles_by_use"), equipment=f.count("equipment_over_1m"),
+                      by_use=[_ns(name=name, count=f.count("vehicles_by_use", code) or 0)
+                              for code, name in catalogue.VEHICLE_USES.items()],
+                      other_use_covers=covers.get("vehicles_other_use")),
+        "perf": perf,
+        "glossary": glossary,
+        "staff": [_ns(name=name, count=f.count(key)) for key, name in STAFF_KINDS.items()
+                  if f.count(key) is not None],
+        "attachment": _ns(**{k: (text.get("attachment") or {}).get(k) for k in (
+            "annual_tasks", "performance_goals", "personnel_projects", "operating_projects", "special_projects",
+            "overall_performance", "result_application", "evaluation_quality", "problems", "suggestions",
+            "appendix_note")}),
+        "carryover_end": v("carryover.end"),
+        "fiscal_carryover_end": v("carryover.end_fiscal"),
+    }
+
+
+def _default_glossary(data_dir: Path) -> list[dict]:
+    import yaml
+
+    path = Path(data_dir) / "glossary.yaml"
+    if not path.exists():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def load_figures(data_dir: Path, department: str, year: int) -> Figures:
+    """The department's figures of a year, or DataErrors saying everything that is wrong."""
+    data = load_year(data_dir, year, only=department)
+    errors = data.errors_for(department)
+    if department not in data.departments and not errors:
+        errors = [DataError(data.folder / "departments.csv", department, "department_id",
+                            "a department listed in departments.csv", department)]
+    if errors:
+        raise DataErrors(errors)
+    figures = Figures(data.departments[department])
+    errors = tie_outs(figures)
+    if errors:
+        raise DataErrors(errors)
+    return figures
+
+
+def load_report(department: str, year: int, data_dir: str | Path = "data") -> Report:
+    data_dir = Path(data_dir)
+    current = load_figures(data_dir, department, year)
+    problems = completeness(current)
+    if problems:
+        raise DataErrors(problems)
+    previous = None
+    if year_folder(data_dir, year - 1).is_dir():
+        previous_data = load_year(data_dir, year - 1, only=department)
+        if department in previous_data.departments:
+            previous = load_figures(data_dir, department, year - 1)
+    report = Report(current, previous, data_dir, missing_comparisons(previous))
+    report.context  # surfaces a missing reason now, not half-way through the notebook
+    return report
