@@ -128,11 +128,30 @@ def available_years(data_dir: Path) -> list[int]:
 
 
 def latest_year(data_dir: Path) -> int:
-    years = available_years(data_dir)
+    """The latest year that has reports (comparison-only years have none)."""
+    years = report_years(data_dir)
     if not years:
         raise DataError(data_dir, None, "year folders", "at least one folder data/<year>/ (e.g. data/2022)",
                         "none")
     return years[-1]
+
+
+def is_comparison_only(data_dir: Path, year: int) -> bool:
+    """A year kept only to compare with (figures taken from a later year's text): see data/README.md."""
+    marker = year_folder(data_dir, year) / "year.yaml"
+    if not marker.exists():
+        return False
+    try:
+        settings = yaml.safe_load(read_text_file(marker)) or {}
+    except yaml.YAMLError:
+        raise DataError(marker, None, "YAML", "well-formed YAML such as 'comparison_only: true'", "a syntax error")
+    if not isinstance(settings, dict) or not isinstance(settings.get("comparison_only", False), bool):
+        raise DataError(marker, None, "comparison_only", "true or false", settings)
+    return settings.get("comparison_only", False)
+
+
+def report_years(data_dir: Path) -> list[int]:
+    return [y for y in available_years(data_dir) if not is_comparison_only(data_dir, y)]
 
 
 def check_year(data_dir: Path, year: int) -> None:

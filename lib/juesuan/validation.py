@@ -169,3 +169,9 @@ def missing_comparisons(previous: Figures | None) -> list[str]:
     if previous is None:
         return list(COMPARED.values())
     return [name for key, name in COMPARED.items() if previous.value(key) is None]
+
+
+def stated_totals_only(figures: Figures) -> list[str]:
+    """Totals a (partial) year states without their parts."""
+    return [catalogue.item_name(key) for key in catalogue.COMPOSITES
+            if figures.stated(key) is not None and not figures.parts_stated(key)]

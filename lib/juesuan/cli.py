@@ -1,0 +1,158 @@
+"""Command line: `juesuan validate`, `juesuan list`, `juesuan report`.
+
+Data problems are printed one per line, naming file, department, field and
+what was expected; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import DataError, DataErrors
+from .figures import Figures
+from .loading import available_years, is_comparison_only, latest_year, load_year
+from .validation import completeness, missing_comparisons, stated_totals_only, tie_outs
+
+DEFAULT_DATA = Path("data")
+DEFAULT_OUT = Path("outputs")
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "department_report.ipynb"
+
+
+def _year(value: str, data_dir: Path) -> int:
+    return latest_year(data_dir) if value == "latest" else int(value)
+
+
+def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dict[str, list[str]], int]:
+    """Every problem of a year, what its comparisons lack, and how many departments were read.
+
+    A report year must hold all its report needs; a comparison-only year must tie out.
+    """
+    data = load_year(data_dir, year)
+    report_year = not is_comparison_only(data_dir, year)
+    problems = list(data.errors)
+    partial: dict[str, list[str]] = {}
+    previous = load_year(data_dir, year - 1) if (data_dir / str(year - 1)).is_dir() else None
+    if previous is not None:
+        problems += [e for e in previous.errors if e not in problems]
+    for dept_id, source in data.departments.items():
+        if data.errors_for(dept_id) and any(e.department == dept_id for e in data.errors):
+            continue
+        figures = Figures(source)
+        problems += tie_outs(figures) + (completeness(figures) if report_year else [])
+        if not report_year:
+            only_totals = stated_totals_only(figures)
+            if only_totals:
+                partial[dept_id] = [f"{year} is a comparison-only year; it states {'、'.join(only_totals)} "
+                                    f"as totals without their parts"]
+            continue
+        prev = None
+        if previous is not None and dept_id in previous.departments:
+            prev = Figures(previous.departments[dept_id])
+            problems += tie_outs(prev)
+        notes = []
+        missing = missing_comparisons(prev)
+        if missing:
+            notes.append(f"{year - 1} gives no figure for {'、'.join(missing)}: the report says so instead of comparing")
+        if prev is not None and stated_totals_only(prev):
+            notes.append(f"{year - 1} is partial: it states {'、'.join(stated_totals_only(prev))} "
+                         f"as totals without their parts")
+        if notes:
+            partial[dept_id] = notes
+    return problems, partial, len(data.departments)
+
+
+def cmd_validate(args) -> int:
+    year = _year(args.year, args.data)
+    problems, partial, count = validation_problems(args.data, year)
+    for dept_id, notes in partial.items():
+        for note in notes:
+            print(f"note: {dept_id}: {note}")
+    for problem in problems:
+        print(f"error: {problem.message}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.data / str(year)}")
+        return 1
+    print(f"ok: {count} department(s) of {year} in {args.data} are valid")
+    return 0
+
+
+def cmd_list(args) -> int:
+    years = available_years(args.data)
+    if not years:
+        raise DataError(args.data, None, "year folders", "data/<year>/ folders, e.g. data/2022", "none")
+    by_department: dict[str, tuple[str, list[int]]] = {}
+    for year in years:
+        data = load_year(args.data, year)
+        for dept_id, dept in data.departments.items():
+            name, seen = by_department.setdefault(dept_id, (dept.name, []))
+            seen.append(year)
+    for dept_id, (name, seen) in sorted(by_department.items()):
+        print(f"{dept_id}\t{name}\t{','.join(map(str, seen))}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .batch import build_reports
+
+    year = _year(args.year, args.data)
+    if is_comparison_only(args.data, year):
+        raise DataError(args.data / str(year) / "year.yaml", None, "year",
+                        "a report year; this one holds comparison figures only", year)
+    data = load_year(args.data, year)
+    departments = [(d.department_id, d.name) for d in data.departments.values()]
+    if args.department:
+        known = {d for d, _ in departments}
+        for wanted in args.department:
+            if wanted not in known:
+                raise DataError(data.folder / "departments.csv", wanted, "department_id",
+                                "one of " + ", ".join(sorted(known)), wanted)
+        departments = [d for d in departments if d[0] in args.department]
+    result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
+                           notebook=args.notebook, progress=not args.quiet)
+    print(result.summary() if hasattr(result, "summary") else result)
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开: reports from final-accounts data")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check the data of a year and say what is wrong")
+    validate.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    validate.add_argument("--year", default="latest", help="a year, or 'latest' (default)")
+    validate.set_defaults(func=cmd_validate)
+
+    listing = sub.add_parser("list", help="the departments and years that the data holds")
+    listing.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    listing.set_defaults(func=cmd_list)
+
+    report = sub.add_parser("report", help="build the HTML reports of a year")
+    report.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    report.add_argument("--year", default="latest", help="a year, or 'latest' (default)")
+    report.add_argument("--department", action="append", help="only this department (repeatable)")
+    report.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    report.add_argument("--notebook", type=Path, default=NOTEBOOK)
+    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataErrors as exc:
+        for error in exc.errors:
+            print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Reading the published report (the seed) and our own report as comparable plain text."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_811cf1d225e498a7.txt"
+
+BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+CHART_CAPTION = re.compile(r"^（图(\d+)：(.+?)）（(柱状图|饼状图)）$")
+HEADING_NUMBER = re.compile(
+    r"^(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|\d+、|\d+\.|\d+\)、|（\d+）|\(\d+\)|"
+    r"（[一二三四五六七八九十]+）)\s*")
+HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
+
+
+def seed_path() -> Path:
+    """The seed beside the repository (../shared), wherever the clone is."""
+    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
+        for candidate in (base.parent / "shared" / "seeds" / SEED.name, base / "shared" / "seeds" / SEED.name):
+            if candidate.exists():
+                return candidate
+    return SEED
+
+
+def normalise(line: str) -> str:
+    """Same words, whatever the whitespace, punctuation width or heading number."""
+    line = re.sub(r"\s+", "", line.replace("\u3000", " "))
+    line = line.translate(HALF_TO_FULL)
+    return HEADING_NUMBER.sub("", line)
+
+
+def seed_lines() -> list[str]:
+    lines = []
+    for raw in seed_path().read_text(encoding="utf-8").splitlines():
+        line = BOOKMARK.sub("", raw).replace("[image: ]", "").strip(" \u3000\t")
+        if line:
+            lines.append(line)
+    return lines
+
+
+def chart_captions(lines: list[str]) -> dict[int, tuple[str, str]]:
+    found = {}
+    for line in lines:
+        match = CHART_CAPTION.match(line)
+        if match:
+            found[int(match.group(1))] = (match.group(2), match.group(3))
+    return found
+
+
+def sentences(line: str) -> list[str]:
+    """A line cut after each 。, the unit the fidelity test compares."""
+    return [s for s in re.split(r"(?<=。)", normalise(line)) if s]
+
+
+def markdown_to_text(markdown: str) -> str:
+    """What a reader sees of our Markdown: no #, no **, no backslash escapes."""
+    lines = []
+    for line in markdown.splitlines():
+        line = re.sub(r"^#+\s*", "", line)
+        line = line.replace("**", "")
+        line = re.sub(r"\\(.)", r"\1", line)
+        lines.append(html.unescape(line))
+    return "\n".join(lines)
