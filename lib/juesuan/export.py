@@ -1,0 +1,243 @@
+"""Export executed report notebooks to offline, code-free HTML.
+
+Three pieces:
+
+* :func:`notebook_to_html` turns an executed notebook into a self-contained
+  HTML page: no code, no prompts, no parameters cells, nothing loaded from
+  the network (the template lives in ``html_template/`` next to this file).
+* :func:`write_atomic` writes a file so that readers only ever see the old
+  or the new content, never half of it.
+* :func:`write_index` writes ``<out_dir>/<year>/index.html`` listing the
+  year's department reports and the departments that failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+__all__ = [
+    "REMOVED_CELL_TAGS",
+    "TEMPLATE_DIR",
+    "check_department_id",
+    "first_line",
+    "notebook_to_html",
+    "write_atomic",
+    "write_index",
+]
+
+#: The nbconvert template directory (conf.json, index.html.j2, static/).
+TEMPLATE_DIR = Path(__file__).resolve().parent / "html_template"
+
+#: Cells carrying one of these tags are dropped from the HTML entirely.
+#: ``parameters`` holds the notebook's defaults, ``injected-parameters`` is
+#: the cell papermill adds with the values of the run; ``remove-cell`` is the
+#: usual Jupyter convention for any other cell the reader should not see.
+REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+
+_DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def check_department_id(department_id: object) -> str:
+    """Return ``department_id`` if it is safe as a file name, else raise.
+
+    Ids come from data and end up in paths (``<id>.html``) and links, so
+    only ``[A-Za-z0-9][A-Za-z0-9_-]*`` is accepted: no dots, slashes,
+    spaces, or leading dash.
+    """
+    if not isinstance(department_id, str) or not _DEPARTMENT_ID.fullmatch(department_id):
+        raise ValueError(
+            f"invalid department id {department_id!r}: ids must match "
+            "[A-Za-z0-9][A-Za-z0-9_-]* (ASCII letters, digits, '_' and '-', "
+            "not starting with '_' or '-')"
+        )
+    return department_id
+
+
+def _check_year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999:
+        raise ValueError(f"invalid year {year!r}: expected a four-digit int such as 2022")
+    return year
+
+
+# --------------------------------------------------------------------------
+# Notebook -> HTML
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """One configured exporter, reused: loading the templates costs time."""
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_DIR.name,
+        extra_template_basedirs=[str(TEMPLATE_DIR.parent)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVED_CELL_TAGS), enabled=True),
+        enabled=True,
+    )
+    return exporter
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as one offline HTML document.
+
+    * every code cell's input and all In/Out prompts are hidden; outputs
+      (Markdown, tables, figures) and Markdown cells are kept;
+    * cells tagged ``parameters``, ``injected-parameters`` or ``remove-cell``
+      are removed;
+    * the page is ``<html lang="zh-CN">`` with ``<title>`` set to ``title``
+      (escaped) and a Chinese font stack;
+    * nothing is loaded over the network: no require.js, MathJax, web
+      fonts or CDN stylesheets. Images are inline ``data:`` URIs.
+
+    ``nb`` is not modified.
+    """
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str, not {type(title).__name__}")
+    resources = {"juesuan": {"title": title}}
+    # nbconvert's preprocessors work on a deep copy, so the caller's notebook
+    # keeps its parameters cells.
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+# --------------------------------------------------------------------------
+# Files
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import time: os.umask can only be read by setting it, which is
+# not thread-safe to do on every write.
+_FILE_MODE = 0o666 & ~_current_umask()
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically and return the path.
+
+    The content goes to a temporary file in the same folder, is flushed to
+    disk, and then renamed over ``path`` with :func:`os.replace`. A run that
+    is killed leaves either the previous file or the new one, never half a
+    file; on an error the temporary file is removed. ``str`` is written as
+    UTF-8. The folder must exist.
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        payload = data.encode("utf-8")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        payload = bytes(data)
+    else:
+        raise TypeError(f"write_atomic needs str or bytes, not {type(data).__name__}")
+
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(payload)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        # mkstemp creates the file 0600; give it the mode a plain open() would.
+        os.chmod(tmp_name, _FILE_MODE)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where unsupported."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------
+# The year's index page
+
+
+@functools.lru_cache(maxsize=1)
+def _index_template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("year_index.html.j2")
+
+
+def _stylesheet() -> str:
+    return (TEMPLATE_DIR / "static" / "report.css").read_text(encoding="utf-8")
+
+
+def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]]) -> Path:
+    """Write ``out_dir/<year>/index.html`` and return its path.
+
+    ``entries`` lists the year's departments in display order, one mapping
+    each with:
+
+    * ``"id"``: the department id (checked with :func:`check_department_id`);
+      a built report is linked as ``<id>.html``;
+    * ``"name"``: the display name;
+    * ``"error"`` (optional): for a department whose report failed, the
+      reason (its first line is shown); absent or ``None`` for a built one.
+
+    Every name, id and error is HTML-escaped. Like the reports, the page is
+    offline: the stylesheet is inlined.
+    """
+    year = _check_year(year)
+    built: list[dict[str, str]] = []
+    failed: list[dict[str, str]] = []
+    for entry in entries:
+        dept_id = check_department_id(entry["id"])
+        name = str(entry.get("name") or dept_id)
+        error = entry.get("error")
+        if error is None:
+            built.append({"id": dept_id, "name": name, "href": f"{dept_id}.html"})
+        else:
+            failed.append({"id": dept_id, "name": name, "error": first_line(error)})
+
+    html = _index_template().render(
+        title=f"{year}年度部门决算公开",
+        css=_stylesheet(),
+        built=built,
+        failed=failed,
+    )
+    year_dir = Path(out_dir) / str(year)
+    year_dir.mkdir(parents=True, exist_ok=True)
+    return write_atomic(year_dir / "index.html", html)
+
+
+def first_line(message: object) -> str:
+    """The first non-blank line of ``message``, stripped (``""`` if none)."""
+    for line in str(message).splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
