@@ -12,6 +12,7 @@ from pathlib import Path
 from .errors import DataError, DataErrors
 from .figures import Figures
 from .loading import available_years, is_comparison_only, latest_year, load_year
+from .report import Report, build_context
 from .validation import completeness, missing_comparisons, stated_totals_only, tie_outs
 
 DEFAULT_DATA = Path("data")
@@ -39,7 +40,8 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
         if data.errors_for(dept_id) and any(e.department == dept_id for e in data.errors):
             continue
         figures = Figures(source)
-        problems += tie_outs(figures) + (completeness(figures) if report_year else [])
+        own_problems = tie_outs(figures) + (completeness(figures) if report_year else [])
+        problems += own_problems
         if not report_year:
             only_totals = stated_totals_only(figures)
             if only_totals:
@@ -50,6 +52,11 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
         if previous is not None and dept_id in previous.departments:
             prev = Figures(previous.departments[dept_id])
             problems += tie_outs(prev)
+        if not own_problems:
+            try:
+                build_context(Report(figures, prev, data_dir))
+            except DataError as exc:
+                problems.append(exc)
         notes = []
         missing = missing_comparisons(prev)
         if missing:

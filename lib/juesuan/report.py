@@ -315,5 +315,8 @@ def load_report(department: str, year: int, data_dir: str | Path = "data") -> Re
         if department in previous_data.departments:
             previous = load_figures(data_dir, department, year - 1)
     report = Report(current, previous, data_dir, missing_comparisons(previous))
-    report.context  # surfaces a missing reason now, not half-way through the notebook
+    try:
+        report.context  # surfaces a missing reason now, not half-way through the notebook
+    except DataError as exc:
+        raise DataErrors([exc]) from None
     return report
