@@ -54,6 +54,7 @@ def sample_notebook() -> nbformat.NotebookNode:
                 execution_count=2,
                 outputs=[new_output("stream", name="stdout", text="INJECTED_OUTPUT_MARKER\n")],
             ),
+            new_markdown_cell("How to run this notebook: ANALYST_MARKER", metadata={"tags": ["analyst"]}),
             new_markdown_cell("# 部门决算\n\n第一部分 部门概况。"),
             new_code_cell(
                 "display(Markdown(text))  # CODE_MARKER",
@@ -119,7 +120,8 @@ def test_no_code_and_no_prompts(html):
 
 def test_parameters_cells_are_removed(html):
     for marker in ("DEFAULT_PARAMETER_MARKER", "INJECTED_PARAMETER_MARKER",
-                   "INJECTED_OUTPUT_MARKER", "REMOVED_CELL_MARKER", "REMOVED_OUTPUT"):
+                   "INJECTED_OUTPUT_MARKER", "REMOVED_CELL_MARKER", "REMOVED_OUTPUT",
+                   "ANALYST_MARKER"):
         assert marker not in html
     assert "celltag_parameters" not in html and "celltag_injected-parameters" not in html
 

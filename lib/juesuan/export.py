@@ -40,9 +40,11 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "html_template"
 
 #: Cells carrying one of these tags are dropped from the HTML entirely.
 #: ``parameters`` holds the notebook's defaults, ``injected-parameters`` is
-#: the cell papermill adds with the values of the run; ``remove-cell`` is the
-#: usual Jupyter convention for any other cell the reader should not see.
-REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+#: the cell papermill adds with the values of the run; ``analyst`` marks the
+#: report notebook's cells meant for whoever runs it in JupyterLab (how to
+#: use it, which departments exist); ``remove-cell`` is the usual Jupyter
+#: convention for any other cell the reader should not see.
+REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "analyst", "remove-cell"})
 
 _DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
@@ -95,8 +97,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
 
     * every code cell's input and all In/Out prompts are hidden; outputs
       (Markdown, tables, figures) and Markdown cells are kept;
-    * cells tagged ``parameters``, ``injected-parameters`` or ``remove-cell``
-      are removed;
+    * cells tagged ``parameters``, ``injected-parameters``, ``analyst`` or
+      ``remove-cell`` are removed (see :data:`REMOVED_CELL_TAGS`);
     * the page is ``<html lang="zh-CN">`` with ``<title>`` set to ``title``
       (escaped) and a Chinese font stack;
     * nothing is loaded over the network: no require.js, MathJax, web
