@@ -13,10 +13,11 @@ def show(markdown: str) -> None:
 
 
 def show_chart(figure) -> None:
-    """Show a chart once, then free it (and leave no stray `<Axes…>` output behind)."""
+    """Show a chart once, with its caption as alt text, then free it (no stray `<Axes…>` output)."""
     import matplotlib.pyplot as plt
 
-    display(figure)
+    caption = getattr(figure, "juesuan_caption", None)
+    display(figure, metadata={"image/png": {"alt": caption}} if caption else None)
     plt.close(figure)
 
 
