@@ -1,0 +1,189 @@
+"""The standard public tables (公开表), built from the data as pandas DataFrames.
+
+Each table holds exact Decimals; formatting to 万元 happens only when shown.
+A table with nothing in it is still shown, with the published note 本表无数据.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from . import catalogue
+from .figures import Figures
+from .formatting import format_amount, format_percent
+from .money import completion
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class PublicTable:
+    number: str
+    title: str
+    frame: pd.DataFrame
+    note: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.note is not None
+
+    def styler(self):
+        """The table as the report shows it: amounts in 万元, rates in %, blanks blank."""
+        def cell(value):
+            if value is None or value == "":
+                return ""
+            if isinstance(value, Decimal):
+                return format_amount(value)
+            return str(value)
+
+        styler = self.frame.style.format(cell, escape="html").hide(axis="index")
+        styler = styler.set_uuid(self.number)
+        styler = styler.set_table_attributes('class="public-table"')
+        rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
+        if rate_columns:
+            styler = styler.format(lambda v: "" if v is None else format_percent(v), subset=rate_columns)
+        return styler
+
+    def caption(self, department: str, year: int) -> str:
+        return f"{self.number}　{self.title}"
+
+
+def _value(f: Figures, key: str) -> Decimal:
+    value = f.value(key)
+    return ZERO if value is None else value
+
+
+def _class_rows(f: Figures, items: tuple[str, ...]) -> dict[str, Decimal]:
+    rows: dict[str, Decimal] = {}
+    for item in items:
+        for code, amount in f.by_code(item).items():
+            rows[code] = rows.get(code, ZERO) + amount
+    return dict(sorted(rows.items()))
+
+
+def _two_sided(income: list[tuple[str, Decimal]], spending: list[tuple[str, str, Decimal]]) -> pd.DataFrame:
+    """收入 on the left, 支出 on the right, as the 总表 are laid out."""
+    length = max(len(income), len(spending))
+    income = income + [("", None)] * (length - len(income))
+    spending = spending + [("", "", None)] * (length - len(spending))
+    return pd.DataFrame({
+        "收入项目": [name for name, _ in income],
+        "收入决算数": [amount for _, amount in income],
+        "支出功能分类科目编码": [code for code, _, _ in spending],
+        "支出项目": [name for _, name, _ in spending],
+        "支出决算数": [amount for _, _, amount in spending],
+    })
+
+
+def income_expenditure_summary(f: Figures) -> PublicTable:
+    income = [(name, _value(f, key)) for key, name in catalogue.INCOME_SOURCES.items()]
+    income += [("本年收入合计", _value(f, "income_total")), ("年初结转和结余", _value(f, "carryover.begin")),
+               ("总计", _value(f, "total"))]
+    spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
+                for code, amount in _class_rows(f, ("gpb.actual", "gf.actual", "sc.actual")).items()]
+    other_funds = _value(f, "expenditure_total") - _value(f, "fiscal_expenditure")
+    if other_funds:
+        # Function classes are in the data for fiscal appropriations only.
+        spending.append(("", "非财政拨款资金支出", other_funds))
+    spending += [("", "本年支出合计", _value(f, "expenditure_total")),
+                 ("", "年末结转和结余", _value(f, "carryover.end")),
+                 ("", "总计", _value(f, "expenditure_total") + _value(f, "carryover.end"))]
+    return PublicTable("公开01表", "收入支出决算总表", _two_sided(income, spending))
+
+
+def income_table(f: Figures) -> PublicTable:
+    columns = {"项目": ["合计"], "本年收入合计": [_value(f, "income_total")],
+               "财政拨款收入": [_value(f, "fiscal_income")]}
+    for key, name in list(catalogue.INCOME_SOURCES.items())[3:]:
+        columns[name] = [_value(f, key)]
+    return PublicTable("公开02表", "收入决算表", pd.DataFrame(columns))
+
+
+def expenditure_table(f: Figures) -> PublicTable:
+    columns = {"项目": ["合计"], "本年支出合计": [_value(f, "expenditure_total")]}
+    for key, name in catalogue.EXPENDITURE_KINDS.items():
+        columns[name] = [_value(f, key)]
+    return PublicTable("公开03表", "支出决算表", pd.DataFrame(columns))
+
+
+def fiscal_summary(f: Figures) -> PublicTable:
+    income = [(name, _value(f, key)) for key, name in list(catalogue.INCOME_SOURCES.items())[:3]]
+    income += [("本年收入合计", _value(f, "fiscal_income")),
+               ("年初财政拨款结转和结余", _value(f, "carryover.begin_fiscal")),
+               ("总计", _value(f, "fiscal_total"))]
+    spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
+                for code, amount in _class_rows(f, ("gpb.actual", "gf.actual", "sc.actual")).items()]
+    spending += [("", "本年支出合计", _value(f, "fiscal_expenditure")),
+                 ("", "年末财政拨款结转和结余", _value(f, "carryover.end_fiscal")),
+                 ("", "总计", _value(f, "fiscal_expenditure") + _value(f, "carryover.end_fiscal"))]
+    return PublicTable("公开04表", "财政拨款收入支出决算总表", _two_sided(income, spending))
+
+
+def general_budget_expenditure(f: Figures) -> PublicTable:
+    rows = []
+    for code, actual in f.by_code("gpb.actual").items():
+        budget = f.stated("gpb.budget", code) or ZERO
+        rows.append((code, catalogue.FUNCTION_CLASSES[code], budget, actual, completion(actual, budget)))
+    total, budget = _value(f, "gpb.total"), _value(f, "gpb.budget_total")
+    rows.append(("", "合计", budget, total, completion(total, budget)))
+    basic = _value(f, "gpb_basic.total")
+    rows.append(("", "其中：基本支出", None, basic, None))
+    rows.append(("", "　　　项目支出", None, total - basic, None))
+    frame = pd.DataFrame(rows, columns=["科目编码", "科目名称", "预算数", "决算数", "完成预算（%）"])
+    note = None if f.by_code("gpb.actual") else "本单位本年度无一般公共预算财政拨款支出，本表无数据。"
+    return PublicTable("公开05表", "一般公共预算财政拨款支出决算表", frame, note)
+
+
+def general_budget_basic(f: Figures) -> PublicTable:
+    rows = [("人员经费", "301 工资福利支出、303 对个人和家庭的补助", _value(f, "gpb_basic.personnel")),
+            ("公用经费", "302 商品和服务支出、310 资本性支出", _value(f, "gpb_basic.public")),
+            ("合计", "", _value(f, "gpb_basic.total"))]
+    return PublicTable("公开06表", "一般公共预算财政拨款基本支出决算表",
+                       pd.DataFrame(rows, columns=["项目", "经济分类", "决算数"]))
+
+
+def three_public(f: Figures) -> PublicTable:
+    rows = [
+        ("合计", _value(f, "three_public_budget.total"), _value(f, "three_public.total")),
+        ("1.因公出国（境）费", _value(f, "three_public_budget.abroad"), _value(f, "three_public.abroad")),
+        ("2.公务用车购置及运行维护费", _value(f, "three_public_budget.vehicle"), _value(f, "three_public.vehicle")),
+        ("　（1）公务用车购置费", None, _value(f, "three_public.vehicle_purchase")),
+        ("　（2）公务用车运行维护费", None, _value(f, "three_public.vehicle_operation")),
+        ("3.公务接待费", _value(f, "three_public_budget.reception"), _value(f, "three_public.reception")),
+        ("　（1）国内接待费", None, _value(f, "three_public.reception_domestic")),
+        ("　（2）外事接待费", None, _value(f, "three_public.reception_foreign")),
+    ]
+    frame = pd.DataFrame([(n, b, a, None if b is None else completion(a, b)) for n, b, a in rows],
+                         columns=["项目", "预算数", "决算数", "完成预算（%）"])
+    return PublicTable("公开07表", "财政拨款“三公”经费支出决算表", frame)
+
+
+def _fund_table(f: Figures, number: str, title: str, income_key: str | None, item: str) -> PublicTable:
+    rows = [(code, catalogue.FUNCTION_CLASSES[code], amount) for code, amount in f.by_code(item).items()]
+    total = sum((a for _, _, a in rows), ZERO)
+    income = _value(f, income_key) if income_key else None
+    columns = ["科目编码", "科目名称", "本年支出"]
+    frame = pd.DataFrame(rows + [("", "合计", total)], columns=columns)
+    if income_key:
+        frame.insert(2, "本年收入", [None] * len(rows) + [income])
+    has_data = bool(rows) or bool(income)
+    note = None if has_data else f"本单位本年度无{title.replace('决算表', '').replace('收入支出', '收入和支出')}，本表无数据。"
+    return PublicTable(number, title, frame, note)
+
+
+def government_fund(f: Figures) -> PublicTable:
+    return _fund_table(f, "公开08表", "政府性基金预算财政拨款收入支出决算表", "income.government_fund", "gf.actual")
+
+
+def state_capital(f: Figures) -> PublicTable:
+    return _fund_table(f, "公开09表", "国有资本经营预算财政拨款支出决算表", None, "sc.actual")
+
+
+BUILDERS = (income_expenditure_summary, income_table, expenditure_table, fiscal_summary,
+            general_budget_expenditure, general_budget_basic, three_public, government_fund, state_capital)
+
+
+def public_tables(f: Figures) -> list[PublicTable]:
+    return [build(f) for build in BUILDERS]
