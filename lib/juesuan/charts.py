@@ -1,0 +1,311 @@
+"""The report's charts (图1–图7): bar comparisons and structure pies, in Chinese.
+
+Every number written on a chart is a Decimal formatted by `juesuan.formatting`;
+floats are used only for geometry (bar heights, wedge angles). Each figure
+carries its caption as the report writes it (``图6：…``) and keeps its source
+data in ``fig.juesuan_data`` so that callers and tests can check it exactly.
+
+Figures are plain ``matplotlib.figure.Figure`` objects, not pyplot-managed:
+nothing accumulates in pyplot's registry during a batch, and a notebook shows a
+chart only when it is displayed.
+
+Text is drawn with the bundled font (``fonts/NotoSansCJKsc-Regular.otf``,
+family "Juesuan Sans SC", a subset of Noto Sans CJK SC under the SIL OFL), named
+explicitly on every text artist, so a chart renders the same whatever rcParams
+or fonts the machine has.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import matplotlib as mpl
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
+from matplotlib.textpath import text_to_path
+
+from .formatting import format_amount, format_percent
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+FALLBACK_FAMILY = "DejaVu Sans"  # matplotlib's own font: Latin glyphs the subset might lack
+
+# A restrained palette, close to the office-document colours these reports are
+# usually typeset with: navy first, then muted hues that stay apart from their
+# neighbours (a pie's wedge i sits next to wedges i-1 and i+1, and the last
+# next to the first).
+NAVY = "#1F4E79"
+PALE_BLUE = "#9DB9D5"
+PALETTE = [
+    "#1F4E79",  # navy
+    "#C0504D",  # brick red
+    "#9BBB59",  # olive green
+    "#8064A2",  # muted purple
+    "#4BACC6",  # teal blue
+    "#F79646",  # amber
+    "#7F7F7F",  # grey
+    "#D6B656",  # ochre
+    "#2E7D5B",  # pine green
+    "#A0522D",  # sienna
+    "#7BA7D9",  # sky blue
+    "#B5739D",  # mauve
+]
+TEXT = "#262626"
+MUTED_TEXT = "#595959"
+
+WIDTH, HEIGHT, DPI = 7.0, 4.0, 120  # inches, inches, dots per inch
+MARGIN = 0.15  # inches kept clear on every side of the figure
+CAPTION_SIZE, LABEL_SIZE, LEGEND_SIZE, NOTE_SIZE = 12.0, 11.0, 10.5, 14.0
+INSIDE_LABEL_MIN_SHARE = Decimal(10)  # wedges of at least 10% also carry their share
+NO_SPENDING = "本年无此项支出"
+
+_family: str | None = None  # set once the bundled font is registered
+
+
+def _theme_rc(family: str) -> dict:
+    return {
+        "font.family": ["sans-serif"],
+        "font.sans-serif": [family, FALLBACK_FAMILY],
+        "axes.unicode_minus": False,
+    }
+
+
+def use_cjk_font() -> str:
+    """Register the bundled CJK font and make it matplotlib's default; return its family.
+
+    Sets the seaborn theme with the font in ``rc=`` (``sns.set_theme`` would
+    otherwise reset the font list) and ``axes.unicode_minus=False``. The font is
+    registered once; later calls only re-apply the theme if something (another
+    ``sns.set_theme()``, ``mpl.rcdefaults()``) has changed those settings.
+    """
+    global _family
+    if _family is None:
+        font_manager.fontManager.addfont(str(FONT_PATH))
+        _family = FontProperties(fname=FONT_PATH).get_name()
+    rc = _theme_rc(_family)
+    if any(mpl.rcParams[key] != value for key, value in rc.items()):
+        sns.set_theme(context="notebook", style="white", rc=rc)
+    return _family
+
+
+# ---------------------------------------------------------------- helpers
+def _font(size: float) -> FontProperties:
+    """The bundled font by name (falling back to DejaVu Sans glyph by glyph)."""
+    return FontProperties(family=[use_cjk_font(), FALLBACK_FAMILY], size=size)
+
+
+def _text_size(text: str, size: float) -> tuple[float, float]:
+    """Width and height of a line of text, in inches."""
+    width, height, _descent = text_to_path.get_text_width_height_descent(text, _font(size), ismath=False)
+    return width / 72, height / 72
+
+
+def _decimal(value, what: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    raise TypeError(f"{what} must be a Decimal, got {type(value).__name__} {value!r}")
+
+
+def _caption(figure_number: int, caption: str) -> str:
+    if not isinstance(figure_number, int) or isinstance(figure_number, bool) or figure_number < 1:
+        raise ValueError(f"figure_number must be a positive int, got {figure_number!r}")
+    if re.match(r"\s*图\s*\d", caption):
+        raise ValueError(f"caption {caption!r} already has a figure number; pass it without 图N：")
+    return f"图{figure_number}：{caption.strip()}"
+
+
+def _new_figure(width: float, height: float, **kwargs) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=DPI, facecolor="white", **kwargs)
+    FigureCanvasAgg(fig)  # renders to PNG with Agg, in or out of a notebook
+    return fig
+
+
+def _text_colour_on(colour: str) -> str:
+    r, g, b = to_rgb(colour)
+    return TEXT if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else "white"
+
+
+# ---------------------------------------------------------------- bar chart
+def bar_comparison(
+    figure_number: int,
+    caption: str,
+    labels: list[str],
+    values: list[Decimal],
+    unit: str = "万元",
+) -> Figure:
+    """Bars side by side (e.g. 2021年 vs 2022年), each labelled with its amount and unit.
+
+    Bar heights are ``float(value)``; the label on each bar is
+    ``format_amount(value) + unit``. The caption ``图N：caption`` sits below.
+    """
+    title = _caption(figure_number, caption)
+    labels = [str(label) for label in labels]
+    amounts = [_decimal(v, "value") for v in values]
+    if len(labels) != len(amounts):
+        raise ValueError(f"{len(labels)} labels for {len(amounts)} values")
+    if not amounts:
+        raise ValueError("a bar chart needs at least one value")
+
+    fig = _new_figure(WIDTH, HEIGHT, layout="constrained")
+    fig.get_layout_engine().set(w_pad=MARGIN, h_pad=MARGIN)
+    ax = fig.add_subplot()
+    n = len(amounts)
+    colours = [NAVY] if n == 1 else [mpl.colors.to_hex(c) for c in sns.blend_palette([PALE_BLUE, NAVY], n)]
+    positions = list(range(n))
+    heights = [float(a) for a in amounts]  # geometry only
+    bars = ax.bar(positions, heights, width=0.5 if n <= 3 else 0.6, color=colours, zorder=2)
+    value_texts = [format_amount(a) + unit for a in amounts]
+    ax.bar_label(bars, labels=value_texts, padding=4, color=TEXT, fontproperties=_font(LABEL_SIZE))
+
+    ax.set_xticks(positions, labels, fontproperties=_font(LABEL_SIZE), color=TEXT)
+    ax.set_xlim(-0.8, n - 0.2)
+    top, bottom = max(max(heights), 0.0), min(min(heights), 0.0)
+    span = (top - bottom) or 1.0
+    ax.set_ylim(bottom - (0.16 * span if bottom < 0 else 0), top + 0.16 * span)
+    ax.set_yticks([])  # the amounts are written on the bars: no float tick labels
+    ax.axhline(0, color="#A6A6A6", linewidth=0.8, zorder=3)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="x", length=0, pad=6)
+    ax.grid(False)
+
+    fig.supxlabel(title, fontproperties=_font(CAPTION_SIZE), color=TEXT).set_gid("juesuan-caption")
+    fig.juesuan_data = {
+        "kind": "bar",
+        "figure_number": figure_number,
+        "caption": title,
+        "labels": labels,
+        "values": amounts,
+        "unit": unit,
+        "value_labels": value_texts,
+    }
+    return fig
+
+
+# ---------------------------------------------------------------- pie chart
+def pie_structure(
+    figure_number: int,
+    caption: str,
+    items: list[tuple[str, Decimal, Decimal]],
+) -> Figure:
+    """A structure pie with a legend beside it: ``label  amount万元  share`` per item.
+
+    ``items`` are (label, amount in 万元, share in percent): the shares are the
+    library's, written exactly as ``format_percent(share)``, never recomputed.
+    Items of zero amount get no wedge and no legend row. Wedges of at least 10%
+    also carry their share; every share, however small, is in the legend. When
+    every amount is zero the figure holds the note 本年无此项支出 instead of a pie.
+    """
+    title = _caption(figure_number, caption)
+    rows = []
+    for item in items:
+        label, amount, share = item
+        amount, share = _decimal(amount, f"amount of {label}"), _decimal(share, f"share of {label}")
+        if amount < 0:
+            raise ValueError(f"a pie cannot show the negative amount {amount} of {label}")
+        rows.append((str(label), amount, share))
+    drawn = [row for row in rows if row[1] != 0]
+
+    caption_w, caption_h = _text_size(title, CAPTION_SIZE)
+    caption_band = caption_h + 0.25  # caption plus the gap above it, inches
+
+    data = {
+        "kind": "pie",
+        "figure_number": figure_number,
+        "caption": title,
+        "labels": [r[0] for r in rows],
+        "values": [r[1] for r in rows],
+        "shares": [r[2] for r in rows],
+        "drawn": [r[0] for r in drawn],
+        "legend": [],
+    }
+
+    if not drawn:
+        note_w, note_h = _text_size(NO_SPENDING, NOTE_SIZE)
+        width = max(WIDTH, caption_w + 2 * MARGIN, note_w + 2 * MARGIN)
+        height = 2.4
+        fig = _new_figure(width, height)
+        fig.text(width / 2, MARGIN + caption_band + (height - 2 * MARGIN - caption_band) / 2, NO_SPENDING,
+                 transform=fig.dpi_scale_trans, ha="center", va="center", color=MUTED_TEXT,
+                 fontproperties=_font(NOTE_SIZE), gid="juesuan-note")
+        _add_caption(fig, title, width)
+        fig.juesuan_data = data
+        return fig
+
+    legend = [(label, format_amount(amount) + "万元", format_percent(share)) for label, amount, share in drawn]
+    data["legend"] = legend
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(drawn))]
+
+    # Legend geometry, in inches: swatch | label | amount (right-aligned) | share (right-aligned)
+    swatch, after_swatch, column_gap = 0.15, 0.09, 0.28
+    label_w = max(_text_size(row[0], LEGEND_SIZE)[0] for row in legend)
+    amount_w = max(_text_size(row[1], LEGEND_SIZE)[0] for row in legend)
+    share_w = max(_text_size(row[2], LEGEND_SIZE)[0] for row in legend)
+    legend_w = swatch + after_swatch + label_w + column_gap + amount_w + column_gap + share_w
+    row_h = LEGEND_SIZE * 1.85 / 72
+    legend_h = row_h * len(legend)
+
+    height = max(HEIGHT, legend_h + caption_band + 2 * MARGIN + 0.2)
+    diameter = min(3.3, height - caption_band - 2 * MARGIN - 0.1)
+    pie_gap = 0.4
+    content_w = diameter + pie_gap + legend_w
+    width = max(WIDTH, content_w + 2 * MARGIN, caption_w + 2 * MARGIN)
+    fig = _new_figure(width, height)
+
+    left = (width - content_w) / 2
+    body_bottom = MARGIN + caption_band
+    centre_y = body_bottom + (height - MARGIN - body_bottom) / 2
+    ax = fig.add_axes((left / width, (centre_y - diameter / 2) / height, diameter / width, diameter / height))
+    wedges, _ = ax.pie(
+        [float(amount) for _, amount, _ in drawn],  # geometry only
+        colors=colours,
+        startangle=90,
+        counterclock=False,
+        wedgeprops={"edgecolor": "white", "linewidth": 1.0},
+    )
+    ax.set_xlim(-1.02, 1.02)
+    ax.set_ylim(-1.02, 1.02)
+    ax.set_aspect("equal")
+    for wedge, (_, _, share), colour in zip(wedges, drawn, colours):
+        wedge.set_gid("juesuan-wedge")
+        if share < INSIDE_LABEL_MIN_SHARE:
+            continue
+        if len(drawn) == 1:
+            x = y = 0.0
+        else:
+            middle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+            x, y = 0.62 * math.cos(middle), 0.62 * math.sin(middle)
+        ax.text(x, y, format_percent(share), ha="center", va="center", color=_text_colour_on(colour),
+                fontproperties=_font(LEGEND_SIZE), gid="juesuan-wedge-label")
+
+    x_swatch = left + diameter + pie_gap
+    x_label = x_swatch + swatch + after_swatch
+    x_amount = x_label + label_w + column_gap + amount_w  # right edge
+    x_share = x_amount + column_gap + share_w  # right edge
+    top = centre_y + legend_h / 2
+    inches = fig.dpi_scale_trans
+    for i, ((label, amount_text, share_text), colour) in enumerate(zip(legend, colours)):
+        y = top - (i + 0.5) * row_h
+        fig.add_artist(Rectangle((x_swatch, y - swatch / 2), swatch, swatch, transform=inches,
+                                 facecolor=colour, edgecolor="none", gid="juesuan-legend"))
+        for x, text, align in ((x_label, label, "left"), (x_amount, amount_text, "right"),
+                               (x_share, share_text, "right")):
+            fig.text(x, y, text, transform=inches, ha=align, va="center_baseline", color=TEXT,
+                     fontproperties=_font(LEGEND_SIZE), gid="juesuan-legend")
+
+    _add_caption(fig, title, width)
+    fig.juesuan_data = data
+    return fig
+
+
+def _add_caption(fig: Figure, title: str, width: float) -> None:
+    fig.text(width / 2, MARGIN, title, transform=fig.dpi_scale_trans, ha="center", va="bottom",
+             color=TEXT, fontproperties=_font(CAPTION_SIZE), gid="juesuan-caption")
