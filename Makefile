@@ -21,7 +21,7 @@ report: setup
 	$(BIN)/juesuan report --year $(YEAR)
 
 test: setup
-	$(BIN)/python -m pytest --nbval --nbval-current-env
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/department_report.ipynb

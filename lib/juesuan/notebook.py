@@ -16,7 +16,7 @@ def show_chart(figure) -> None:
     """Show a chart once, with its caption as alt text, then free it (no stray `<Axes…>` output)."""
     import matplotlib.pyplot as plt
 
-    caption = getattr(figure, "juesuan_caption", None)
+    caption = getattr(figure, "juesuan_data", {}).get("caption")  # 图N：…
     display(figure, metadata={"image/png": {"alt": caption}} if caption else None)
     plt.close(figure)
 
@@ -28,3 +28,15 @@ def departments_table(data_dir: str | Path, year: int | None = None) -> str:
     data = load_year(data_dir, year)
     rows = [f"| `{d.department_id}` | {d.name} |" for d in data.departments.values()]
     return "\n".join([f"{year}年可选部门：", "", "| department | 部门 |", "|---|---|", *rows])
+
+
+def show_tables(report) -> None:
+    """第五部分: each public table with its number, title, unit and, when empty, 本表无数据."""
+    from .report import TABLES_HEADING
+
+    show(f"## {TABLES_HEADING}")
+    for table in report.tables():
+        show(f"#### {table.number}　{table.title}\n\n单位：万元")
+        display(table.styler())
+        if table.note:
+            show(table.note)

@@ -5,11 +5,13 @@ The notebook calls `load_report(...)` and then shows `report.section(...)` and
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 from . import catalogue
 from .errors import DataError, DataErrors
@@ -38,6 +40,14 @@ SECTIONS = {
     "glossary": "part3_glossary.md.j2",
     "attachment": "part4_attachment.md.j2",
 }
+
+TABLES_HEADING = "第五部分 附表（公开表）"
+
+
+def heading_anchor(text: str) -> str:
+    """The id JupyterLab and nbconvert give a Markdown heading: its text, spaces as '-'."""
+    return quote(text.replace(" ", "-"), safe="")
+
 
 CHART_CAPTIONS = {
     1: "收、支决算总计变动情况图",
@@ -81,8 +91,29 @@ class Report:
         return render(SECTIONS[key], self.context)
 
     def markdown(self) -> str:
-        """The whole report's text, in order (charts excluded)."""
+        """The whole report's text, in order (charts and tables excluded)."""
         return "\n".join(self.section(key) for key in SECTIONS)
+
+    def title_block(self) -> str:
+        return render("title.md.j2", self.context)
+
+    def toc(self) -> str:
+        """目录: a link to every part, section and subsection, in reading order."""
+        lines = ["## 目录", ""]
+        headings = [line for key in SECTIONS for line in self.section(key).splitlines()]
+        headings.append("## " + TABLES_HEADING)
+        for line in headings:
+            match = re.match(r"^(#{2,4}) (.+)$", line)
+            if match:
+                level, text = len(match.group(1)), match.group(2).strip()
+                plain = re.sub(r"\\(.)", r"\1", text)
+                lines.append(f"{'  ' * (level - 2)}- [{text}](#{heading_anchor(plain)})")
+        return "\n".join(lines) + "\n"
+
+    def tables(self):
+        from .tables import public_tables
+
+        return public_tables(self.current)
 
     # ---- the charts
     def chart(self, number: int):
