@@ -1,9 +1,10 @@
 """What the report notebook's cells call to show things: no figures are computed here."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from .loading import latest_year, load_year
 
@@ -13,12 +14,17 @@ def show(markdown: str) -> None:
 
 
 def show_chart(figure) -> None:
-    """Show a chart once, with its caption as alt text, then free it (no stray `<Axes…>` output)."""
-    import matplotlib.pyplot as plt
+    """Show a chart as a PNG with its caption (图N：…) as alt text.
 
-    caption = getattr(figure, "juesuan_data", {}).get("caption")  # 图N：…
-    display(figure, metadata={"image/png": {"alt": caption}} if caption else None)
-    plt.close(figure)
+    The PNG is rendered here rather than left to a matplotlib display hook, so
+    it shows the same in JupyterLab, under papermill and in the HTML export,
+    whatever backend is active, and leaves no stray `<Figure …>` text.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    caption = getattr(figure, "juesuan_data", {}).get("caption")
+    display(Image(data=buffer.getvalue(), format="png"),
+            metadata={"image/png": {"alt": caption}} if caption else None)
 
 
 def departments_table(data_dir: str | Path, year: int | None = None) -> str:

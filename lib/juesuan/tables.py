@@ -41,6 +41,10 @@ class PublicTable:
         styler = self.frame.style.format(cell, escape="html").hide(axis="index")
         styler = styler.set_uuid(self.number)
         styler = styler.set_table_attributes('class="public-table"')
+        numeric = [c for c in self.frame.columns
+                   if any(isinstance(v, Decimal) for v in self.frame[c])]
+        if numeric:
+            styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
         rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
         if rate_columns:
             styler = styler.format(lambda v: "" if v is None else format_percent(v), subset=rate_columns)
