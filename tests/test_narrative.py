@@ -14,7 +14,7 @@ def test_every_section_renders_without_leftover_template_syntax():
     report = load_report("pzh-swzzb", 2022, DATA)
     for key in SECTIONS:
         text = report.section(key)
-        assert text.strip()
+        assert text.strip() or key == "trend"  # 图8 needs three years of data
         for residue in ("{{", "}}", "{%", "None", "增加/减少", "增长/下降", "XX"):
             assert residue not in text, (key, residue)
 

@@ -309,3 +309,52 @@ def pie_structure(
 def _add_caption(fig: Figure, title: str, width: float) -> None:
     fig.text(width / 2, MARGIN, title, transform=fig.dpi_scale_trans, ha="center", va="bottom",
              color=TEXT, fontproperties=_font(CAPTION_SIZE), gid="juesuan-caption")
+
+
+# ---------------------------------------------------------------- trend chart
+def trend_lines(
+    figure_number: int,
+    caption: str,
+    years: list[int],
+    series: dict[str, list[Decimal | None]],
+    unit: str = "万元",
+) -> Figure:
+    """Several figures over the years, one line each, every point labelled with its amount.
+
+    A year whose data does not give a figure (a partial comparison year) leaves
+    a gap in that line rather than a made-up point.
+    """
+    title = _caption(figure_number, caption)
+    if len(years) < 2:
+        raise ValueError("a trend needs at least two years")
+    checked = {}
+    for name, values in series.items():
+        if len(values) != len(years):
+            raise ValueError(f"{name}: {len(values)} values for {len(years)} years")
+        checked[name] = [None if v is None else _decimal(v, name) for v in values]
+
+    fig = _new_figure(WIDTH, HEIGHT + 0.6, layout="constrained")
+    fig.get_layout_engine().set(w_pad=MARGIN, h_pad=MARGIN)
+    ax = fig.add_subplot()
+    positions = list(range(len(years)))
+    for index, (name, values) in enumerate(checked.items()):
+        colour = PALETTE[index % len(PALETTE)]
+        heights = [math.nan if v is None else float(v) for v in values]  # geometry only
+        ax.plot(positions, heights, marker="o", color=colour, linewidth=2, label=name, zorder=2)
+        for x, value in zip(positions, values):
+            if value is not None:
+                ax.annotate(format_amount(value), (x, float(value)), textcoords="offset points", xytext=(0, 6),
+                            ha="center", color=colour, fontproperties=_font(LEGEND_SIZE - 1.5))
+    ax.set_xticks(positions, [f"{y}年" for y in years], fontproperties=_font(LABEL_SIZE), color=TEXT)
+    ax.set_xlim(-0.4, len(years) - 0.6)
+    ax.set_yticks([])
+    ax.set_ylabel(f"单位：{unit}", fontproperties=_font(LEGEND_SIZE), color=MUTED_TEXT)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.margins(y=0.15)
+    ax.legend(prop=_font(LEGEND_SIZE), frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=min(len(checked), 3))
+    fig.supxlabel(title, fontproperties=_font(CAPTION_SIZE), color=TEXT).set_gid("juesuan-caption")
+    fig.juesuan_data = {"kind": "trend", "figure_number": figure_number, "caption": title,
+                        "labels": [f"{y}年" for y in years], "years": list(years), "series": checked, "unit": unit}
+    return fig

@@ -46,3 +46,10 @@ def show_tables(report) -> None:
         display(table.styler())
         if table.note:
             show(table.note)
+
+
+def show_trend(report) -> None:
+    """图8, the multi-year trend, where the data holds three years or more; otherwise nothing."""
+    if report.has_trend:
+        show(report.section("trend"))
+        show_chart(report.chart(8))

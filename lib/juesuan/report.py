@@ -25,6 +25,7 @@ from .validation import completeness, missing_comparisons, text_field, tie_outs
 SECTIONS = {
     "part1": "part1.md.j2",
     "overview": "p2_01_overview.md.j2",
+    "trend": "p2_trend.md.j2",
     "income": "p2_02_income.md.j2",
     "expenditure": "p2_03_expenditure.md.j2",
     "fiscal": "p2_04_fiscal.md.j2",
@@ -57,7 +58,16 @@ CHART_CAPTIONS = {
     5: "一般公共预算财政拨款支出决算变动情况",
     6: "一般公共预算财政拨款支出决算结构",
     7: "“三公”经费财政拨款支出结构",
+    8: "近年收支及“三公”经费变动趋势",
 }
+TREND_SERIES = {
+    "total": "收、支总计",
+    "fiscal_total": "财政拨款收、支总计",
+    "expenditure.basic": "基本支出",
+    "expenditure.project": "项目支出",
+    "three_public.total": "“三公”经费",
+}
+MIN_TREND_YEARS = 3
 
 STAFF_KINDS = {
     "staff.administrative": "行政人员",
@@ -76,6 +86,7 @@ class Report:
     previous: Figures | None
     data_dir: Path
     missing_comparisons: list[str] = field(default_factory=list)
+    history: list[Figures] = field(default_factory=list)  # earlier years before `previous`, oldest first
 
     # ---- facts about the run, for the notebook's opening cell
     @property
@@ -150,7 +161,26 @@ class Report:
         if number == 7:
             tp = c["tp"]
             return pie([tp.abroad, tp.vehicle, tp.reception])
-        raise ValueError(f"the report has charts 1 to 7, not {number}")
+        if number == 8:
+            years, series = self.trend()
+            return charts.trend_lines(number, caption, years, series)
+        raise ValueError(f"the report has charts 1 to 8, not {number}")
+
+    # ---- several years
+    @property
+    def years(self) -> list[Figures]:
+        """Every year the data holds for this department up to this one, oldest first."""
+        return self.history + ([self.previous] if self.previous else []) + [self.current]
+
+    @property
+    def has_trend(self) -> bool:
+        return len(self.years) >= MIN_TREND_YEARS
+
+    def trend(self) -> tuple[list[int], dict[str, list]]:
+        """图8's data: each trend figure for each year (None where a year does not give it)."""
+        years = self.years
+        return [f.year for f in years], {name: [f.value(key) for f in years] for key, name in TREND_SERIES.items()}
+
 
     # ---- every figure the templates use, computed once
     @property
@@ -304,6 +334,7 @@ def build_context(report: Report) -> dict:
             "annual_tasks", "performance_goals", "personnel_projects", "operating_projects", "special_projects",
             "overall_performance", "result_application", "evaluation_quality", "problems", "suggestions",
             "appendix_note")}),
+        "trend_years": [y.year for y in report.years] if report.has_trend else [],
         "carryover_end": v("carryover.end"),
         "fiscal_carryover_end": v("carryover.end_fiscal"),
     }
@@ -345,7 +376,13 @@ def load_report(department: str, year: int, data_dir: str | Path = "data") -> Re
         previous_data = load_year(data_dir, year - 1, only=department)
         if department in previous_data.departments:
             previous = load_figures(data_dir, department, year - 1)
-    report = Report(current, previous, data_dir, missing_comparisons(previous))
+    history = []
+    if previous is not None:
+        earlier = year - 2
+        while year_folder(data_dir, earlier).is_dir() and department in load_year(data_dir, earlier, only=department).departments:
+            history.insert(0, load_figures(data_dir, department, earlier))
+            earlier -= 1
+    report = Report(current, previous, data_dir, missing_comparisons(previous), history)
     try:
         report.context  # surfaces a missing reason now, not half-way through the notebook
     except DataError as exc:
