@@ -25,6 +25,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from .webfont import embed_font
+
 __all__ = [
     "REMOVED_CELL_TAGS",
     "TEMPLATE_DIR",
@@ -112,7 +114,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     # nbconvert's preprocessors work on a deep copy, so the caller's notebook
     # keeps its parameters cells.
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return embed_font(body)
 
 
 # --------------------------------------------------------------------------
