@@ -358,3 +358,31 @@ def trend_lines(
     fig.juesuan_data = {"kind": "trend", "figure_number": figure_number, "caption": title,
                         "labels": [f"{y}年" for y in years], "years": list(years), "series": checked, "unit": unit}
     return fig
+
+
+# ---------------------------------------------------------------- ranking
+def ranking_bars(caption: str, labels: list[str], values: list[Decimal], unit: str = "万元") -> Figure:
+    """Departments side by side, largest first, as horizontal bars labelled with their amounts."""
+    if len(labels) != len(values):
+        raise ValueError(f"{len(labels)} labels for {len(values)} values")
+    amounts = [_decimal(v, "value") for v in values]
+    order = sorted(range(len(amounts)), key=lambda i: amounts[i], reverse=True)
+    labels = [str(labels[i]) for i in order]
+    amounts = [amounts[i] for i in order]
+    height = max(1.8, 0.42 * len(amounts) + 1.2)
+    fig = _new_figure(WIDTH + 1.5, height, layout="constrained")
+    fig.get_layout_engine().set(w_pad=MARGIN, h_pad=MARGIN)
+    ax = fig.add_subplot()
+    positions = list(range(len(amounts)))
+    bars = ax.barh(positions, [float(a) for a in amounts], color=NAVY, height=0.6, zorder=2)
+    ax.bar_label(bars, labels=[format_amount(a) + unit for a in amounts], padding=4, color=TEXT,
+                 fontproperties=_font(LEGEND_SIZE))
+    ax.set_yticks(positions, labels, fontproperties=_font(LEGEND_SIZE), color=TEXT)
+    ax.invert_yaxis()
+    ax.set_xticks([])
+    ax.margins(x=0.25)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    fig.supxlabel(caption, fontproperties=_font(CAPTION_SIZE), color=TEXT).set_gid("juesuan-caption")
+    fig.juesuan_data = {"kind": "ranking", "caption": caption, "labels": labels, "values": amounts, "unit": unit}
+    return fig

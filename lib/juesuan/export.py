@@ -201,7 +201,8 @@ def _stylesheet() -> str:
     return (TEMPLATE_DIR / "static" / "report.css").read_text(encoding="utf-8")
 
 
-def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]]) -> Path:
+def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
+                data_dir: Path | None = None) -> Path:
     """Write ``out_dir/<year>/index.html`` and return its path.
 
     ``entries`` lists the year's departments in display order, one mapping
@@ -213,8 +214,12 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]]) 
     * ``"error"`` (optional): for a department whose report failed, the
       reason (its first line is shown); absent or ``None`` for a built one.
 
+    With ``data_dir``, each built department's row carries its key figures
+    (收、支总计 and its change, 基本/项目 shares, "三公" and its change), the
+    columns sort with a click, and a chart compares the largest departments.
+
     Every name, id and error is HTML-escaped. Like the reports, the page is
-    offline: the stylesheet is inlined.
+    offline: the stylesheet, the sorting script and the chart are inlined.
     """
     year = _check_year(year)
     built: list[dict[str, str]] = []
@@ -228,15 +233,59 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]]) 
         else:
             failed.append({"id": dept_id, "name": name, "error": first_line(error)})
 
+    figures = _index_figures(data_dir, year, built) if data_dir is not None else {}
     html = _index_template().render(
         title=f"{year}年度部门决算公开",
         css=_stylesheet(),
         built=built,
         failed=failed,
+        figures=figures,
+        chart=_index_chart(figures, year) if figures else None,
     )
     year_dir = Path(out_dir) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
     return write_atomic(year_dir / "index.html", html)
+
+
+RANKED_DEPARTMENTS = 20
+
+
+def _index_figures(data_dir: Path, year: int, built: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    from .formatting import format_amount, format_percent
+    from .overview import change_sort_key, describe_change, summaries
+
+    rows = summaries(Path(data_dir), year)
+    out = {}
+    for entry in built:
+        row = rows.get(entry["id"])
+        if row is None:
+            continue
+        out[entry["id"]] = {
+            "total": format_amount(row.total), "total_key": str(row.total),
+            "total_change": describe_change(row.total_change), "total_change_key": change_sort_key(row.total_change),
+            "basic": format_percent(row.basic_share), "basic_key": str(row.basic_share),
+            "project": format_percent(row.project_share), "project_key": str(row.project_share),
+            "three_public": format_amount(row.three_public), "three_public_key": str(row.three_public),
+            "three_public_change": describe_change(row.three_public_change),
+            "three_public_change_key": change_sort_key(row.three_public_change),
+            "_total": row.total, "_name": row.name,
+        }
+    return out
+
+
+def _index_chart(figures: dict[str, dict[str, Any]], year: int) -> dict[str, str]:
+    import base64
+    import io
+
+    from .charts import ranking_bars
+
+    largest = sorted(figures.values(), key=lambda f: f["_total"], reverse=True)[:RANKED_DEPARTMENTS]
+    caption = (f"{year}年度各部门收、支总计" if len(figures) <= RANKED_DEPARTMENTS
+               else f"{year}年度收、支总计最大的{RANKED_DEPARTMENTS}个部门")
+    figure = ranking_bars(caption, [f["_name"] for f in largest], [f["_total"] for f in largest])
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return {"png": base64.b64encode(buffer.getvalue()).decode("ascii"), "alt": caption}
 
 
 def first_line(message: object) -> str:

@@ -1,0 +1,73 @@
+"""The year at a glance, for the index page: one row of key figures per department."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .figures import Figures
+from .formatting import format_amount, format_percent
+from .loading import load_year, year_folder
+from .money import Change, share
+from .validation import tie_outs
+
+
+@dataclass
+class DepartmentSummary:
+    department_id: str
+    name: str
+    total: Decimal
+    total_change: Change | None
+    basic_share: Decimal
+    project_share: Decimal
+    three_public: Decimal
+    three_public_change: Change | None
+
+
+def describe_change(change: Change | None) -> str:
+    """增加X万元（增长Y%） / 减少X万元（下降Y%） / 持平 / — (no comparison)."""
+    if change is None:
+        return "—"
+    if change.direction == 0:
+        return "持平"
+    verb, rate_verb = ("增加", "增长") if change.direction > 0 else ("减少", "下降")
+    rate = "" if change.rate is None else f"（{rate_verb}{format_percent(change.rate)}）"
+    return f"{verb}{format_amount(change.amount)}万元{rate}"
+
+
+def change_sort_key(change: Change | None) -> str:
+    """Signed change rate for sorting; departments without a comparison sort first."""
+    if change is None:
+        return ""
+    if change.rate is None:
+        return "1e9"
+    return str(change.rate * change.direction)
+
+
+def summaries(data_dir: Path, year: int) -> dict[str, DepartmentSummary]:
+    """Key figures of every department whose data ties out (others have failed reports anyway)."""
+    data = load_year(data_dir, year)
+    previous = load_year(data_dir, year - 1) if year_folder(data_dir, year - 1).is_dir() else None
+    rows = {}
+    for dept_id, source in data.departments.items():
+        figures = Figures(source)
+        if data.errors_for(dept_id) or tie_outs(figures):
+            continue
+        keys = ("total", "expenditure_total", "expenditure.basic", "expenditure.project", "three_public.total")
+        if any(figures.value(k) is None for k in keys):
+            continue
+        before = None
+        if previous is not None and dept_id in previous.departments and not previous.errors_for(dept_id):
+            before = Figures(previous.departments[dept_id])
+
+        def change(key):
+            if before is None or before.value(key) is None:
+                return None
+            return Change(figures.value(key), before.value(key))
+
+        spending = figures.value("expenditure_total")
+        rows[dept_id] = DepartmentSummary(
+            dept_id, source.name, figures.value("total"), change("total"),
+            share(figures.value("expenditure.basic"), spending), share(figures.value("expenditure.project"), spending),
+            figures.value("three_public.total"), change("three_public.total"))
+    return rows
