@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 YEAR   ?= latest
 
-.PHONY: setup report test lab clean
+.PHONY: setup browser report test lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# Headless Chromium for the tests that read the HTML as a reviewer does.
+# Debian's packages (root, as on CI); Playwright drives them and never downloads a browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (Debian packages chromium, chromium-driver)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
 report: setup
 	$(BIN)/juesuan report --year $(YEAR)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lab: setup
