@@ -1,13 +1,34 @@
 """Errors that tell a person what to fix: which file, which department, which field, what was expected."""
 from __future__ import annotations
 
+import unicodedata
+
+# Characters that would let data rewrite a terminal line or reorder it on screen:
+# control characters (newlines, ESC sequences…) and the bidirectional overrides.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a control character (tab and newline included) or a bidi override."""
+    return any(unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS for c in text)
+
+
+def printable(text: object) -> str:
+    """`text` for one line of a terminal: control characters shown as escapes (\\n, \\x1b, \\u202e)."""
+    text = str(text)
+    if not has_control_characters(text):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(c) == "Cc" or c in BIDI_CONTROLS else c for c in text)
+
 
 class DataError(Exception):
     """One problem in the data, located precisely enough to fix without reading code."""
 
     def __init__(self, file, department: str | None, field: str, expected: str,
-                 got: object = None, row: int | None = None):
+                 got: object = None, row: int | None = None, line: int | None = None):
         self.file = str(file)
+        self.line = line  # a line of a text file (YAML); `row` is a CSV row, the header being row 1
         self.department = department
         self.field = field
         self.expected = expected
@@ -17,15 +38,25 @@ class DataError(Exception):
 
     @property
     def message(self) -> str:
-        where = self.file + (f" row {self.row}" if self.row is not None else "")
-        who = f"department {self.department}" if self.department else "all departments"
-        text = f"{where}: {who}: {self.field}: expected {self.expected}"
+        """One line, whatever the data holds: values from data never bring their own line breaks."""
+        where = printable(self.file) + (f" row {self.row}" if self.row is not None else "") \
+            + (f" line {self.line}" if self.line is not None else "")
+        who = f"department {printable(self.department)}" if self.department else "all departments"
+        text = f"{where}: {who}: {printable(self.field)}: expected {printable(self.expected)}"
         if self.got is not None:
             got = str(self.got)
             if len(got) > 60:
                 got = got[:57] + "..."
             text += f", got {got!r}"
         return text
+
+
+    def __eq__(self, other):
+        """The same problem found twice (e.g. by two years' checks) is one problem."""
+        return isinstance(other, DataError) and other.message == self.message
+
+    def __hash__(self):
+        return hash(self.message)
 
 
 class DataErrors(Exception):

@@ -42,7 +42,11 @@ COMPARED = {
 
 
 def _amounts_file(figures: Figures) -> Path:
-    return figures.source.sources.get("amounts", Path(f"data/{figures.year}/{FILES['amounts'][0]}"))
+    sources = figures.source.sources
+    if "amounts" in sources:
+        return sources["amounts"]
+    folder = sources["departments"].parent if "departments" in sources else Path(f"data/{figures.year}")
+    return folder / FILES["amounts"][0]
 
 
 def text_field(text: dict, dotted: str):
@@ -141,17 +145,30 @@ def completeness(figures: Figures) -> list[DataError]:
     """What the report of this year needs and the data does not hold."""
     errors: list[DataError] = []
     path = _amounts_file(figures)
-    for key in REQUIRED_AMOUNTS:
+    if not figures.source.amounts:  # one line, not one per figure: the file or the department's rows are missing
+        errors.append(DataError(path, figures.department_id, "amounts",
+                                f"the department's figures for the report of {figures.year} "
+                                f"({', '.join(REQUIRED_AMOUNTS[:2])}, …)", "no rows"))
+    for key in REQUIRED_AMOUNTS if figures.source.amounts else ():
         if figures.value(key) is None:
             errors.append(DataError(path, figures.department_id, key,
                                     f"{catalogue.item_name(key)} for the report of {figures.year}", "no row"))
     counts_path = figures.source.sources.get("counts", path.with_name("counts.csv"))
-    for key in REQUIRED_COUNTS:
+    if not figures.source.counts:
+        errors.append(DataError(counts_path, figures.department_id, "counts",
+                                f"the department's counts for the report of {figures.year} "
+                                f"({', '.join(REQUIRED_COUNTS[:3])}, …)", "no rows"))
+    for key in REQUIRED_COUNTS if figures.source.counts else ():
         if figures.count_total(key) is None:
             errors.append(DataError(counts_path, figures.department_id, key,
                                     f"{catalogue.item_name(key)} for the report of {figures.year}", "no row"))
-    text_path = figures.source.sources.get("text", path.parent / "text" / f"{figures.department_id}.yaml")
-    for dotted in REQUIRED_TEXT:
+    folder = figures.source.sources.get("departments", path).parent
+    text_path = figures.source.sources.get("text", folder / "text" / f"{figures.department_id}.yaml")
+    if "text" not in figures.source.sources and not text_path.exists():
+        errors.append(DataError(text_path, figures.department_id, "file",
+                                f"text/{figures.department_id}.yaml with the department's own words "
+                                f"({', '.join(REQUIRED_TEXT)}; see data/README.md)", "no such file"))
+    for dotted in REQUIRED_TEXT if text_path.exists() else ():
         if not text_field(figures.text, dotted):
             errors.append(DataError(text_path, figures.department_id, dotted,
                                     "the department's own text for this field (see data/README.md)", "nothing"))
