@@ -30,8 +30,11 @@ report: setup
 test: setup browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# JupyterLab refuses to run as root unless told; CI and these machines are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/department_report.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/department_report.ipynb
 
 clean:
 	rm -rf $(VENV) outputs/[0-9]*

@@ -1,4 +1,5 @@
 """The narrative: computed wording, and text from data shown as text, never as markup."""
+import re
 import shutil
 from pathlib import Path
 
@@ -55,3 +56,28 @@ def test_hostile_text_is_escaped(tmp_path):
 @pytest.mark.parametrize("raw, escaped", [("a*b", "a\\*b"), ("[x](y)", "\\[x\\](y)"), ("$1$", "\\$1\\$")])
 def test_escape_markdown(raw, escaped):
     assert escape_markdown(raw) == escaped
+
+
+CHINESE_NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+SECTION = re.compile(r"^([一二三四五六七八九十]+)、")
+SUBSECTION = re.compile(r"^（([一二三四五六七八九十]+)）")
+
+
+def test_headings_are_numbered_in_sequence_at_every_level():
+    """第一部分…第四部分; 一、二、… within each part; （一）（二）… within each section, restarting each time."""
+    text = load_report("pzh-swzzb", 2022, DATA).markdown()
+    parts, sections, subsections = [], [], []
+    for line in text.splitlines():
+        hashes = len(line) - len(line.lstrip("#"))
+        title = line[hashes:].strip()
+        if hashes == 2:
+            parts.append(title.split(" ")[0])
+            sections = []
+        elif hashes >= 3 and SECTION.match(title):
+            sections.append(SECTION.match(title).group(1))
+            assert sections == CHINESE_NUMERALS[:len(sections)], title
+            subsections = []
+        elif hashes >= 3 and SUBSECTION.match(title):
+            subsections.append(SUBSECTION.match(title).group(1))
+            assert subsections == CHINESE_NUMERALS[:len(subsections)], title
+    assert parts == ["第一部分", "第二部分", "第三部分", "第四部分"]
