@@ -1,4 +1,4 @@
-"""Command line: `juesuan validate`, `juesuan list`, `juesuan report`.
+"""Command line: `juesuan validate`, `juesuan list`, `juesuan report`, `juesuan audit`.
 
 Data problems are printed one per line, naming file, department, field and
 what was expected; never a traceback.
@@ -121,6 +121,15 @@ def cmd_report(args) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_audit(args) -> int:
+    """A published text against the figures: one line (or JSON object) per finding; 1 when there are any."""
+    from .audit import audit_file, format_json, format_text
+
+    findings = audit_file(args.published, args.department, args.year, args.data)
+    print(format_json(findings) if args.format == "json" else format_text(findings, str(args.published)))
+    return 1 if findings else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开: reports from final-accounts data")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--notebook", type=Path, default=NOTEBOOK)
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.set_defaults(func=cmd_report)
+
+    audit = sub.add_parser("audit", help="check a published report's text against the figures in data/")
+    audit.add_argument("published", type=Path, help="the published report as plain text")
+    audit.add_argument("--department", required=True)
+    audit.add_argument("--year", type=int, required=True)
+    audit.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    audit.add_argument("--format", choices=("text", "json"), default="text")
+    audit.set_defaults(func=cmd_audit)
     return parser
 
 

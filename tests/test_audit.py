@@ -1,0 +1,399 @@
+"""`juesuan audit`: a published text held against the figures in data/.
+
+The seed's own contradictions (tests/test_fidelity.py lists them) are all found, each with the
+value the figures give; the workbook's own report audits clean; a number changed anywhere in
+the seed is caught at its line; and the appendix 与已公开文本的核对 lists the findings, escaped.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from juesuan.audit import RULE_LABELS, audit_text, published_check
+from juesuan.audit_parse import normalise_text, split_heading
+from juesuan.cli import main
+from juesuan.report import load_report
+
+from seed_text import markdown_to_text, normalise, seed_path
+from test_fidelity import CONTRADICTIONS, NUMBERING
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PUBLISHED = DATA / "2022" / "published" / "pzh-swzzb.txt"
+
+# Every finding on the seed: (line, rule, severity). Beyond test_fidelity's lists (CONTRADICTIONS,
+# NUMBERING and the half-width punctuation), the audit finds: the 三公 shares adding up to 0.37%
+# (line 86); the attachment's duty groups numbered 1、 and （11）–（13） where the report numbers them
+# 1.–4. (136–151); and the attachment leaving out the fifth group of duties (151).
+SEED_FINDINGS = [
+    (40, "numbering", "warning"), (45, "numbering", "warning"), (50, "numbering", "warning"),
+    (61, "share", "warning"),          # 99.98%: truncated, not rounded half up
+    (66, "punctuation", "note"),
+    (71, "unit", "warning"),           # 1,848.48 without 万元
+    (72, "name", "warning"),           # 一般公共服务组织事务支出 is class 201 一般公共服务支出
+    (72, "punctuation", "note"), (73, "punctuation", "note"), (74, "punctuation", "note"),
+    (75, "punctuation", "note"),
+    (79, "number_format", "note"),     # 1517.61
+    (84, "completion", "warning"),     # 90.50%: rounding of the underlying amounts could explain it
+    (84, "change", "warning"),         # 减少0.43万元: likewise
+    (86, "share", "error"), (86, "share", "error"),  # 0.31%, 0.06%: shares of 本年支出合计
+    (86, "sum", "error"),              # and so the shares add up to 0.37%
+    (89, "residue", "error"),          # 增加/减少0万元，增长/下降0%
+    (90, "punctuation", "note"),
+    (100, "numbering", "warning"), (103, "numbering", "warning"),
+    (105, "punctuation", "note"),      # 2.79%主要原因
+    (115, "numbering", "warning"),     # 第3部分
+    (130, "year", "error"),            # 2023年…绩效评价报告
+    (132, "numbering", "warning"), (133, "numbering", "warning"),
+    (134, "unit_kinds", "error"), (134, "unit_names", "error"),
+    (135, "numbering", "warning"), (136, "numbering", "warning"),
+    (147, "numbering", "warning"), (149, "numbering", "warning"), (151, "numbering", "warning"),
+    (151, "omitted", "warning"),
+    (153, "numbering", "warning"), (155, "numbering", "warning"), (161, "numbering", "warning"),
+    (179, "number_format", "note"), (181, "number_format", "note"),
+    (192, "numbering", "warning"), (196, "numbering", "warning"), (201, "numbering", "warning"),
+    (202, "punctuation", "note"),
+]
+
+
+@pytest.fixture(scope="module")
+def report():
+    return load_report("pzh-swzzb", 2022, DATA)
+
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    return seed_path().read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def findings(report, seed):
+    return audit_text(seed, report)
+
+
+def _line_of(seed: str, fragment: str) -> int:
+    wanted = normalise(fragment)
+    hits = [i for i, raw in enumerate(seed.splitlines(), 1)
+            if wanted in normalise(re.sub(r"\[bookmark: [^\]]*\]", "", raw))]
+    assert hits, f"{fragment} is not in the seed"
+    return hits[0]
+
+
+def test_the_published_copy_in_data_is_the_seed(seed):
+    assert PUBLISHED.read_text(encoding="utf-8") == seed
+
+
+def test_our_own_report_audits_clean(report):
+    text = markdown_to_text(report.markdown())
+    assert audit_text(text, report) == []
+
+
+def _set(path: Path, item: str, code: str, value: str) -> None:
+    """Set (or add) one row of amounts.csv or counts.csv for the seed department."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    key = f"pzh-swzzb,{item},{code},"
+    for i, line in enumerate(lines):
+        if line.startswith(key):
+            lines[i] = key + value
+            break
+    else:
+        lines.append(key + value)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def variant_data(tmp_path: Path, name: str) -> Path:
+    """data/ changed so that the report takes the template's other branches.
+
+    busy: increases (one from nothing), 持平, a class under its budget, a 政府性基金 class, a vehicle bought,
+    foreign receptions, procurement, equipment. alone: no comparison year, no subordinate units.
+    partial: the comparison year lacks two figures, money carried over, spending without a budget.
+    """
+    data = tmp_path / name
+    shutil.copytree(DATA, data)
+    year = data / "2022"
+    amounts, counts, text = year / "amounts.csv", year / "counts.csv", year / "text" / "pzh-swzzb.yaml"
+    reasons = ""
+    if name == "busy":
+        for item, code, value in [
+                ("income.government_fund", "", "10"), ("expenditure.project", "", "165.90"), ("gf.actual", "212", "10"),
+                ("gpb.budget", "201", "1600"), ("three_public.vehicle_purchase", "sedan", "20"),
+                ("three_public_budget.vehicle", "", "30"), ("three_public.reception_foreign", "", "0.5"),
+                ("three_public.abroad", "", "2.5"), ("three_public_budget.abroad", "", "3"),
+                ("admin_operating", "", "180"), ("gpb_basic.public", "", "180"), ("expenditure.basic", "", "1697.83"),
+                ("income.other", "", "5.25"), ("procurement.goods", "", "12.3")]:
+            _set(amounts, item, code, value)
+        for item, code, value in [("vehicles_purchased", "sedan", "1"), ("vehicles_held", "sedan", "2"),
+                                  ("vehicles_by_use", "other", "2"), ("reception_foreign.batches", "", "1"),
+                                  ("reception_foreign.people", "", "3"), ("abroad.groups", "", "1"),
+                                  ("abroad.people", "", "2"), ("equipment_over_1m", "", "1")]:
+            _set(counts, item, code, value)
+        reasons = "  gpb_budget:\n    '201': 年中追加减少\n  abroad_change: 恢复出访\n  vehicle_change: 更新车辆\n"
+    elif name == "alone":
+        shutil.rmtree(data / "2021")
+        (year / "units.csv").write_text("department_id,unit_name,unit_kind\n", encoding="utf-8")
+    elif name == "partial":
+        for item, value in [("carryover.end", "10"), ("carryover.begin", "99.32"), ("three_public.abroad", "2.5"),
+                            ("three_public.vehicle_operation", "3.17")]:
+            _set(amounts, item, "", value)
+        previous = data / "2021" / "amounts.csv"
+        previous.write_text("".join(line for line in previous.read_text(encoding="utf-8").splitlines(True)
+                                    if "admin_operating" not in line and "three_public.abroad" not in line),
+                            encoding="utf-8")
+        reasons = "  vehicle_change: 少用车\n"
+    text.write_text(text.read_text(encoding="utf-8").replace("reasons:\n", "reasons:\n" + reasons, 1),
+                    encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("name", ["busy", "alone", "partial"])
+def test_our_own_report_audits_clean_on_other_figures(tmp_path, name):
+    report = load_report("pzh-swzzb", 2022, variant_data(tmp_path, name))
+    text = markdown_to_text(report.markdown())
+    branches = {"busy": ["增加2.5万元。", "与2021年持平", "决算数小于预算数", "城乡社区支出10万元，占100%", "轿车1辆、金额20万元",
+                         "外事接待1批次"],
+                "alone": ["2021年无可比数据", "无下属二级预算单位"],
+                "partial": ["未安排预算", "结转结余10万元", "机关运行经费支出174.97万元，2021年无可比数据"]}[name]
+    for words in branches:
+        assert words in text
+    assert audit_text(text, report) == []
+
+
+def test_the_seed_gives_exactly_the_known_findings(findings):
+    assert [(f.line, f.rule, f.severity) for f in findings] == SEED_FINDINGS
+
+
+@pytest.mark.parametrize("fragment, computed, why", CONTRADICTIONS, ids=[c[0][:16] for c in CONTRADICTIONS])
+def test_each_listed_contradiction_is_found_with_the_figures_value(seed, findings, fragment, computed, why):
+    line = _line_of(seed, fragment)
+    here = [f for f in findings if f.line == line]
+    assert any(normalise(f.published) in normalise(fragment) and normalise(f.expected) in normalise(computed)
+               and f.published != f.expected for f in here), (line, [(f.published, f.expected) for f in here])
+
+
+@pytest.mark.parametrize("heading, numbers", NUMBERING.items(), ids=list(NUMBERING))
+def test_each_misnumbered_heading_is_found(seed, findings, heading, numbers):
+    published, ours = numbers
+    lines = [i for i, raw in enumerate(seed.splitlines(), 1)
+             if (split := split_heading(normalise_text(raw))) and split[1] == heading and split[0] == published]
+    assert lines, heading
+    assert any(f.rule == "numbering" and f.published.startswith(published) and f.expected.startswith(ours)
+               for f in findings if f.line in lines)
+
+
+def test_findings_say_what_explains_them(findings):
+    by = {(f.line, f.rule, f.published): f for f in findings}
+    completion = by[(84, "completion", "完成预算90.50%")]
+    assert completion.expected == "完成预算90.45%"
+    assert "rounding of the underlying amounts" in completion.message
+    assert "no budget in whole fen gives exactly 90.50%" in completion.message
+    change = by[(84, "change", "较上年减少0.43万元")]
+    assert change.expected == "较上年减少0.44万元" and "7.26" in change.message
+    share = by[(86, "share", "占0.31%")]
+    assert share.expected == "占83.14%" and "本年支出合计" in share.message and share.severity == "error"
+    truncated = by[(61, "share", "占本年支出合计的99.98%")]
+    assert "truncated" in truncated.message
+    residue = by[(89, "residue", "比2021年增加/减少0万元，增长/下降0%")]
+    assert residue.expected == "与2021年持平"
+
+
+def test_sections_name_where_the_finding_is(findings):
+    sections = {f.line: f.section for f in findings}
+    assert sections[84] == "第二部分 七（一）"
+    assert sections[115] == "第三部分"
+    assert sections[179] == "第四部分 附件 二（二）"
+
+
+# ---------------------------------------------------------------- mutations
+def _numbers(seed: str, first: str, last: str) -> list[tuple[int, int, str]]:
+    """(line, offset, number) of every number between two lines (bookmarks excluded)."""
+    lines = seed.splitlines()
+    start = next(i for i, l in enumerate(lines) if first in l)
+    end = next(i for i, l in enumerate(lines) if last in l and i > start)
+    found = []
+    for i in range(start, end + 1):
+        raw = lines[i]
+        masked = re.sub(r"\[bookmark: [^\]]*\]", lambda m: "#" * len(m.group(0)), raw)
+        for m in re.finditer(r"\d+", masked):
+            found.append((i + 1, m.end() - 1, raw))
+    return found
+
+
+def _mutations(seed: str) -> list[tuple[int, int]]:
+    cases = _numbers(seed, "第二部分", "第3部分")                       # Part 2
+    cases += _numbers(seed, "二、部门资金收支情况", "部门财政拨款结转结余")   # the attachment's restatements
+    cases += _numbers(seed, "二、机构设置", "2. 攀枝花市干部人事档案服务中心")  # Part 1's counts
+    cases += _numbers(seed, "（1） 机构组成", "截止2022年底")            # the attachment's units and staff
+    return [(line, offset) for line, offset, _ in cases]
+
+
+def _mutate(seed: str, line: int, offset: int, step: int = 1) -> tuple[str, str]:
+    lines = seed.split("\n")
+    raw = lines[line - 1]
+    digit = raw[offset]
+    new = str((int(digit) + step) % 10)
+    lines[line - 1] = raw[:offset] + new + raw[offset + 1:]
+    return "\n".join(lines), lines[line - 1]
+
+
+SEED_TEXT = seed_path().read_text(encoding="utf-8")
+MUTATIONS = _mutations(SEED_TEXT)
+
+
+def test_the_mutations_cover_part_two_and_the_restatements():
+    assert len(MUTATIONS) > 150
+    assert len({line for line, _ in MUTATIONS}) > 50
+
+
+@pytest.mark.parametrize("line, offset", MUTATIONS, ids=[f"L{l}@{o}" for l, o in MUTATIONS])
+def test_a_number_changed_is_caught_at_its_line(report, findings, line, offset):
+    before = {(f.rule, f.published, f.expected) for f in findings if f.line == line}
+    text, changed = _mutate(SEED_TEXT, line, offset)
+    after = {(f.rule, f.published, f.expected) for f in audit_text(text, report) if f.line == line}
+    if not after - before:
+        # the change corrected a published error (99.98% -> 99.99%): its finding is gone; another change is caught
+        assert before - after, f"line {line} changed to {changed!r} and nothing new was found"
+        text, changed = _mutate(SEED_TEXT, line, offset, step=2)
+        after = {(f.rule, f.published, f.expected) for f in audit_text(text, report) if f.line == line}
+        assert after - before, f"line {line} changed to {changed!r} and nothing new was found"
+
+
+def test_numbers_in_the_departments_own_words_are_held_against_data_text(report):
+    text = SEED_TEXT.replace("全年举办读书班、主体班、中青班等82期", "全年举办读书班、主体班、中青班等83期")
+    found = [f for f in audit_text(text, report) if f.rule == "text_number"]
+    assert len(found) == 1 and "83" in found[0].published and "82" in found[0].expected
+
+
+# ---------------------------------------------------------------- the rules, one by one
+def _audit(report, old: str, new: str):
+    assert old in SEED_TEXT
+    line = _line_of(SEED_TEXT, old)
+    base = {(f.rule, f.published, f.expected) for f in audit_text(SEED_TEXT, report) if f.line == line}
+    return [f for f in audit_text(SEED_TEXT.replace(old, new, 1), report)
+            if f.line == line and (f.rule, f.published, f.expected) not in base]
+
+
+def test_a_change_in_the_wrong_direction(report):
+    new = _audit(report, "公务接待费支出决算比2021年减少0.44万元，下降27.67%", "公务接待费支出决算比2021年增加0.44万元，增长27.67%")
+    assert [f.rule for f in new] == ["direction"]
+    assert new[0].expected == "比2021年减少0.44万元，下降27.67%" and new[0].severity == "error"
+
+
+def test_持平_where_the_figures_changed(report):
+    new = _audit(report, "公务接待费支出决算比2021年减少0.44万元，下降27.67%", "公务接待费支出决算与2021年持平")
+    assert [(f.rule, f.expected) for f in new] == [("direction", "比2021年减少0.44万元，下降27.67%")]
+
+
+def test_a_breakdown_that_does_not_add_up(report):
+    new = _audit(report, "省级对口部门来攀考察0.42万元", "省级对口部门来攀考察0.52万元")
+    assert sorted(f.rule for f in new) == ["amount", "sum"]
+    assert next(f for f in new if f.rule == "sum").expected == "0.52 + 0.38 + 0.35 = 1.25"
+
+
+def test_a_quantity_restated_differently_says_where(report):
+    new = _audit(report, "2022年部门总体收入1,848.7万元", "2022年部门总体收入1,848.9万元")
+    assert [f.rule for f in new] == ["amount"]
+    assert "stated as 1,848.7 at line 41" in new[0].message
+
+
+def test_a_total_rounding_could_explain_is_a_warning_and_one_it_cannot_an_error(report):
+    near = _audit(report, "本年收入合计1,759.38万元", "本年收入合计1,759.39万元")
+    assert [(f.rule, f.severity) for f in near] == [("amount", "warning"), ("sum", "warning")]
+    assert "rounding" in near[0].message
+    far = _audit(report, "本年收入合计1,759.38万元", "本年收入合计1,759.48万元")
+    assert [(f.rule, f.severity) for f in far] == [("amount", "error"), ("sum", "error")]
+
+
+def test_a_missing_unit_and_template_placeholders(report):
+    assert [f.rule for f in _audit(report, "公用经费174.97万元", "公用经费174.97")] == ["unit"]
+    new = _audit(report, "单价100万元以上专用设备0台（套）", "单价100万元以上专用设备XX台（套）")
+    assert "residue" in [f.rule for f in new]
+
+
+def test_a_wrong_year_and_a_wrong_count(report):
+    assert [(f.rule, f.expected) for f in _audit(report, "2022年度收、支总计", "2021年度收、支总计")] == \
+        [("year", "2022年")]
+    new = _audit(report, "国内公务接待5批次", "国内公务接待6批次")
+    assert [(f.rule, f.published, f.expected) for f in new] == [("count", "国内公务接待6", "国内公务接待5")]
+
+
+def test_headings_out_of_sequence(report):
+    new = _audit(report, "（二）政府采购支出情况", "（三）政府采购支出情况")
+    assert [(f.rule, f.expected) for f in new] == [("numbering", "（二）政府采购支出情况")]
+
+
+# ---------------------------------------------------------------- the command
+def test_cli_text_output_one_line_per_finding(capsys, findings):
+    assert main(["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == len(findings) + 1
+    assert out[0].startswith(f"{PUBLISHED}:40: warning: numbering")
+    assert "published 「完成预算90.50%」, figures give 「完成预算90.45%」" in "\n".join(out)
+    assert out[-1] == "43 finding(s): 7 errors, 25 warnings, 11 notes"
+
+
+def test_cli_json_output(capsys, findings):
+    assert main(["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA),
+                 "--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == len(findings)
+    for row in rows:
+        assert {"line", "section", "published", "expected", "rule", "message", "severity"} <= set(row)
+        assert row["severity"] in ("error", "warning", "note") and row["rule"] in RULE_LABELS
+    assert {"line": 84, "published": "完成预算90.50%", "expected": "完成预算90.45%"}.items() <= rows[12].items()
+
+
+def test_cli_exit_zero_on_our_own_report(tmp_path, capsys, report):
+    path = tmp_path / "ours.txt"
+    path.write_text(markdown_to_text(report.markdown()), encoding="utf-8")
+    assert main(["audit", str(path), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]) == 0
+    assert "no findings" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [
+    ["audit", "nope.txt", "--department", "pzh-swzzb", "--year", "2022"],
+    ["audit", str(PUBLISHED), "--department", "nobody", "--year", "2022"],
+    ["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "1999"],
+])
+def test_cli_data_errors_exit_two_with_one_line(capsys, args):
+    assert main(args + ["--data", str(DATA)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_usage_errors_exit_two(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--format", "xml"])
+    assert exc.value.code == 2
+
+
+# ---------------------------------------------------------------- the appendix
+def test_the_appendix_lists_every_finding(report, findings):
+    text = published_check(report)
+    assert text.startswith("## 与已公开文本的核对")
+    rows = [l for l in text.splitlines() if l.startswith("| ") and not l.startswith("| 行")]
+    assert len(rows) == len(findings)
+    assert "| 84 | 第二部分 七（一） | 完成预算90.50% | 完成预算90.45% | 完成预算（可由尾数四舍五入解释） |" in rows
+    assert "共发现43处不一致：7处与数据矛盾" in text
+
+
+def test_no_published_text_no_appendix(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.rmtree(data / "2022" / "published")
+    assert published_check(load_report("pzh-swzzb", 2022, data)) is None
+
+
+def test_the_appendix_escapes_the_published_text(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    hostile = "第一部分 部门概况\n一、部门职责\n7.<script>x</script>|x|[点我](j){{ 7*7 }}\n"
+    (data / "2022" / "published" / "pzh-swzzb.txt").write_text(hostile, encoding="utf-8")
+    text = published_check(load_report("pzh-swzzb", 2022, data))
+    row = next(l for l in text.splitlines() if l.startswith("| 3 |"))
+    assert "<script>" not in text and "&lt;script&gt;" in row
+    assert "\\|x\\|" in row and "\\[点我\\]" in row
+    assert row.count(" | ") == 4       # the pipes of the text make no extra cells
