@@ -1,4 +1,4 @@
-"""Command line: `juesuan validate`, `juesuan list`, `juesuan report`, `juesuan audit`.
+"""Command line: `juesuan validate`, `juesuan list`, `juesuan report`, `juesuan audit`, `juesuan extract`.
 
 Data problems are printed one per line, naming file, department, field and
 what was expected; never a traceback.
@@ -130,6 +130,26 @@ def cmd_audit(args) -> int:
     return 1 if findings else 0
 
 
+def cmd_extract(args) -> int:
+    """Data files from a published text; 1 when some field could not be found (listed, never guessed)."""
+    from .extract import extract_file
+
+    try:
+        ex = extract_file(args.published, args.department, args.year, args.out, name=args.name)
+    except OSError as exc:
+        raise DataError(args.out, args.department, "output folder", "a folder the data files can be written to",
+                        exc.strerror or str(exc)) from None
+    for item in ex.assumed:
+        print(f"assumed: {item['field']}: {item['why']}")
+    for item in ex.missing:
+        print(f"missing: {item['field']}: {item['why']}")
+    record = args.out / str(args.year) / "extracted" / f"{args.department}.yaml"
+    print(f"wrote {args.out / str(args.year)}: {len(ex.amounts)} amounts, {len(ex.counts)} counts, "
+          f"{len(ex.units)} units, {len(ex.previous)} figures of {args.year - 1}; {len(ex.missing)} missing, "
+          f"{len(ex.derived)} derived, {len(ex.assumed)} assumed (see {record})")
+    return 1 if ex.missing else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开: reports from final-accounts data")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--data", type=Path, default=DEFAULT_DATA)
     audit.add_argument("--format", choices=("text", "json"), default="text")
     audit.set_defaults(func=cmd_audit)
+
+    extract = sub.add_parser("extract", help="write data files from a published report that follows the template")
+    extract.add_argument("published", type=Path, help="the published report as plain text")
+    extract.add_argument("--department", required=True, help="the department_id to file it under")
+    extract.add_argument("--year", type=int, required=True)
+    extract.add_argument("--out", type=Path, required=True, help="a data folder (DIR/<year>/… is written)")
+    extract.add_argument("--name", help="the department's full name, when the text has no title line")
+    extract.set_defaults(func=cmd_extract)
     return parser
 
 
