@@ -324,6 +324,19 @@ def test_headings_out_of_sequence(report):
     assert [(f.rule, f.expected) for f in new] == [("numbering", "（二）政府采购支出情况")]
 
 
+def test_a_title_line_and_a_gbk_file(tmp_path, capsys, findings):
+    text = "攀枝花市委组织部2022年度部门决算\n" + SEED_TEXT
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gb18030"))
+    assert main(["audit", str(path), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA),
+                 "--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["line"] - 1, r["rule"]) for r in rows] == [(f.line, f.rule) for f in findings]
+    wrong = "攀枝花市委组织部2021年度部门决算\n" + SEED_TEXT
+    report = load_report("pzh-swzzb", 2022, DATA)
+    assert [(f.line, f.rule, f.expected) for f in audit_text(wrong, report) if f.line == 1] == [(1, "year", "攀枝花市委组织部2022年")]
+
+
 # ---------------------------------------------------------------- the command
 def test_cli_text_output_one_line_per_finding(capsys, findings):
     assert main(["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]) == 1

@@ -207,6 +207,8 @@ def nothing_or_amount(key):
 Y, PY = "year:current", "year:previous"
 
 RULES: list[Rule] = [
+    # the title line, where the text has one: 攀枝花市委组织部2022年度部门决算
+    R("title", r"^[^，。：\d]{2,60}?{Y:y}年度?部门决算(?:公开|报告|说明)?$", y=Y),
     # 第一部分 二、机构设置 (and the attachment's 机构组成)
     R("units", r"下属(?P<label>[^，。\d]{2,12}?单位){N:n}个，其中(?P<kinds>[^。]*)", unit_kinds, n="count:units"),
     R("units_scope", r"纳入[^，。]*?{Y:y}年度部门决算编制范围", y=Y),
