@@ -53,3 +53,10 @@ def show_trend(report) -> None:
     if report.has_trend:
         show(report.section("trend"))
         show_chart(report.chart(8))
+
+
+def show_published_check(report) -> None:
+    """The appendix 与已公开文本的核对, where data/<year>/published/<id>.txt holds the published text."""
+    appendix = report.published_check()
+    if appendix:
+        show(appendix)

@@ -43,6 +43,7 @@ SECTIONS = {
 }
 
 TABLES_HEADING = "第五部分 附表（公开表）"
+PUBLISHED_CHECK_HEADING = "与已公开文本的核对"
 
 
 def heading_anchor(text: str) -> str:
@@ -113,6 +114,8 @@ class Report:
         lines = ["## 目录", ""]
         headings = [line for key in SECTIONS for line in self.section(key).splitlines()]
         headings.append("## " + TABLES_HEADING)
+        if self.has_published_text:
+            headings.append("## " + PUBLISHED_CHECK_HEADING)
         for line in headings:
             match = re.match(r"^(#{2,4}) (.+)$", line)
             if match:
@@ -120,6 +123,18 @@ class Report:
                 plain = re.sub(r"\\(.)", r"\1", text)
                 lines.append(f"{'  ' * (level - 2)}- [{text}](#{heading_anchor(plain)})")
         return "\n".join(lines) + "\n"
+
+    @property
+    def has_published_text(self) -> bool:
+        from .audit import published_path
+
+        return published_path(self).is_file()
+
+    def published_check(self) -> str | None:
+        """与已公开文本的核对: the published text held against these figures, where data/ has it."""
+        from .audit import published_check
+
+        return published_check(self)
 
     def tables(self):
         from .tables import public_tables
