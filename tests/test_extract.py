@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from juesuan.audit import audit_text
-from juesuan.cli import main, validation_problems
+from juesuan.cli import main
+from juesuan.year_check import validation_problems
 from juesuan.extract import extract, write
 from juesuan.loading import load_year
 from juesuan.report import load_report
