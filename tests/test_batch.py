@@ -87,7 +87,9 @@ def test_files_left_in_the_year_folder(run):
         "pzh-swzzb.html", "pzh-swzzb.ipynb",
         "001.html", "001.ipynb",
         "broken.failed.ipynb",
+        ".build",  # the manifests of the built reports (juesuan.manifest)
     ])  # no temp files, no stale broken.html, no stale pzh-swzzb.failed.ipynb
+    assert sorted(p.name for p in (run["year_dir"] / ".build").iterdir()) == ["001.json", "pzh-swzzb.json"]
     assert list(run["scratch"].iterdir()) == []
     result = run["result"]
     assert result.index == run["year_dir"] / "index.html"

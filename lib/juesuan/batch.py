@@ -1,40 +1,42 @@
-"""Run the report notebook once per department and export the results.
+"""Run the report notebook once per department, in parallel, and export the results.
 
 For year ``Y`` and department ``D`` the batch leaves in ``out_dir/Y/``:
 
 * ``D.ipynb``: the executed notebook (kernelspec ``juesuan``), and
 * ``D.html``: the offline report without code (see :mod:`juesuan.export`),
+* ``.build/D.json``: what the report was built from (see :mod:`juesuan.manifest`),
 
 or, when the run fails, ``D.failed.ipynb``: the notebook as far as it got,
 with papermill's error markers, for debugging. ``index.html`` lists both
-kinds. Every file is written atomically.
+kinds. Every file is written atomically, by the batch's own process.
+
+Departments run ``workers`` at a time, each worker on a kernel it keeps warm
+(:mod:`juesuan.engine`), or on a Dask cluster (``scheduler=``). A department
+whose report is up to date (same data rows, texts, notebook, library) is
+skipped unless ``force``. A department that fails does not stop the others.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import nbformat
-import papermill
-import zmq
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
-from traitlets.config import Config
 
-from .export import (
-    _check_year,
-    check_department_id,
-    first_line,
-    notebook_to_html,
-    write_atomic,
-    write_index,
-)
+from . import engine as _engine
+from . import manifest as _manifest
+from .export import _check_year, check_department_id, first_line, write_atomic, write_index
 
 __all__ = [
     "KERNEL_DISPLAY_NAME",
@@ -44,6 +46,7 @@ __all__ = [
     "FailedReport",
     "build_reports",
     "check_department_id",
+    "default_workers",
 ]
 
 log = logging.getLogger(__name__)
@@ -72,7 +75,7 @@ class FailedReport:
     name: str
     #: First line of the error, e.g. ``"ValueError: no data for 001"``.
     reason: str
-    #: The executed notebook kept for debugging, if papermill got to write it.
+    #: The executed notebook kept for debugging, if the run got to write it.
     notebook: Path | None
 
 
@@ -81,22 +84,36 @@ class BatchResult:
     year: int
     built: list[BuiltReport] = field(default_factory=list)
     failed: list[FailedReport] = field(default_factory=list)
+    #: Up to date since an earlier build: not run again.
+    skipped: list[BuiltReport] = field(default_factory=list)
     index: Path | None = None
+    seconds: float = 0.0
+    #: Peak memory of one worker (its process plus its kernel), in MB, as the workers report it.
+    peak_worker_mb: float = 0.0
 
     @property
     def ok(self) -> bool:
-        """True when every department's report was built."""
+        """True when no department's report failed."""
         return not self.failed
 
     def summary(self) -> str:
-        """A few lines for the terminal: counts, the index, each failure."""
-        lines = [f"{self.year}年度：已生成报告 {len(self.built)} 份，失败 {len(self.failed)} 个。"]
+        """A few lines for the terminal: counts, the index, each failure and why."""
+        lines = [f"{self.year}年度：已生成报告 {len(self.built)} 份，失败 {len(self.failed)} 个，"
+                 f"未变跳过 {len(self.skipped)} 份。"]
         if self.index is not None:
             lines.append(f"索引：{self.index}")
         for f in self.failed:
             where = f"（执行记录：{f.notebook}）" if f.notebook else ""
             lines.append(f"失败 {f.id} {f.name}：{f.reason}{where}")
         return "\n".join(lines)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def build_reports(
@@ -107,19 +124,34 @@ def build_reports(
     out_dir: Path,
     notebook: Path,
     progress: bool = True,
+    workers: int | None = None,
+    force: bool = False,
+    scheduler: str | object | None = None,
+    engine: str = "warm",
+    max_runs_per_kernel: int = _engine.MAX_RUNS_PER_KERNEL,
+    on_result: Callable[[_engine.Rendered], None] | None = None,
 ) -> BatchResult:
     """Execute ``notebook`` for each ``(id, display name)`` and export it.
 
-    Each department runs in a fresh ``juesuan`` kernel with the parameters
-    ``department`` (str, as given), ``year`` (int) and ``data_dir`` (absolute
-    path), from the notebook's own folder. A department that fails does not
-    stop the others: it is recorded in :attr:`BatchResult.failed` with the
+    Each department runs with the parameters ``department`` (str, as given),
+    ``year`` (int) and ``data_dir`` (absolute path), in a ``juesuan`` kernel
+    started in the notebook's folder. ``workers`` departments run at once
+    (default: one per core), each worker on one warm kernel
+    (:mod:`juesuan.engine`); ``engine="fresh"`` starts a new kernel per
+    report instead, as papermill does by itself. With ``scheduler`` (a Dask
+    scheduler address, or a ``distributed.Client``) the departments run on
+    that cluster instead of local processes.
+
+    A department whose report is up to date is skipped (see
+    :mod:`juesuan.manifest`), unless ``force``. A department that fails does
+    not stop the others: it is recorded in :attr:`BatchResult.failed` with the
     first line of its error. Finally ``out_dir/<year>/index.html`` is written.
 
     Raises ``ValueError`` before running anything if an id is not
     ``[A-Za-z0-9][A-Za-z0-9_-]*`` or appears twice, and ``RuntimeError`` if
     the ``juesuan`` kernel is not installed.
     """
+    started = time.perf_counter()
     year = _check_year(year)
     departments = [(check_department_id(d_id), str(name)) for d_id, name in departments]
     seen: set[str] = set()
@@ -127,6 +159,10 @@ def build_reports(
         if d_id in seen:
             raise ValueError(f"department id {d_id!r} is listed twice")
         seen.add(d_id)
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be a whole number of at least 1, not {workers!r}")
+    if engine not in ("warm", "fresh"):
+        raise ValueError(f"engine must be 'warm' or 'fresh', not {engine!r}")
 
     notebook = Path(notebook).resolve()
     data_dir = Path(data_dir).resolve()
@@ -134,90 +170,198 @@ def build_reports(
         raise FileNotFoundError(f"report notebook not found: {notebook}")
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
-    _check_kernel()
+    if scheduler is None:
+        _check_kernel()
 
     year_dir = Path(out_dir) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult(year=year)
 
-    # papermill saves its output after every cell; that half-written file
-    # goes to a scratch folder outside out_dir. The kept copies are rewritten
-    # from it with write_atomic.
-    with (
-        tempfile.TemporaryDirectory(prefix="juesuan-batch-") as scratch,
-        logging_redirect_tqdm(),  # warnings print above the bar, not through it
-        tqdm(departments, desc="部门报告", unit="个", disable=not progress) as bar,
-    ):
-        for d_id, name in bar:
-            bar.set_postfix_str(d_id, refresh=False)
-            outcome = _build_one(
-                year, d_id, name,
-                notebook=notebook, data_dir=data_dir, year_dir=year_dir,
-                scratch=Path(scratch),
-            )
-            if isinstance(outcome, BuiltReport):
-                result.built.append(outcome)
-            else:
-                result.failed.append(outcome)
-                log.warning("部门 %s（%s）报告失败：%s", d_id, name, outcome.reason)
+    notebook_json = notebook.read_text(encoding="utf-8")
+    fingerprints = _manifest.Fingerprints(
+        data_dir=data_dir, year=year, notebook=notebook, kernel_name=KERNEL_NAME,
+        department_ids=[d for d, _ in departments])
+    jobs: list[tuple[_engine.Job, dict]] = []
+    for d_id, name in departments:
+        inputs = fingerprints.inputs(d_id, name, output=str(year_dir / f"{d_id}.ipynb"))
+        if not force and _manifest.up_to_date(year_dir, d_id, inputs):
+            result.skipped.append(_built(year_dir, d_id, name))
+            continue
+        jobs.append((_engine.Job(
+            year=year, department=d_id, name=name, data_dir=str(data_dir),
+            notebook=str(notebook), notebook_json=notebook_json,
+            output_path=str(year_dir / f"{d_id}.ipynb"),
+            failed_path=str(year_dir / f"{d_id}.failed.ipynb"),
+            title=f"{name}{year}年度部门决算", timeout=CELL_TIMEOUT_S,
+            kernel_name=KERNEL_NAME, max_runs=max_runs_per_kernel, engine=engine,
+            library=fingerprints.library,
+        ), inputs))
 
-    entries = [{"id": r.id, "name": r.name} for r in result.built]
-    entries += [{"id": f.id, "name": f.name, "error": f.reason} for f in result.failed]
+    names = dict(departments)
+    by_id = {job.department: (job, inputs) for job, inputs in jobs}
+
+    def keep(rendered: _engine.Rendered) -> None:
+        job, inputs = by_id[rendered.department]
+        outcome = _keep(rendered, job, names[job.department], year_dir, inputs)
+        if isinstance(outcome, BuiltReport):
+            result.built.append(outcome)
+        else:
+            result.failed.append(outcome)
+            log.warning("部门 %s（%s）报告失败：%s", outcome.id, outcome.name, outcome.reason)
+        result.peak_worker_mb = max(result.peak_worker_mb, rendered.peak_mb)
+        if on_result is not None:
+            on_result(rendered)
+
+    with (
+        logging_redirect_tqdm(),  # warnings print above the bar, not through it
+        tqdm(total=len(departments), initial=len(result.skipped), desc="部门报告", unit="个",
+             disable=not progress) as bar,
+    ):
+        def done(rendered: _engine.Rendered) -> None:
+            keep(rendered)
+            bar.set_postfix_str(rendered.department, refresh=False)
+            bar.update(1)
+
+        todo = [job for job, _ in jobs]
+        if not todo:
+            pass
+        elif scheduler is not None:
+            _run_on_dask(scheduler, todo, done)
+        else:
+            _run_locally(todo, workers or default_workers(), done)
+
     order = {d_id: i for i, (d_id, _) in enumerate(departments)}
+    for reports in (result.built, result.failed, result.skipped):
+        reports.sort(key=lambda r: order[r.id])
+    entries = [{"id": r.id, "name": r.name} for r in result.built + result.skipped]
+    entries += [{"id": f.id, "name": f.name, "error": f.reason} for f in result.failed]
     entries.sort(key=lambda e: order[e["id"]])
-    result.index = write_index(Path(out_dir), year, entries)
+    result.index = _write_index(Path(out_dir), year, entries, data_dir)
+    result.seconds = time.perf_counter() - started
     return result
 
 
-def _build_one(
-    year: int, d_id: str, name: str, *,
-    notebook: Path, data_dir: Path, year_dir: Path, scratch: Path,
-) -> BuiltReport | FailedReport:
+def _write_index(out_dir: Path, year: int, entries: list[dict], data_dir: Path) -> Path:
+    """The index with each department's key figures; without them if the data cannot give them."""
+    try:
+        return write_index(out_dir, year, entries, data_dir=data_dir)
+    except Exception as exc:  # noqa: BLE001 -- the list of reports matters more than the figures
+        log.warning("index without key figures: %s", first_line(exc))
+        return write_index(out_dir, year, entries)
+
+
+def _built(year_dir: Path, d_id: str, name: str) -> BuiltReport:
+    return BuiltReport(id=d_id, name=name, html=year_dir / f"{d_id}.html", notebook=year_dir / f"{d_id}.ipynb")
+
+
+def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
+          inputs: dict) -> BuiltReport | FailedReport:
+    """Write what a worker rendered (atomically), or record why it failed."""
+    d_id = job.department
     html_path = year_dir / f"{d_id}.html"
     nb_path = year_dir / f"{d_id}.ipynb"
     failed_path = year_dir / f"{d_id}.failed.ipynb"
-    tmp_output = scratch / f"{d_id}.ipynb"
-
-    try:
-        papermill.execute_notebook(
-            notebook,
-            tmp_output,
-            parameters={"department": d_id, "year": year, "data_dir": str(data_dir)},
-            kernel_name=KERNEL_NAME,
-            cwd=notebook.parent,
-            progress_bar=False,
-            execution_timeout=CELL_TIMEOUT_S,
-            config=_kernel_config(),
-        )
-        nb = _read_output(tmp_output, final_path=nb_path)
-        html = notebook_to_html(nb, title=f"{name}{year}年度部门决算")
-        write_atomic(nb_path, nbformat.writes(nb))
-        write_atomic(html_path, html)
-    except Exception as exc:  # noqa: BLE001 -- one department must not stop the batch
-        reason = _reason(exc)
-        kept = None
+    if rendered.ok:
         try:
-            if tmp_output.exists():
-                failed_nb = _read_output(tmp_output, final_path=failed_path)
-                kept = write_atomic(failed_path, nbformat.writes(failed_nb))
-        except Exception as keep_exc:  # noqa: BLE001
-            log.warning("could not keep the failed notebook of %s: %s", d_id, keep_exc)
-        # Outputs of an earlier successful run would now be stale.
-        for stale in (html_path, nb_path):
-            stale.unlink(missing_ok=True)
-        if kept is None:
-            failed_path.unlink(missing_ok=True)
-        return FailedReport(id=d_id, name=name, reason=reason, notebook=kept)
+            write_atomic(nb_path, rendered.notebook_json)
+            write_atomic(html_path, rendered.html)
+            failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
+            _manifest.record(year_dir, d_id, inputs, html_path, nb_path)
+            return _built(year_dir, d_id, name)
+        except OSError as exc:
+            rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))
+
+    # Outputs of an earlier successful run would now be stale.
+    _manifest.forget(year_dir, d_id)
+    for stale in (html_path, nb_path):
+        stale.unlink(missing_ok=True)
+    kept = None
+    if rendered.notebook_json is not None:
+        try:
+            kept = write_atomic(failed_path, rendered.notebook_json)
+        except OSError as exc:
+            log.warning("could not keep the failed notebook of %s: %s", d_id, exc)
+    if kept is None:
+        failed_path.unlink(missing_ok=True)
+    return FailedReport(id=d_id, name=name, reason=rendered.reason or "unknown error", notebook=kept)
+
+
+def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:
+    return _engine.Rendered(department=job.department, ok=False, reason=reason_for(exc))
+
+
+def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.Rendered], None]) -> None:
+    """`workers` processes, each keeping one warm kernel; one worker runs in this process."""
+    workers = min(workers, len(jobs))
+    if workers == 1:
+        try:
+            for job in jobs:
+                done(_engine.render_department(job))
+        finally:
+            _engine.shutdown_worker_kernels()
+        return
+
+    pending = list(jobs)
+    for attempt in (1, 2):  # a worker that dies (killed, out of memory) breaks the pool: retry once
+        if not pending:
+            return
+        unfinished: list[_engine.Job] = []
+        # spawn, not fork: the parent may hold threads (tqdm, zmq) that fork would copy half-way.
+        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
+                                 initializer=_quiet_worker) as pool:
+            futures = {pool.submit(_engine.render_department, job): job for job in pending}
+            remaining = set(futures)
+            while remaining:
+                finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = futures[future]
+                    try:
+                        done(future.result())
+                    except BrokenProcessPool as exc:
+                        if attempt == 1:
+                            unfinished.append(job)
+                        else:
+                            done(_failure(job, exc))
+                    except Exception as exc:  # noqa: BLE001
+                        done(_failure(job, exc))
+        pending = unfinished
+
+
+def _quiet_worker() -> None:
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+
+
+def _run_on_dask(scheduler, jobs: list[_engine.Job], done: Callable[[_engine.Rendered], None]) -> None:
+    """The same jobs as Dask futures: ``client.map`` then ``as_completed``."""
+    from distributed import Client, as_completed
+
+    own_client = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own_client else scheduler
+    try:
+        token = f"{os.getpid()}-{time.time_ns()}"
+        futures = client.map(_engine.render_department, jobs, pure=False,
+                             key=[f"juesuan-report-{job.year}-{job.department}-{token}" for job in jobs])
+        job_of = {future.key: job for future, job in zip(futures, jobs)}
+        for future in as_completed(futures):
+            job = job_of[future.key]
+            try:
+                done(future.result())
+            except Exception as exc:  # noqa: BLE001 -- a lost worker, a task that could not run
+                done(_failure(job, exc))
+            future.release()
     finally:
-        tmp_output.unlink(missing_ok=True)
-
-    failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
-    return BuiltReport(id=d_id, name=name, html=html_path, notebook=nb_path)
+        if own_client:
+            client.close()
 
 
-def _read_output(path: Path, *, final_path: Path) -> nbformat.NotebookNode:
-    """Read papermill's output and fix what it records about the run."""
-    nb = nbformat.read(path, as_version=4)
+# --------------------------------------------------------------------------
+# What the kept notebook records, and why a department failed
+
+
+def fix_output_metadata(nb: nbformat.NotebookNode, *, final_path: str | Path,
+                        input_path: str | Path | None = None) -> nbformat.NotebookNode:
+    """Fix what papermill records about the run, in place, and return ``nb``."""
     # papermill #856: the kernel_name passed in is not written into the
     # output's kernelspec. Tools that re-run the kept notebook (nbval, Lab)
     # must pick the project's kernel.
@@ -229,10 +373,12 @@ def _read_output(path: Path, *, final_path: Path) -> nbformat.NotebookNode:
     pm = nb.metadata.get("papermill")
     if pm is not None:
         pm["output_path"] = str(final_path)  # not the scratch file
+        if input_path is not None:
+            pm["input_path"] = str(input_path)  # not a worker's copy
     return nb
 
 
-def _reason(exc: BaseException) -> str:
+def reason_for(exc: BaseException) -> str:
     """One line saying why a department failed."""
     if isinstance(exc, PapermillExecutionError):
         text = f"{exc.ename}: {first_line(exc.evalue)}" if exc.evalue else exc.ename
@@ -241,18 +387,6 @@ def _reason(exc: BaseException) -> str:
         return text
     message = first_line(exc)
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _kernel_config() -> Config:
-    """Configuration for the kernel manager nbclient creates.
-
-    ipykernel >= 7.4 warns on every start that TCP traffic is not encrypted;
-    when pyzmq has CurveZMQ the manager can provision keys instead (the
-    kernelspec ipykernel writes declares ``supported_encryption: curve``).
-    """
-    if zmq.has("curve"):
-        return Config({"KernelManager": {"transport_encryption": "auto"}})
-    return Config()
 
 
 def _check_kernel() -> None:

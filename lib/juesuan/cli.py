@@ -69,7 +69,8 @@ def cmd_report(args) -> int:
                                 "one of " + ", ".join(sorted(known)), wanted)
         departments = [d for d in departments if d[0] in args.department]
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
-                           notebook=args.notebook, progress=not args.quiet)
+                           notebook=args.notebook, progress=not args.quiet, workers=args.workers,
+                           force=args.force, scheduler=args.scheduler)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
 
@@ -103,6 +104,23 @@ def cmd_extract(args) -> int:
     return 1 if ex.missing else 0
 
 
+def cmd_synth(args) -> int:
+    from .synth import parse_years, write_synthetic
+
+    years = parse_years(args.years)
+    made = write_synthetic(args.out, args.departments, years, seed=args.seed)
+    print(f"wrote {len(made)} synthetic department(s) × {len(years)} year(s) "
+          f"({years[0]}–{years[-1]}, seed {args.seed}) to {args.out.resolve()}")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开: reports from final-accounts data")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,7 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=DEFAULT_OUT)
     report.add_argument("--notebook", type=Path, default=NOTEBOOK)
     report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report.add_argument("--workers", type=_positive, default=None,
+                        help="departments built at once, each on a kept-warm kernel (default: one per core)")
+    report.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+    report.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on this Dask scheduler (tcp://host:8786) instead of local processes")
     report.set_defaults(func=cmd_report)
+
+    synth = sub.add_parser("synth", help="write synthetic departments (test data for scale, never real reports)")
+    synth.add_argument("--departments", type=_positive, required=True)
+    synth.add_argument("--years", default="2020-2022", help="e.g. 2020-2022 (default) or 2022")
+    synth.add_argument("--out", type=Path, required=True, help="an empty folder or one of earlier synthetic data")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.set_defaults(func=cmd_synth)
 
     audit = sub.add_parser("audit", help="check a published report's text against the figures in data/")
     audit.add_argument("published", type=Path, help="the published report as plain text")

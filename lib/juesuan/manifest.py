@@ -1,0 +1,225 @@
+"""Is a department's report up to date? A small manifest per built report says.
+
+After a report is built the batch writes ``out_dir/<year>/.build/<id>.json``:
+a hash of everything the report was built from, and the size and mtime of the
+two files it wrote. A later run skips the department when the hash is the same
+and both files are still as written. The hash covers:
+
+* **data**: that department's rows of each CSV file (``departments``, ``units``,
+  ``amounts``, ``counts``, ``breakdowns``) and its ``text/<id>.yaml``, in every
+  year folder up to the report's year (the report reads the year before for its
+  comparisons, and older years for trends); per year folder also its header
+  lines, ``year.yaml``, any row that names no valid department (it may be an
+  error that concerns every department) and which files exist; and
+  ``data_dir/glossary.yaml`` (the default 名词解释). A change in another
+  department's rows does not touch this one;
+* **notebook**: the report notebook's bytes;
+* **library**: every file of the ``juesuan`` package (code, templates, fonts,
+  HTML template), the versions of the packages that shape the output, Python's
+  version and the kernelspec;
+* **parameters**: department, name, year, data folder, where the notebook is kept.
+
+Reading a CSV that cannot be parsed puts its whole bytes into everyone's hash.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+from .export import write_atomic
+
+FORMAT = 1
+BUILD_DIR = ".build"
+CSV_FILES = ("departments.csv", "units.csv", "amounts.csv", "counts.csv", "breakdowns.csv")
+DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: Packages whose version can change a report's bytes.
+OUTPUT_PACKAGES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "ipython", "jupyter_client",
+                   "matplotlib", "matplotlib-inline", "seaborn", "pandas", "numpy", "jinja2", "pyyaml",
+                   "mistune", "pygments", "pillow", "bleach", "beautifulsoup4")
+
+
+def _sha(*chunks: bytes) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(len(chunk).to_bytes(8, "little"))
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _decode(raw: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return None
+
+
+def library_fingerprint() -> str:
+    """Every file of the package (not caches), by path and content."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        rel = path.relative_to(PACKAGE_DIR).as_posix().encode()
+        h.update(_sha(rel, path.read_bytes()).encode())
+    return h.hexdigest()
+
+
+def environment_fingerprint(kernel_name: str) -> str:
+    versions = {}
+    for name in OUTPUT_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec(kernel_name).to_dict()
+    except Exception:  # noqa: BLE001 -- no kernel here (a Dask client): its workers have one
+        spec = None
+    return _sha(json.dumps({"python": sys.version, "packages": versions, "kernelspec": spec},
+                           sort_keys=True, ensure_ascii=False).encode())
+
+
+class _YearRows:
+    """One year folder, split by department: hashes of each department's rows and text."""
+
+    def __init__(self, folder: Path, wanted: set[str]):
+        self.folder = folder
+        self.rows: dict[str, hashlib._Hash] = {}
+        common = hashlib.sha256()
+        year_yaml = folder / "year.yaml"
+        common.update(_sha(b"year.yaml", year_yaml.read_bytes() if year_yaml.is_file() else b"-").encode())
+        for name in CSV_FILES:
+            path = folder / name
+            if not path.is_file():
+                common.update(_sha(name.encode(), b"absent").encode())
+                continue
+            raw = path.read_bytes()
+            text = _decode(raw)
+            try:
+                if text is None:
+                    raise csv.Error("undecodable")
+                records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+            except csv.Error:
+                common.update(_sha(name.encode(), raw).encode())  # let the loader say what is wrong
+                continue
+            common.update(_sha(name.encode(), b"present").encode())
+            for line, cells in enumerate(records, start=1):
+                key = cells[0].strip() if cells else ""
+                encoded = json.dumps([name, cells], ensure_ascii=False).encode()
+                if line == 1:
+                    common.update(encoded)                     # the header
+                elif key in wanted:
+                    self.rows.setdefault(key, hashlib.sha256()).update(encoded)
+                elif not any(c.strip() for c in cells):
+                    continue                                   # a blank line
+                elif not DEPARTMENT_ID.fullmatch(key):
+                    common.update(encoded)                     # a row that names no department
+        self.common = common.hexdigest()
+
+    def department(self, d_id: str) -> str:
+        rows = self.rows.get(d_id)
+        text = self.folder / "text" / f"{d_id}.yaml"
+        return _sha(self.common.encode(), (rows.hexdigest() if rows else "-").encode(),
+                    text.read_bytes() if text.is_file() else b"-")
+
+
+class Fingerprints:
+    """What the reports of one batch are built from; :meth:`inputs` gives one department's."""
+
+    def __init__(self, *, data_dir: Path, year: int, notebook: Path, kernel_name: str,
+                 department_ids: list[str]):
+        self.data_dir = Path(data_dir)
+        self.year = year
+        self.notebook_path = Path(notebook)
+        self.kernel_name = kernel_name
+        self.wanted = set(department_ids)
+
+    @cached_property
+    def library(self) -> str:
+        return library_fingerprint()
+
+    @cached_property
+    def environment(self) -> str:
+        return environment_fingerprint(self.kernel_name)
+
+    @cached_property
+    def notebook(self) -> str:
+        return _sha(self.notebook_path.read_bytes())
+
+    @cached_property
+    def years(self) -> dict[int, _YearRows]:
+        folders = {}
+        if self.data_dir.is_dir():
+            for path in sorted(self.data_dir.iterdir()):
+                if path.is_dir() and path.name.isdigit() and int(path.name) <= self.year:
+                    folders[int(path.name)] = _YearRows(path, self.wanted)
+        return folders
+
+    @cached_property
+    def glossary(self) -> str:
+        path = self.data_dir / "glossary.yaml"
+        return _sha(path.read_bytes() if path.is_file() else b"-")
+
+    def inputs(self, d_id: str, name: str, *, output: str) -> dict:
+        data = _sha(self.glossary.encode(),
+                    *(f"{year}:{rows.department(d_id)}".encode() for year, rows in self.years.items()))
+        parts = {
+            "data": data,
+            "notebook": self.notebook,
+            "library": self.library,
+            "environment": self.environment,
+            "parameters": _sha(json.dumps(
+                {"department": d_id, "name": name, "year": self.year, "data_dir": str(self.data_dir),
+                 "notebook": str(self.notebook_path), "output": output, "kernel": self.kernel_name},
+                sort_keys=True, ensure_ascii=False).encode()),
+        }
+        parts["key"] = _sha(json.dumps(parts, sort_keys=True).encode())
+        return parts
+
+
+def path(year_dir: Path, d_id: str) -> Path:
+    return Path(year_dir) / BUILD_DIR / f"{d_id}.json"
+
+
+def _stamp(p: Path) -> list[int]:
+    st = os.stat(p)
+    return [st.st_size, st.st_mtime_ns]
+
+
+def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path) -> Path:
+    target = path(year_dir, d_id)
+    target.parent.mkdir(exist_ok=True)
+    entry = {"format": FORMAT, "department": d_id, "inputs": inputs,
+             "outputs": {"html": _stamp(html), "notebook": _stamp(notebook)}}
+    return write_atomic(target, json.dumps(entry, indent=1, sort_keys=True) + "\n")
+
+
+def forget(year_dir: Path, d_id: str) -> None:
+    path(year_dir, d_id).unlink(missing_ok=True)
+
+
+def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
+    """Built from the same inputs, and both outputs still as the build left them."""
+    year_dir = Path(year_dir)
+    try:
+        entry = json.loads(path(year_dir, d_id).read_text(encoding="utf-8"))
+        return (entry.get("format") == FORMAT
+                and entry["inputs"]["key"] == inputs["key"]
+                and entry["outputs"]["html"] == _stamp(year_dir / f"{d_id}.html")
+                and entry["outputs"]["notebook"] == _stamp(year_dir / f"{d_id}.ipynb")
+                and not (year_dir / f"{d_id}.failed.ipynb").exists())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
