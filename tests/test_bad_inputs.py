@@ -8,13 +8,19 @@ GB18030 and UTF-8 with BOM.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from juesuan.cli import main
 from juesuan.loading import load_year
@@ -118,3 +124,90 @@ def test_the_installed_command_prints_no_traceback(name):
     output = proc.stdout.decode("utf-8") + proc.stderr.decode("utf-8")
     assert b"\x1b" not in proc.stdout + proc.stderr
     check_output(case, proc.returncode, output)
+
+
+# ---------------------------------------------------------------- anything at all, never a traceback
+
+def validate_quietly(data_dir: Path) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["validate", "--data", str(data_dir), "--year", "2022"])
+    return code, out.getvalue() + err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """The corpus's valid starting point (every case is it with one thing broken)."""
+    target = tmp_path_factory.mktemp("base") / "data"
+    shutil.copytree(CORPUS / "encoding_utf8_bom_ok", target,
+                    ignore=shutil.ignore_patterns("expected*.txt"))
+    return target
+
+
+def assert_told_plainly(code: int, output: str) -> None:
+    assert code in (0, 1, 2), output
+    assert "Traceback" not in output
+    for line in output.splitlines():
+        assert LINE.match(line), f"a line that is not one message: {line!r}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cell=st.text(max_size=30))
+def test_any_text_in_an_amount_cell_is_told_plainly(base, cell):
+    path = base / "2022" / "amounts.csv"
+    original = path.read_bytes()
+    try:
+        text = original.decode("utf-8-sig").replace("income.other,,0.22", "income.other,,\"" + cell.replace('"', '""') + '"')
+        path.write_text(text, encoding="utf-8")
+        code, output = validate_quietly(base)
+        assert_told_plainly(code, output)
+        if code == 0:
+            assert cell.strip() in ("0.22",) or re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cell.strip())
+    finally:
+        path.write_bytes(original)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(max_size=120))
+def test_any_department_name_is_told_plainly(base, name):
+    path = base / "2022" / "departments.csv"
+    original = path.read_bytes()
+    try:
+        cell = '"' + name.replace('"', '""') + '"'
+        path.write_text(original.decode("utf-8-sig").replace("攀枝花市委组织部,", cell + ",", 1), encoding="utf-8")
+        assert_told_plainly(*validate_quietly(base))
+    finally:
+        path.write_bytes(original)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300), which=st.sampled_from(["amounts.csv", "units.csv", "text/pzh-swzzb.yaml",
+                                                           "year.yaml"]))
+def test_any_bytes_in_a_file_are_told_plainly(base, raw, which):
+    path = base / "2022" / which
+    original = path.read_bytes() if path.exists() else None
+    try:
+        path.write_bytes(raw)
+        assert_told_plainly(*validate_quietly(base))
+    finally:
+        if original is None:
+            path.unlink()
+        else:
+            path.write_bytes(original)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                          lambda children: st.lists(children, max_size=3)
+                          | st.dictionaries(st.text(max_size=8), children, max_size=3), max_leaves=10),
+       field=st.sampled_from(["duties", "reasons", "covers", "performance", "attachment", "glossary", "other"]))
+def test_any_yaml_value_in_a_text_field_is_told_plainly(base, value, field):
+    path = base / "2022" / "text" / "pzh-swzzb.yaml"
+    original = path.read_bytes()
+    try:
+        text = yaml.safe_load(original.decode("utf-8-sig"))
+        text[field] = value
+        path.write_text(yaml.safe_dump(text, allow_unicode=True), encoding="utf-8")
+        assert_told_plainly(*validate_quietly(base))
+    finally:
+        path.write_bytes(original)

@@ -219,7 +219,7 @@ def is_comparison_only(data_dir: Path, year: int) -> bool:
     if not marker.exists():
         return False
     try:
-        settings = yaml.safe_load(read_text_file(marker)) or {}
+        settings = yaml.load(read_text_file(marker), Loader=TextLoader) or {}  # noqa: S506 -- a SafeLoader
     except yaml.YAMLError as exc:
         raise DataError(marker, None, "YAML", "well-formed YAML such as 'comparison_only: true'",
                         _yaml_problem(exc), line=_yaml_line(exc)) from None
@@ -515,15 +515,26 @@ class TextLoader(yaml.SafeLoader):
     """YAML as people type it, without the parts that hide or multiply text.
 
     A key given twice is an error (plain YAML keeps the last one silently), and
-    so are aliases (`*name`): a few lines of them can expand to gigabytes.
+    so are aliases (`*name`): a few lines of them can expand to gigabytes. So is
+    nesting deeper than any field needs ([[[[…]]]] would exhaust the stack).
     """
+
+    MAX_DEPTH = 16
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
                 None, None, "an alias (*name); write the text out instead", event.start_mark)
-        return super().compose_node(parent, index)
+        if self._depth >= self.MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"lists or fields nested more than {self.MAX_DEPTH} deep", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = set()

@@ -202,6 +202,13 @@ def _(d):
     write(d / "2022" / "text" / "pzh-swzzb.yaml", TEXT + "\n".join(lines) + "\n")
 
 
+@case("yaml_nested_too_deep",
+      "2022/text/pzh-swzzb.yaml line 21: department pzh-swzzb: YAML: expected well-formed YAML, got "
+      "'lists or fields nested more than 16 deep'")
+def _(d):
+    append(d / "2022" / "text" / "pzh-swzzb.yaml", "glossary: " + "[" * 5000 + "]" * 5000)
+
+
 @case("text_field_of_the_wrong_shape",
       "2022/text/pzh-swzzb.yaml: department pzh-swzzb: covers.personnel: expected a list (lines starting with '- '), "
       "got 'str'")
