@@ -91,8 +91,12 @@ def seed_names(d: Path) -> list[str]:
 
 
 def make_base(target: Path) -> None:
+    """The seed's files of both years (the CSVs and year.yaml only) and the short text."""
     for year in ("2022", "2021"):
-        shutil.copytree(DATA / year, target / year, ignore=shutil.ignore_patterns("text"))
+        (target / year).mkdir(parents=True)
+        for path in sorted((DATA / year).iterdir()):
+            if path.is_file() and (path.suffix == ".csv" or path.name == "year.yaml"):
+                shutil.copy(path, target / year / path.name)
     write(target / "2022" / "text" / "pzh-swzzb.yaml", TEXT)
 
 
