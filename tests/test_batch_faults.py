@@ -194,9 +194,12 @@ def test_a_batch_killed_mid_run_leaves_only_whole_files_and_a_rerun_finishes(tmp
     out_dir = tmp_path / "outputs"
     year_dir = out_dir / str(YEAR)
     log = tmp_path / "batch.log"
+    scratch = tmp_path / "tmp"  # the batch's own temporary files, which a SIGKILL leaves behind
+    scratch.mkdir()
     with open(log, "wb") as log_file:
         proc = subprocess.Popen([sys.executable, "-c", BATCH, str(data_dir), str(out_dir), str(NOTEBOOK), *KILLED],
-                                stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, "TMPDIR": str(scratch)})
     try:
         deadline = time.monotonic() + 300
         while not list(year_dir.glob("*.html")):
