@@ -62,11 +62,28 @@ def poison(value):
     return value
 
 
-def rewrite_csv(path: Path, change) -> None:
+def rewrite_csv(path: Path, change, extra=lambda rows: []) -> None:
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([rows[0]] + [change(row) or row for row in rows[1:]])
+    csv.writer(out, lineterminator="\n").writerows(
+        [rows[0]] + [change(row) or row for row in rows[1:]] + extra(rows[1:]))
     path.write_text(out.getvalue(), encoding="utf-8")
+
+
+# A second department that fails: its name and the value that breaks it reach the index page as its reason.
+FAILING = "hostile-bad"
+FAILING_NAME = "坏部门<script>window.__pwned='index'</script>"
+BAD_CELL = "<img src=x onerror=\"window.__pwned='reason'\">"
+
+
+def add_failing_department(year_dir: Path) -> None:
+    def copy_rows(rows):
+        copies = [[FAILING, *row[1:]] for row in rows if row[0] == SEED]
+        return [[c[0], c[1], c[2], BAD_CELL] if c[1] == "income.other" else c for c in copies]
+    for name in ("units.csv", "amounts.csv", "counts.csv", "breakdowns.csv"):
+        rewrite_csv(year_dir / name, lambda row: None, copy_rows)
+    rewrite_csv(year_dir / "departments.csv", lambda row: None, lambda rows: [[FAILING, FAILING_NAME, "坏部门"]])
+    shutil.copy(year_dir / "text" / f"{SEED}.yaml", year_dir / "text" / f"{FAILING}.yaml")
 
 
 def make_hostile_data(target: Path) -> Path:
@@ -86,6 +103,7 @@ def make_hostile_data(target: Path) -> Path:
     text_path = year_dir / "text" / f"{SEED}.yaml"
     text = yaml.safe_load(text_path.read_text(encoding="utf-8"))
     text_path.write_text(yaml.safe_dump(poison(text), allow_unicode=True, width=10_000), encoding="utf-8")
+    add_failing_department(year_dir)
     return data_dir
 
 
@@ -93,9 +111,11 @@ def make_hostile_data(target: Path) -> Path:
 def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     data_dir = make_hostile_data(base)
-    result = build_reports(YEAR, [(SEED, NAME)], data_dir=data_dir, out_dir=base / "outputs", notebook=NOTEBOOK,
-                           progress=False)
-    assert result.ok, result.summary()
+    result = build_reports(YEAR, [(SEED, NAME), (FAILING, FAILING_NAME)], data_dir=data_dir,
+                           out_dir=base / "outputs", notebook=NOTEBOOK, progress=False)
+    assert [r.id for r in result.built] == [SEED], result.summary()
+    assert [f.id for f in result.failed] == [FAILING]
+    assert BAD_CELL[:20] in result.failed[0].reason  # the offending value is quoted in the reason
     return {"data": data_dir, "year_dir": base / "outputs" / str(YEAR)}
 
 
@@ -140,7 +160,11 @@ def test_no_script_from_data_runs_and_no_request_leaves(built, browser, page_nam
     page.wait_for_timeout(300)  # onerror and onload handlers would have fired by now
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.title() != "PWNED"
-    assert NAME in (page.title() if page_name != "index.html" else page.inner_text("body"))
+    if page_name == "index.html":  # the failed department's name and reason are shown, as text
+        body = page.inner_text("body")
+        assert NAME in body and FAILING_NAME in body and BAD_CELL[:20] in body
+    else:
+        assert NAME in page.title()
     assert visit.page_errors == []
     assert visit.external == [], visit.external
     assert all(url.startswith(("file:", "data:")) for url in visit.requests), visit.requests
