@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from juesuan.cli import main
-from juesuan.loading import load_year
+from juesuan.loading import load_glossary, load_year
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
@@ -95,7 +95,7 @@ def test_encodings_are_read_as_the_right_chinese(name):
     dept = data.departments["pzh-swzzb"]
     loaded = [dept.name, dept.short_name, *(u.name for u in dept.units),
               *(label for label, _ in dept.breakdowns["three_public.reception_domestic"]),
-              dept.text["duties"][0]["title"]]
+              dept.text["duties"][0]["title"], load_glossary(case)[0]["term"]]
     assert loaded == expected
 
 

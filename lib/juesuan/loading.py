@@ -603,12 +603,36 @@ def _read_department_text(folder: Path, dept: DepartmentFigures, errors) -> None
         return
     loaded = _string_keys(loaded)
     before = len(errors)
-    _check_text_shape(path, dept, loaded, TEXT_SCHEMA, "", errors)
-    _check_text_sizes(path, dept, loaded, "", errors)
+    _check_text_shape(path, dept.department_id, loaded, TEXT_SCHEMA, "", errors)
+    _check_text_sizes(path, dept.department_id, loaded, "", errors)
     if len(errors) > before:
         return
     dept.text = loaded
     dept.sources["text"] = path
+
+
+def load_glossary(data_dir: Path) -> list[dict]:
+    """data/glossary.yaml, the standard 名词解释 for a department whose text gives none; [] when absent.
+
+    Read like a department's text (UTF-8 or GBK, plain YAML); its first problem is raised as a DataError.
+    """
+    path = Path(data_dir) / "glossary.yaml"
+    if not path.exists():
+        return []
+    try:
+        loaded = yaml.load(read_text_file(path), Loader=TextLoader)  # noqa: S506 -- a SafeLoader
+    except yaml.YAMLError as exc:
+        raise DataError(path, None, "YAML", "well-formed YAML: a list of {term, definition}",
+                        _yaml_problem(exc), line=_yaml_line(exc)) from None
+    if loaded is None:
+        return []
+    errors: list[DataError] = []
+    _check_text_shape(path, None, loaded, TEXT_SCHEMA["glossary"], "glossary", errors)
+    if not errors:
+        _check_text_sizes(path, None, loaded, "glossary", errors)
+    if errors:
+        raise errors[0]
+    return loaded
 
 
 def _string_keys(value):
@@ -625,10 +649,10 @@ def _is_text(value) -> bool:
     return isinstance(value, (str, int, float, date)) and not isinstance(value, bool)
 
 
-def _check_text_shape(path, dept, value, schema, where, errors) -> None:
+def _check_text_shape(path, dept_id, value, schema, where, errors) -> None:
     """Each field holds what the report can print: text where text goes, lists where lists go."""
     def fail(expected, got):
-        errors.append(DataError(path, dept.department_id, where or "text", expected, got))
+        errors.append(DataError(path, dept_id, where or "text", expected, got))
 
     if value is None:
         return  # an empty field is an absent one
@@ -637,7 +661,7 @@ def _check_text_shape(path, dept, value, schema, where, errors) -> None:
             return
         if schema == TEXT_OR_TEXTS and isinstance(value, list):
             for i, item in enumerate(value):
-                _check_text_shape(path, dept, item, TEXT, f"{where}[{i}]", errors)
+                _check_text_shape(path, dept_id, item, TEXT, f"{where}[{i}]", errors)
             return
         hint = " (put text that reads yes/no/true/false in quotes)" if isinstance(value, bool) else ""
         fail(("a text or a list of paragraphs" if schema == TEXT_OR_TEXTS else "a text") + hint,
@@ -647,7 +671,7 @@ def _check_text_shape(path, dept, value, schema, where, errors) -> None:
             fail("a list (lines starting with '- ')", _shape_name(value))
             return
         for i, item in enumerate(value):
-            _check_text_shape(path, dept, item, schema[0], f"{where}[{i}]", errors)
+            _check_text_shape(path, dept_id, item, schema[0], f"{where}[{i}]", errors)
         if schema == TEXTS and where.endswith("items") and not value:
             fail("at least one item", "an empty list")
     elif isinstance(schema, dict):
@@ -658,14 +682,14 @@ def _check_text_shape(path, dept, value, schema, where, errors) -> None:
             inner = f"{where}.{key}" if where else str(key)
             if key not in schema:
                 known = ", ".join(list(schema)[:12]) + ("…" if len(schema) > 12 else "")
-                errors.append(DataError(path, dept.department_id, inner,
+                errors.append(DataError(path, dept_id, inner,
                                         f"a field named in data/README.md ({known})", str(key)))
                 continue
-            _check_text_shape(path, dept, sub, schema[key], inner, errors)
+            _check_text_shape(path, dept_id, sub, schema[key], inner, errors)
         parent = where.split("[")[0]
         for key in REQUIRED_KEYS.get(parent, ()) if where.endswith("]") else ():
             if value.get(key) in (None, "", []):
-                errors.append(DataError(path, dept.department_id, f"{where}.{key}", "a value", "nothing"))
+                errors.append(DataError(path, dept_id, f"{where}.{key}", "a value", "nothing"))
 
 
 def _shape_name(value) -> str:
@@ -678,14 +702,14 @@ def _shape_name(value) -> str:
     return type(value).__name__
 
 
-def _check_text_sizes(path, dept, value, where, errors):
+def _check_text_sizes(path, dept_id, value, where, errors):
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
-            errors.append(DataError(path, dept.department_id, where or "text",
+            errors.append(DataError(path, dept_id, where or "text",
                                     f"at most {MAX_TEXT_CHARS:,} characters", f"{len(value):,} characters"))
     elif isinstance(value, dict):
         for key, sub in value.items():
-            _check_text_sizes(path, dept, sub, f"{where}.{key}" if where else str(key), errors)
+            _check_text_sizes(path, dept_id, sub, f"{where}.{key}" if where else str(key), errors)
     elif isinstance(value, list):
         for i, sub in enumerate(value):
-            _check_text_sizes(path, dept, sub, f"{where}[{i}]", errors)
+            _check_text_sizes(path, dept_id, sub, f"{where}[{i}]", errors)

@@ -356,12 +356,9 @@ def build_context(report: Report) -> dict:
 
 
 def _default_glossary(data_dir: Path) -> list[dict]:
-    import yaml
+    from .loading import load_glossary  # GBK too; a broken glossary.yaml is a located DataError
 
-    path = Path(data_dir) / "glossary.yaml"
-    if not path.exists():
-        return []
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return load_glossary(data_dir)
 
 
 def load_figures(data_dir: Path, department: str, year: int) -> Figures:

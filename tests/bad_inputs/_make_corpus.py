@@ -87,7 +87,8 @@ def amounts(d: Path) -> Path:
 
 def seed_names(d: Path) -> list[str]:
     return ["攀枝花市委组织部", "市委组织部", "党员教育中心", "攀枝花市干部人事档案服务中心",
-            "省级对口部门来攀考察", "上级对口部门来攀对接工作", "援助木里藏区相关部门来攀对接工作", "市委组织部职能职责"]
+            "省级对口部门来攀考察", "上级对口部门来攀对接工作", "援助木里藏区相关部门来攀对接工作", "市委组织部职能职责",
+            "财政拨款收入"]
 
 
 def make_base(target: Path) -> None:
@@ -101,7 +102,9 @@ def make_base(target: Path) -> None:
 
 
 def encode_all(d: Path, encoding: str) -> None:
-    for path in sorted((d / "2022").rglob("*")) + sorted((d / "2021").rglob("*")):
+    """Every file of the case in `encoding`, the standard glossary (data/glossary.yaml) included."""
+    shutil.copy(DATA / "glossary.yaml", d / "glossary.yaml")
+    for path in sorted((d / "2022").rglob("*")) + sorted((d / "2021").rglob("*")) + [d / "glossary.yaml"]:
         if path.is_file():
             path.write_bytes(read(path).encode(encoding))
 
@@ -204,6 +207,20 @@ def _(d):
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     write(d / "2022" / "text" / "pzh-swzzb.yaml", TEXT + "\n".join(lines) + "\n")
+
+
+@case("glossary_malformed_yaml",
+      "glossary.yaml line 5: all departments: YAML: expected well-formed YAML: a list of {term, definition}, got "
+      "'mapping values are not allowed here'")
+def _(d):
+    write(d / "glossary.yaml", "- term: 财政拨款收入\n  definition: 指单位从同级财政部门取得的财政预算资金。\n- term: 事业收入\n  definition: 指事业单位开展专业业务活动\n    及辅助活动: 取得的收入。\n")
+
+
+@case("glossary_wrong_shape",
+      "glossary.yaml: all departments: glossary[1].definition: expected a value, got 'nothing'")
+def _(d):
+    write(d / "glossary.yaml", "- term: 财政拨款收入\n  definition: 指单位从同级财政部门取得的财政预算资金。\n"
+                               "- term: 事业收入\n")
 
 
 @case("yaml_nested_too_deep",
