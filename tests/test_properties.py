@@ -134,6 +134,7 @@ def render_change(change, py=2021):
 @example(current=D("5"), previous=D("0"))                 # from nothing: an increase without a rate
 @example(current=D("0"), previous=D("0"))
 @example(current=D("0"), previous=D("3.5"))               # to nothing: 下降100%
+@example(current=D("100000.01"), previous=D("100000"))    # real but tiny: 增长不到0.01%, never 增长0%
 def test_the_words_of_a_change_follow_its_direction(current, previous):
     change = Change(current, previous)
     text = render_change(change)
@@ -147,11 +148,13 @@ def test_the_words_of_a_change_follow_its_direction(current, previous):
             assert text == f"比2021年增加{amount}万元"  # no rate over nothing
         else:
             rate = round_half_up((current - previous) / previous * 100)
-            assert text == f"比2021年增加{amount}万元，增长{format_percent(rate)}"
+            shown = "不到0.01%" if rate == 0 else format_percent(rate)
+            assert text == f"比2021年增加{amount}万元，增长{shown}"
     else:
         assert change.direction == -1
         rate = round_half_up((previous - current) / previous * 100)
-        assert text == f"比2021年减少{amount}万元，下降{format_percent(rate)}"
+        shown = "不到0.01%" if rate == 0 else format_percent(rate)
+        assert text == f"比2021年减少{amount}万元，下降{shown}"
     for wrong in ("增加0万元", "减少0万元", "增加-", "减少-", "None", "增加/减少"):
         assert wrong not in text
     if current != previous:

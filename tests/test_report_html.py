@@ -24,8 +24,9 @@ def html(tmp_path_factory) -> str:
 def test_seven_charts_with_their_captions(html):
     images = re.findall(r'<img[^>]*src="data:image/png;base64,[^"]+"[^>]*>', html)
     assert len(images) == 7
-    for number, caption in CHART_CAPTIONS.items():
-        assert f'alt="图{number}：{caption}"' in html
+    for number in range(1, 8):  # 图8 needs three years of data; the seed has two
+        assert f'alt="图{number}：{CHART_CAPTIONS[number]}"' in html
+    assert "图8" not in html
 
 
 def test_every_heading_of_the_report_is_there(html):

@@ -19,7 +19,11 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "department_repor
 
 
 def _year(value: str, data_dir: Path) -> int:
-    return latest_year(data_dir) if value == "latest" else int(value)
+    if value == "latest":
+        return latest_year(data_dir)
+    if not value.isdigit():
+        raise DataError(data_dir, None, "--year", "a year such as 2022, or 'latest'", value)
+    return int(value)
 
 
 def cmd_validate(args) -> int:

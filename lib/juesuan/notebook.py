@@ -1,12 +1,14 @@
 """What the report notebook's cells call to show things: no figures are computed here."""
 from __future__ import annotations
 
+import html
 import io
 from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
 from .loading import latest_year, load_year
+from .narrative import escape_markdown
 
 
 def show(markdown: str) -> None:
@@ -32,7 +34,7 @@ def departments_table(data_dir: str | Path, year: int | None = None) -> str:
     data_dir = Path(data_dir)
     year = year or latest_year(data_dir)
     data = load_year(data_dir, year)
-    rows = [f"| `{d.department_id}` | {d.name} |" for d in data.departments.values()]
+    rows = [f"| `{d.department_id}` | {escape_markdown(html.escape(d.name))} |" for d in data.departments.values()]
     return "\n".join([f"{year}年可选部门：", "", "| department | 部门 |", "|---|---|", *rows])
 
 
