@@ -1,9 +1,10 @@
 """Reading the published report (the seed) and our own report as comparable plain text."""
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
+
+from juesuan.narrative import markdown_to_text  # noqa: F401  (the tests read our report as text through it)
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_811cf1d225e498a7.txt"
 
@@ -52,14 +53,3 @@ def chart_captions(lines: list[str]) -> dict[int, tuple[str, str]]:
 def sentences(line: str) -> list[str]:
     """A line cut after each 。, the unit the fidelity test compares."""
     return [s for s in re.split(r"(?<=。)", normalise(line)) if s]
-
-
-def markdown_to_text(markdown: str) -> str:
-    """What a reader sees of our Markdown: no #, no **, no backslash escapes."""
-    lines = []
-    for line in markdown.splitlines():
-        line = re.sub(r"^#+\s*", "", line)
-        line = line.replace("**", "")
-        line = re.sub(r"\\(.)", r"\1", line)
-        lines.append(html.unescape(line))
-    return "\n".join(lines)

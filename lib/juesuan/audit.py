@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import catalogue
 from .audit_expect import Expectations, truncated
-from .audit_parse import (Line, chinese_numeral, heading_level, markdown_to_text, normalise_text,
+from .audit_parse import (Line, chinese_numeral, heading_level, normalise_text,
                           number_in_heading, numbers_in, parse_number, part_of, read_lines, renumber,
                           split_heading)
 from .audit_rules import CLASS_BY_NAME, RULES, Rule, _expand
@@ -36,6 +36,7 @@ from .errors import DataError
 from .formatting import format_amount, format_percent
 from .loading import read_text_file
 from .money import round_half_up
+from .narrative import markdown_to_text
 
 SEVERITIES = ("error", "warning", "note")
 VALUE_RULES = {"amount", "share", "completion", "change", "change_rate", "count", "year"}

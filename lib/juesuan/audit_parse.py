@@ -8,7 +8,6 @@ characters of the original line, so a finding quotes the text as published.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -146,17 +145,6 @@ def renumber(number: str, value: int) -> str:
     core = number.strip("、.（）")
     new = str(value) if core.isdigit() else chinese_numeral(value)
     return number.replace(core, new, 1)
-
-
-def markdown_to_text(markdown: str) -> str:
-    """What a reader sees of the workbook's Markdown: no #, no **, no backslash escapes."""
-    lines = []
-    for line in markdown.splitlines():
-        line = re.sub(r"^#+\s*", "", line)
-        line = line.replace("**", "")
-        line = re.sub(r"\\(.)", r"\1", line)
-        lines.append(html.unescape(line))
-    return "\n".join(lines)
 
 
 def numbers_in(text: str) -> list[re.Match]:

@@ -6,6 +6,7 @@ Markdown and HTML before it reaches the page: data is shown, never obeyed.
 """
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -71,6 +72,17 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     env.filters.update(amt=_amount, pct=_percent, amt_or_none=_amount_or_none,
                        reason_clause=_reason_clause, paragraphs=_paragraphs)
     return env
+
+
+def markdown_to_text(markdown: str) -> str:
+    """What a reader sees of the report's Markdown: no #, no **, no backslash escapes, no entities."""
+    lines = []
+    for line in markdown.splitlines():
+        line = re.sub(r"^#+\s*", "", line)
+        line = line.replace("**", "")
+        line = re.sub(r"\\(.)", r"\1", line)
+        lines.append(html.unescape(line))
+    return "\n".join(lines)
 
 
 def render(template_name: str, context: dict) -> str:
