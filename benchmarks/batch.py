@@ -1,0 +1,277 @@
+"""Benchmark of the batch: naive papermill + nbconvert loop, juesuan report, a kernel-free render, a re-run.
+
+    .venv/bin/python benchmarks/batch.py --departments 20
+
+In one temporary folder it writes synthetic departments (``juesuan synth``,
+years 2021-2022, reports of 2022) and measures on this machine:
+
+* **naive**: for each of the N departments, one after another, the ``papermill``
+  CLI (fresh kernel) then ``jupyter nbconvert --to html --no-input``;
+* **juesuan 1 / 2 workers**: ``juesuan report --workers 1`` and ``--workers 2``
+  over the same N departments (``--force``, wall time of the whole command);
+* **kernel-free**: the same N reports rendered without any kernel, by two warm
+  Python processes (the same parallelism as 2 workers): each runs the report
+  notebook's code cells in an in-process IPython shell (the library calls the
+  notebook makes: ``load_report``, sections, charts to PNG, tables), collects
+  their outputs into the notebook and exports it with ``notebook_to_html``,
+  then writes both files; the time excludes the processes' start-up and warm-up;
+* **re-run**: after all ``--rerun-departments`` (default 100) reports are built,
+  ``juesuan report`` again with nothing changed (wall time of the command);
+* **peak worker memory**: the largest resident memory of one worker (its
+  process plus its kernel), sampled every 0.1 s during the juesuan runs.
+
+The last line is::
+
+    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… rerun_s=… peak_worker_mb=…
+
+where speedup = naive / juesuan with 2 workers and overhead_ratio = juesuan
+with 2 workers / kernel-free with 2 processes. ``--memory-run M`` instead
+builds M departments with 2 workers and prints the workers' memory as the
+batch goes (is it flat?).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "department_report.ipynb"
+YEAR = 2022
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Memory of the workers, sampled
+
+
+class WorkerMemory(threading.Thread):
+    """Samples a running `juesuan report`: each worker's RSS plus its kernel's, in MB."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0.0
+        self.samples: list[tuple[float, float]] = []
+        self.stopped = threading.Event()
+
+    def workers(self) -> list[psutil.Process]:
+        children = [c for c in self.root.children() if "resource_tracker" not in " ".join(_cmdline(c))]
+        workers = [c for c in children if "ipykernel" not in " ".join(_cmdline(c))]
+        return workers or [self.root]  # one worker runs in the batch's own process
+
+    def run(self) -> None:
+        start = time.monotonic()
+        while not self.stopped.is_set():
+            try:
+                sizes = []
+                for worker in self.workers():
+                    procs = [worker] + [k for k in worker.children(recursive=True)]
+                    sizes.append(sum(_rss(p) for p in procs) / 2**20)
+                if sizes:
+                    self.peak = max(self.peak, max(sizes))
+                    self.samples.append((time.monotonic() - start, max(sizes)))
+            except psutil.Error:
+                pass
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+
+
+def _cmdline(p: psutil.Process) -> list[str]:
+    try:
+        return p.cmdline()
+    except psutil.Error:
+        return []
+
+
+def _rss(p: psutil.Process) -> int:
+    try:
+        return p.memory_info().rss
+    except psutil.Error:
+        return 0
+
+
+def juesuan_report(data: Path, out: Path, notebook: Path, workers: int, departments: list[str] | None,
+                   force: bool) -> tuple[float, float, str]:
+    """Run the CLI; return (wall seconds, peak worker MB, its output)."""
+    cmd = [str(BIN / "juesuan"), "report", "--data", str(data), "--year", str(YEAR), "--out", str(out),
+           "--notebook", str(notebook), "--workers", str(workers), "--quiet"]
+    if force:
+        cmd.append("--force")
+    for d in departments or []:
+        cmd += ["--department", d]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sampler = WorkerMemory(proc.pid)
+    sampler.start()
+    output, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"juesuan report failed ({proc.returncode}):\n{output}")
+    return wall, sampler.peak, output
+
+
+# --------------------------------------------------------------------------
+# Naive: papermill CLI, then nbconvert CLI, per department
+
+
+def naive(data: Path, out: Path, notebook: Path, departments: list[str]) -> float:
+    out.mkdir(parents=True)
+    started = time.perf_counter()
+    for d in departments:
+        executed = out / f"{d}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(notebook), str(executed), "-k", "juesuan",
+                        "-r", "department", d, "-p", "year", str(YEAR), "-r", "data_dir", str(data),
+                        "--cwd", str(notebook.parent), "--no-progress-bar"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert executed.with_suffix(".html").is_file()
+    return time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------
+# Kernel-free: the notebook's cells run in this process, no kernel, no ZMQ
+
+
+def kernel_free(data: Path, out: Path, notebook: Path, departments: list[tuple[str, str]],
+                processes: int = 2) -> float:
+    out.mkdir(parents=True)
+    ctx = multiprocessing.get_context("spawn")
+    from kernel_free import kernel_free_render, setup  # a module of its own: the pool pickles by name
+
+    with ctx.Pool(processes, initializer=setup, initargs=(str(notebook),)) as pool:
+        # Warm each process up with one report (not timed), as a warm worker would be.
+        warm = [(d, n, str(data), str(out)) for d, n in departments[:processes]]
+        limit = 300 + 60 * len(departments)  # never hang the benchmark
+        pool.map_async(kernel_free_render, warm, chunksize=1).get(limit)
+        jobs = [(d, n, str(data), str(out)) for d, n in departments]
+        started = time.perf_counter()
+        pool.map_async(kernel_free_render, jobs, chunksize=1).get(limit)
+        return time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------
+
+
+def names(data: Path) -> list[tuple[str, str]]:
+    import csv
+
+    with (data / str(YEAR) / "departments.csv").open(encoding="utf-8") as handle:
+        return [(r["department_id"], r["name"]) for r in csv.DictReader(handle)]
+
+
+def memory_run(count: int, workers: int, keep: Path | None) -> None:
+    base = Path(keep or tempfile.mkdtemp(prefix="juesuan-bench-"))
+    data = base / "data"
+    if not data.exists():
+        subprocess.run([str(BIN / "juesuan"), "synth", "--departments", str(count), "--years", "2021-2022",
+                        "--out", str(data)], check=True, stdout=subprocess.DEVNULL)
+    notebook = base / "notebook" / NOTEBOOK.name
+    notebook.parent.mkdir(exist_ok=True)
+    shutil.copy(NOTEBOOK, notebook)
+    cmd = [str(BIN / "juesuan"), "report", "--data", str(data), "--year", str(YEAR), "--out", str(base / "out"),
+           "--notebook", str(notebook), "--workers", str(workers), "--quiet", "--force"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    sampler = WorkerMemory(proc.pid, interval=0.5)
+    sampler.start()
+    output, _ = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    print(output.strip().splitlines()[0])
+    samples = sampler.samples
+    for fraction in (0.05, 0.1, 0.25, 0.5, 0.75, 1.0):
+        window = [mb for t, mb in samples if t <= wall * fraction and t > wall * (fraction - 0.05)]
+        if window:
+            print(f"memory at {fraction:4.0%} of the run ({wall * fraction:7.0f} s): worker max {max(window):6.0f} MB")
+    print(f"MEMORY departments={count} workers={workers} wall_s={wall:.0f} s_per_report={wall / count:.3f} "
+          f"peak_worker_mb={sampler.peak:.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--departments", type=int, default=20)
+    parser.add_argument("--rerun-departments", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--memory-run", type=int, metavar="M", help="only: build M departments, watch memory")
+    args = parser.parse_args()
+    if args.memory_run:
+        memory_run(args.memory_run, 2, args.keep)
+        return
+
+    n = args.departments
+    total = max(n, args.rerun_departments)
+    base = Path(args.keep or tempfile.mkdtemp(prefix="juesuan-bench-"))
+    try:
+        data = base / "data"
+        subprocess.run([str(BIN / "juesuan"), "synth", "--departments", str(total), "--years", "2021-2022",
+                        "--out", str(data), "--seed", str(args.seed)], check=True, stdout=subprocess.DEVNULL)
+        # A snapshot of the report notebook, so that every measurement runs the same one.
+        notebook = base / "notebook" / NOTEBOOK.name
+        notebook.parent.mkdir()
+        shutil.copy(NOTEBOOK, notebook)
+        everyone = names(data)
+        chosen = everyone[:n]
+        ids = [d for d, _ in chosen]
+        log(f"{n} departments of {total} synthetic ones in {base}")
+
+        log("naive: papermill CLI + nbconvert CLI per department …")
+        naive_s = naive(data, base / "naive", notebook, ids)
+        log(f"  {naive_s:.1f} s, {naive_s / n:.2f} s per report")
+
+        log("juesuan report --workers 1 …")
+        one_s, one_mb, _ = juesuan_report(data, base / "one", notebook, 1, ids, force=True)
+        log(f"  {one_s:.1f} s, {one_s / n:.2f} s per report, peak worker {one_mb:.0f} MB")
+
+        log("juesuan report --workers 2 …")
+        two_s, two_mb, _ = juesuan_report(data, base / "two", notebook, 2, ids, force=True)
+        log(f"  {two_s:.1f} s, {two_s / n:.2f} s per report, peak worker {two_mb:.0f} MB")
+
+        log("kernel-free render, 2 warm processes …")
+        free_s = kernel_free(data, base / "free", notebook, chosen)
+        log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report")
+
+        log(f"re-run: building all {total} departments first …")
+        prep_s, prep_mb, _ = juesuan_report(data, base / "two", notebook, 2, None, force=False)
+        log(f"  {prep_s:.1f} s for {total - n} new reports, peak worker {prep_mb:.0f} MB")
+        rerun_s, _, output = juesuan_report(data, base / "two", notebook, 2, None, force=False)
+        summary = output.strip().splitlines()[0] if output.strip() else ""
+        log(f"  re-run with nothing changed: {rerun_s:.2f} s — {summary}")
+        if f"未变跳过 {total} 份" not in output:
+            raise SystemExit(f"the re-run rebuilt something:\n{output}")
+
+        naive_per = naive_s / n
+        juesuan_per = two_s / n
+        free_per = free_s / n
+        peak = max(one_mb, two_mb, prep_mb)
+        print(json.dumps({"juesuan_1_worker_s_per_report": round(one_s / n, 3)}))
+        print(f"RESULT departments={n} naive_s_per_report={naive_per:.3f} juesuan_s_per_report={juesuan_per:.3f} "
+              f"speedup={naive_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
+              f"overhead_ratio={juesuan_per / free_per:.2f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The kernel-free render of benchmarks/batch.py: a report's cells run in this process, no kernel, no ZMQ.
+
+A module of its own so that pool workers find these functions by name (the
+in-process IPython shell replaces ``sys.modules["__main__"]``).
+"""
+from __future__ import annotations
+
+import time
+import types
+from pathlib import Path
+
+YEAR = 2022
+
+_shell = None
+
+
+def setup(notebook: str) -> None:
+    global _shell, _cells
+    import nbformat
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import juesuan.charts  # noqa: F401 -- warm: what the notebook imports
+    import juesuan.report  # noqa: F401
+
+    # Its own __main__: by default the shell would run the cells in (and reset
+    # away) the globals of this script, which a spawned process imports as __main__.
+    _shell = InteractiveShell.instance(user_module=types.ModuleType("__main__"))
+    _cells = nbformat.read(notebook, as_version=4)
+
+
+def kernel_free_render(job: tuple[str, str, str, str]) -> float:
+    """One report without a kernel: run the cells, keep their outputs, export, write. Returns seconds."""
+    import copy
+
+    import nbformat
+    from IPython.utils.capture import capture_output
+
+    from juesuan.export import notebook_to_html, write_atomic
+
+    department, name, data_dir, out = job
+    started = time.perf_counter()
+    shell = _shell
+    import gc
+
+    collect, gc.collect = gc.collect, lambda *a, **k: 0  # as the warm kernel's reset: no full collection
+    try:
+        shell.reset(new_session=True)
+    finally:
+        gc.collect = collect
+    shell.user_ns.update({"department": department, "year": YEAR, "data_dir": data_dir})
+    nb = copy.deepcopy(_cells)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        with capture_output() as captured:
+            result = shell.run_cell(cell.source, store_history=False)
+        result.raise_error()
+        cell.outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata)
+                        for o in captured.outputs]
+        if captured.stdout:
+            cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=captured.stdout))
+    html = notebook_to_html(nb, title=f"{name}{YEAR}年度部门决算")
+    write_atomic(Path(out) / f"{department}.ipynb", nbformat.writes(nb))
+    write_atomic(Path(out) / f"{department}.html", html)
+    return time.perf_counter() - started
+
+

@@ -1,0 +1,338 @@
+"""The parallel batch on kept-warm kernels (juesuan.engine): same output as papermill's own way, no state
+carried from one department to the next, kernels replaced when they die or hang, none left behind.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from juesuan import batch, engine
+from juesuan.batch import build_reports
+from juesuan.cli import main
+from juesuan.synth import write_synthetic
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "department_report.ipynb"
+LEAK_CHECK = Path(__file__).parent / "fixtures" / "leak_check.ipynb"
+YEAR = 2022
+
+
+# --------------------------------------------------------------------------
+# Comparing a kept notebook or page with papermill's: only what differs from run to run is set aside
+
+
+def normalized_notebook(path: Path) -> dict:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    pm = nb["metadata"]["papermill"]
+    for key in ("start_time", "end_time", "duration"):
+        pm.pop(key, None)
+    pm["output_path"] = Path(pm["output_path"]).name
+    for cell in nb["cells"]:
+        cell.pop("id", None)  # random when the input notebook has none
+        cell["metadata"].pop("execution", None)  # timestamps
+        for key in ("start_time", "end_time", "duration"):
+            cell["metadata"].get("papermill", {}).pop(key, None)
+    text = json.dumps(nb, ensure_ascii=False, sort_keys=True)
+    text = re.sub(r" at 0x[0-9a-f]+", " at 0x…", text)  # reprs name memory addresses
+    text = re.sub(r"T_[0-9a-f]{5}", "T_…", text)        # pandas Styler's random table ids
+    text = re.sub(r"ipykernel_\d+/", "ipykernel_…/", text)  # a warning names the kernel's pid
+    return json.loads(text)
+
+
+def normalized_page(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"T_[0-9a-f]{5}", "T_…", text)
+    # The embedded font subset carries the time it was made (OpenType head.modified).
+    return re.sub(r"data:font/otf;base64,[A-Za-z0-9+/=]+", "data:font/otf;base64,…", text)
+
+
+# --------------------------------------------------------------------------
+# The real report notebook: warm kernels against papermill's fresh kernel per report
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    base = tmp_path_factory.mktemp("parallel")
+    data = base / "data"
+    write_synthetic(data, 3, [2021, 2022], seed=5)
+    notebook = base / "report.ipynb"  # a snapshot: both runs must run the same notebook
+    shutil.copy(NOTEBOOK, notebook)
+    departments = [("synth-0001", "合成部门0001（测试数据）"), ("no-such", "不存在的部门"),
+                   ("synth-0002", "合成部门0002（测试数据）"), ("synth-0003", "合成部门0003（测试数据）")]
+    runs = {}
+    for name, options in (("fresh", dict(engine="fresh", workers=1)), ("warm", dict(engine="warm", workers=2))):
+        seen: list[engine.Rendered] = []
+        result = build_reports(YEAR, departments, data_dir=data, out_dir=base / name, notebook=notebook,
+                               progress=False, on_result=seen.append, **options)
+        runs[name] = {"result": result, "dir": base / name / str(YEAR), "rendered": seen}
+    return runs
+
+
+def test_warm_kernels_build_the_same_reports(both):
+    fresh, warm = both["fresh"]["result"], both["warm"]["result"]
+    assert [r.id for r in warm.built] == [r.id for r in fresh.built] == ["synth-0001", "synth-0002", "synth-0003"]
+    assert [f.id for f in warm.failed] == [f.id for f in fresh.failed] == ["no-such"]
+    assert warm.failed[0].reason == fresh.failed[0].reason
+    assert "no-such" in warm.failed[0].reason
+
+
+@pytest.mark.parametrize("name", ["synth-0001.ipynb", "synth-0002.ipynb", "synth-0003.ipynb",
+                                  "no-such.failed.ipynb"])
+def test_kept_notebooks_are_papermills(both, name):
+    fresh = normalized_notebook(both["fresh"]["dir"] / name)
+    warm = normalized_notebook(both["warm"]["dir"] / name)
+    assert warm == fresh
+    # What papermill itself records is there: parameters, injected cell, kernelspec, input path.
+    pm = warm["metadata"]["papermill"]
+    assert pm["parameters"]["department"] == name.split(".")[0]
+    assert pm["input_path"].endswith("report.ipynb")
+    tags = [c["metadata"].get("tags", []) for c in warm["cells"]]
+    assert ["injected-parameters"] in tags
+    assert warm["metadata"]["kernelspec"]["name"] == "juesuan"
+    counts = [c["execution_count"] for c in warm["cells"] if c["cell_type"] == "code" and c["execution_count"]]
+    assert counts[0] == 1 and counts == sorted(counts)
+
+
+@pytest.mark.parametrize("dept", ["synth-0001", "synth-0002", "synth-0003"])
+def test_html_is_papermills(both, dept):
+    assert normalized_page(both["warm"]["dir"] / f"{dept}.html") == \
+        normalized_page(both["fresh"]["dir"] / f"{dept}.html")
+
+
+def test_the_warm_run_reused_its_kernels_and_left_none_running(both):
+    rendered = both["warm"]["rendered"]
+    pids = {r.extra["kernel_pid"] for r in rendered}
+    assert len(pids) <= 2 < len(rendered)  # two workers, four departments
+    assert all(r.extra["kernel_starts"] == 1 for r in rendered)
+    assert all(0 < r.peak_mb < 2000 for r in rendered)
+    assert both["warm"]["result"].peak_worker_mb == max(r.peak_mb for r in rendered)
+    assert_gone(pids)
+
+
+def assert_gone(pids, wait: float = 10.0) -> None:
+    deadline = time.monotonic() + wait
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {p for p in alive if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
+        time.sleep(0.1)
+    assert not alive, f"kernels still running: {alive}"
+
+
+# --------------------------------------------------------------------------
+# One kernel, several departments: nothing of one is seen by the next
+
+
+@pytest.fixture(scope="module")
+def leaks(tmp_path_factory):
+    base = tmp_path_factory.mktemp("leaks")
+    data = base / "data"
+    data.mkdir()
+    departments = [("a", "甲"), ("broken", "坏"), ("b", "乙"), ("c", "丙")]
+    runs = {}
+    for name, options in (("fresh", dict(engine="fresh", workers=1)), ("warm", dict(engine="warm", workers=1))):
+        seen: list[engine.Rendered] = []
+        result = build_reports(YEAR, departments, data_dir=data, out_dir=base / name, notebook=LEAK_CHECK,
+                               progress=False, on_result=seen.append, **options)
+        runs[name] = {"result": result, "dir": base / name / str(YEAR), "rendered": seen}
+    return runs
+
+
+def stdout_of(nb: dict) -> list[str]:
+    return ["".join(o["text"]) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+            if o["output_type"] == "stream"]
+
+
+def test_every_department_ran_on_one_kernel(leaks):
+    rendered = leaks["warm"]["rendered"]
+    assert [r.department for r in rendered] == ["a", "broken", "b", "c"]
+    assert len({r.extra["kernel_pid"] for r in rendered}) == 1
+    assert [f.id for f in leaks["warm"]["result"].failed] == ["broken"]
+
+
+@pytest.mark.parametrize("dept", ["b", "c"])
+def test_the_next_department_sees_a_fresh_kernel(leaks, dept):
+    nb = normalized_notebook(leaks["warm"]["dir"] / f"{dept}.ipynb")
+    out = "".join(stdout_of(nb))
+    assert "leaked names: []" in out
+    assert "environment: None" in out
+    assert "sys.path entries: []" in out
+    assert "linewidth: 1.5" in out
+    assert "folder: fixtures" in out
+    # The warning a fresh kernel shows once is shown again.
+    assert "shown once per place, so once per fresh kernel" in out
+    # And the whole notebook is what papermill's fresh kernel gives.
+    assert nb == normalized_notebook(leaks["fresh"]["dir"] / f"{dept}.ipynb")
+
+
+def test_a_failed_department_leaves_nothing_behind_either(leaks):
+    failed = normalized_notebook(leaks["warm"]["dir"] / "broken.failed.ipynb")
+    assert failed == normalized_notebook(leaks["fresh"]["dir"] / "broken.failed.ipynb")
+    assert "ValueError" in leaks["warm"]["result"].failed[0].reason
+
+
+# --------------------------------------------------------------------------
+# Kernels that die, hang, or have served their runs are replaced
+
+
+def run_leak_check(tmp_path, departments, **options):
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    seen: list[engine.Rendered] = []
+    result = build_reports(YEAR, [(d, d) for d in departments], data_dir=data, out_dir=tmp_path / "out",
+                           notebook=LEAK_CHECK, progress=False, on_result=seen.append, **options)
+    return result, seen
+
+
+def test_a_dead_kernel_fails_its_department_and_is_replaced(tmp_path):
+    result, seen = run_leak_check(tmp_path, ["a", "die", "b"], workers=1)
+    assert [r.id for r in result.built] == ["a", "b"]
+    (failure,) = result.failed
+    assert failure.id == "die" and "DeadKernelError" in failure.reason
+    assert seen[0].extra["kernel_pid"] != seen[2].extra["kernel_pid"]
+    assert_gone({r.extra["kernel_pid"] for r in seen})
+
+
+def test_a_hanging_cell_times_out_and_the_kernel_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "CELL_TIMEOUT_S", 3)
+    started = time.monotonic()
+    result, seen = run_leak_check(tmp_path, ["hang", "a"], workers=1)
+    assert time.monotonic() - started < 60
+    assert [r.id for r in result.built] == ["a"]
+    assert "Timeout" in result.failed[0].reason or "timed out" in result.failed[0].reason
+    assert seen[0].extra["kernel_pid"] != seen[1].extra["kernel_pid"]
+    assert_gone({r.extra["kernel_pid"] for r in seen})
+
+
+def test_kernels_are_replaced_after_their_runs(tmp_path):
+    result, seen = run_leak_check(tmp_path, ["a", "b", "c", "d", "e"], workers=1, max_runs_per_kernel=2)
+    assert result.ok
+    assert [r.extra["kernel_starts"] for r in seen] == [1, 1, 2, 2, 3]
+    assert len({r.extra["kernel_pid"] for r in seen}) == 3
+
+
+# --------------------------------------------------------------------------
+# Parallel starts
+
+
+def test_kernels_use_the_ipc_transport_and_start_in_parallel(tmp_path):
+    kernels = [engine.WarmKernel(cwd=tmp_path) for _ in range(4)]
+    errors = []
+
+    def start(kernel):
+        try:
+            kernel.start()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(k,)) for k in kernels]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not errors
+        assert all(k.alive for k in kernels)
+        assert {k.km.transport for k in kernels} == {"ipc"}
+        prefixes = {k.km.ip for k in kernels}
+        assert len(prefixes) == 4 and all(Path(p).is_absolute() for p in prefixes)
+        for k in kernels:
+            k.execute_silent("assert get_ipython().execution_count == 1")
+    finally:
+        pids = [k.pid for k in kernels]
+        for k in kernels:
+            k.shutdown()
+    assert_gone(set(pids))
+    assert not list(tmp_path.iterdir())  # no relative ipc socket files in the kernel's folder
+
+
+def test_a_failed_start_is_retried(tmp_path, monkeypatch):
+    calls = []
+    real = engine.WarmKernel._start_once
+
+    def flaky(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("ZMQError: Address already in use")
+        return real(self)
+
+    monkeypatch.setattr(engine.WarmKernel, "_start_once", flaky)
+    kernel = engine.WarmKernel(cwd=tmp_path)
+    try:
+        kernel.start()
+        assert kernel.alive and len(calls) == 2
+    finally:
+        kernel.shutdown()
+
+
+def test_workers_must_be_positive(tmp_path):
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="workers"):
+            build_reports(YEAR, [], data_dir=tmp_path, out_dir=tmp_path / "o", notebook=LEAK_CHECK,
+                          progress=False, workers=bad)
+
+
+def test_default_workers_is_the_number_of_cores():
+    assert batch.default_workers() == len(psutil.Process().cpu_affinity())
+
+
+# --------------------------------------------------------------------------
+# The command line: summary and exit status
+
+
+@pytest.fixture
+def city(tmp_path):
+    data = tmp_path / "data"
+    write_synthetic(data, 3, [2021, 2022], seed=2)
+    with (data / "2022" / "departments.csv").open("a", encoding="utf-8") as handle:
+        handle.write("broken,坏部门（测试数据）,坏部门\n")  # the fixture notebook fails for this id
+    return data
+
+
+def test_cli_report_summarises_built_skipped_failed_and_exits_non_zero(city, tmp_path, capsys):
+    args = ["report", "--data", str(city), "--year", "2022", "--out", str(tmp_path / "out"),
+            "--notebook", str(LEAK_CHECK), "--workers", "2", "--quiet"]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert "已生成报告 3 份，失败 1 个，未变跳过 0 份" in out
+    assert re.search(r"失败 broken 坏部门（测试数据）：ValueError: 没有 broken 的数据", out)
+
+    assert main(args) == 1  # the failure is tried again; the others are up to date
+    out = capsys.readouterr().out
+    assert "已生成报告 0 份，失败 1 个，未变跳过 3 份" in out
+
+    assert main(args + ["--force", "--department", "synth-0001"]) == 0
+    assert "已生成报告 1 份，失败 0 个，未变跳过 0 份" in capsys.readouterr().out
+
+    index = (tmp_path / "out" / "2022" / "index.html").read_text(encoding="utf-8")
+    assert 'href="synth-0001.html"' in index
+
+
+def test_cli_rejects_zero_workers(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--workers", "0"])
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_the_batch_reads_a_notebook_a_worker_does_not_have(tmp_path):
+    # A Dask worker may not have the notebook file: the job carries its content.
+    job = engine.Job(year=YEAR, department="a", name="甲", data_dir=str(tmp_path),
+                     notebook="/nowhere/leak_check.ipynb", notebook_json=LEAK_CHECK.read_text(encoding="utf-8"),
+                     output_path=str(tmp_path / "a.ipynb"), failed_path=str(tmp_path / "a.failed.ipynb"),
+                     title="甲2022年度部门决算")
+    try:
+        rendered = engine.render_department(job)
+    finally:
+        engine.shutdown_worker_kernels()
+    assert rendered.ok, rendered.reason
+    nb = nbformat.reads(rendered.notebook_json, as_version=4)
+    assert nb.metadata.papermill.input_path == "/nowhere/leak_check.ipynb"
+    assert nb.metadata.papermill.output_path == str(tmp_path / "a.ipynb")
+    assert "部门 <strong>a</strong>" in rendered.html
