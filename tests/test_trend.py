@@ -46,5 +46,8 @@ def test_trend_chart_plots_the_series_without_warnings(three_years):
     data = figure.juesuan_data
     assert data["caption"].startswith("图8：")
     assert data["series"]["“三公”经费"] == [D("6.82"), D("7.26"), D("6.82")]
+    assert len(figure.axes) == 2  # "三公" on a scale of its own
+    assert [line.get_label() for line in figure.axes[1].get_lines()] == ["“三公”经费"]
+    assert all(ax.get_ylim()[0] == 0 for ax in figure.axes)
     lines = figure.axes[0].get_lines()
     assert [round(y, 2) for y in lines[0].get_ydata()] == [1848.7, 2029.81, 1848.7]

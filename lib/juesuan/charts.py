@@ -316,47 +316,63 @@ def trend_lines(
     figure_number: int,
     caption: str,
     years: list[int],
-    series: dict[str, list[Decimal | None]],
+    panels: list[dict[str, list[Decimal | None]]],
     unit: str = "万元",
 ) -> Figure:
-    """Several figures over the years, one line each, every point labelled with its amount.
+    """Figures over the years, one line each, every point labelled with its amount.
 
-    A year whose data does not give a figure (a partial comparison year) leaves
-    a gap in that line rather than a made-up point.
+    Each panel has its own scale, so a small figure ("三公") is not flattened
+    beside large ones. A series equal to one drawn before it in the same panel
+    is drawn dashed on top and not labelled twice. A year whose data does not
+    give a figure (a partial comparison year) leaves a gap, not a made-up point.
     """
     title = _caption(figure_number, caption)
     if len(years) < 2:
         raise ValueError("a trend needs at least two years")
-    checked = {}
-    for name, values in series.items():
-        if len(values) != len(years):
-            raise ValueError(f"{name}: {len(values)} values for {len(years)} years")
-        checked[name] = [None if v is None else _decimal(v, name) for v in values]
+    checked: list[dict[str, list[Decimal | None]]] = []
+    for panel in panels:
+        checked.append({})
+        for name, values in panel.items():
+            if len(values) != len(years):
+                raise ValueError(f"{name}: {len(values)} values for {len(years)} years")
+            checked[-1][name] = [None if v is None else _decimal(v, name) for v in values]
 
-    fig = _new_figure(WIDTH, HEIGHT + 0.6, layout="constrained")
+    fig = _new_figure(WIDTH + 1.0, HEIGHT + 0.8, layout="constrained")
     fig.get_layout_engine().set(w_pad=MARGIN, h_pad=MARGIN)
-    ax = fig.add_subplot()
+    axes = fig.subplots(1, len(checked), width_ratios=[3 if len(p) > 1 else 1.5 for p in checked], squeeze=False)[0]
     positions = list(range(len(years)))
-    for index, (name, values) in enumerate(checked.items()):
-        colour = PALETTE[index % len(PALETTE)]
-        heights = [math.nan if v is None else float(v) for v in values]  # geometry only
-        ax.plot(positions, heights, marker="o", color=colour, linewidth=2, label=name, zorder=2)
-        for x, value in zip(positions, values):
-            if value is not None:
-                ax.annotate(format_amount(value), (x, float(value)), textcoords="offset points", xytext=(0, 6),
-                            ha="center", color=colour, fontproperties=_font(LEGEND_SIZE - 1.5))
-    ax.set_xticks(positions, [f"{y}年" for y in years], fontproperties=_font(LABEL_SIZE), color=TEXT)
-    ax.set_xlim(-0.4, len(years) - 0.6)
-    ax.set_yticks([])
-    ax.set_ylabel(f"单位：{unit}", fontproperties=_font(LEGEND_SIZE), color=MUTED_TEXT)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.margins(y=0.15)
-    ax.legend(prop=_font(LEGEND_SIZE), frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
-              ncol=min(len(checked), 3))
+    colour_index = 0
+    for ax, panel in zip(axes, checked):
+        drawn: list[list[Decimal | None]] = []
+        for name, values in panel.items():
+            colour = PALETTE[colour_index % len(PALETTE)]
+            colour_index += 1
+            repeat = values in drawn
+            heights = [math.nan if v is None else float(v) for v in values]  # geometry only
+            ax.plot(positions, heights, marker="o", color=colour, linewidth=1.6 if repeat else 2.2,
+                    linestyle=(0, (4, 3)) if repeat else "-", label=name + ("（与上一项相同）" if repeat else ""),
+                    zorder=3 if repeat else 2)
+            if not repeat:
+                for x, value in zip(positions, values):
+                    if value is not None:
+                        ax.annotate(format_amount(value), (x, float(value)), textcoords="offset points",
+                                    xytext=(0, 7), ha="center", color=colour, fontproperties=_font(LEGEND_SIZE - 2))
+            drawn.append(values)
+        ax.set_xticks(positions, [f"{y}年" for y in years], fontproperties=_font(LEGEND_SIZE), color=TEXT)
+        ax.set_xlim(-0.4, len(years) - 0.6)
+        ax.set_yticks([])
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.margins(y=0.2)
+        if all(v is None or v >= 0 for values in panel.values() for v in values):
+            ax.set_ylim(bottom=0)  # a scale from zero: a change looks as large as it is
+        ax.legend(prop=_font(LEGEND_SIZE - 1), frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1),
+                  ncol=2 if len(panel) > 1 else 1)
+    axes[0].set_ylabel(f"单位：{unit}", fontproperties=_font(LEGEND_SIZE), color=MUTED_TEXT)
     fig.supxlabel(title, fontproperties=_font(CAPTION_SIZE), color=TEXT).set_gid("juesuan-caption")
+    series = {name: values for panel in checked for name, values in panel.items()}
     fig.juesuan_data = {"kind": "trend", "figure_number": figure_number, "caption": title,
-                        "labels": [f"{y}年" for y in years], "years": list(years), "series": checked, "unit": unit}
+                        "labels": [f"{y}年" for y in years], "years": list(years), "series": series, "unit": unit}
     return fig
 
 

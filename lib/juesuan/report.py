@@ -178,7 +178,9 @@ class Report:
             return pie([tp.abroad, tp.vehicle, tp.reception])
         if number == 8:
             years, series = self.trend()
-            return charts.trend_lines(number, caption, years, series)
+            small = TREND_SERIES["three_public.total"]  # on a scale of its own
+            return charts.trend_lines(number, caption, years,
+                                      [{k: v for k, v in series.items() if k != small}, {small: series[small]}])
         raise ValueError(f"the report has charts 1 to 8, not {number}")
 
     # ---- several years
