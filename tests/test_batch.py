@@ -89,7 +89,7 @@ def test_files_left_in_the_year_folder(run):
         "broken.failed.ipynb",
         ".build",  # the manifests of the built reports (juesuan.manifest)
     ])  # no temp files, no stale broken.html, no stale pzh-swzzb.failed.ipynb
-    assert sorted(p.name for p in (run["year_dir"] / ".build").iterdir()) == ["001.json", "pzh-swzzb.json"]
+    assert sorted(p.name for p in (run["year_dir"] / ".build").iterdir()) == ["001.json", "index.json", "pzh-swzzb.json"]
     assert list(run["scratch"].iterdir()) == []
     result = run["result"]
     assert result.index == run["year_dir"] / "index.html"

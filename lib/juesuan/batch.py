@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -28,15 +29,15 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable
 
-import nbformat
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from . import engine as _engine
 from . import manifest as _manifest
-from .export import _check_year, check_department_id, first_line, write_atomic, write_index
+
+# nbformat, papermill, nbconvert (juesuan.export) and jupyter_client are
+# imported where they are used: together they take seconds to import, and a
+# re-run with nothing to build needs none of them.
 
 __all__ = [
     "KERNEL_DISPLAY_NAME",
@@ -106,6 +107,35 @@ class BatchResult:
             where = f"（执行记录：{f.notebook}）" if f.notebook else ""
             lines.append(f"失败 {f.id} {f.name}：{f.reason}{where}")
         return "\n".join(lines)
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_SAFE_YEAR = range(1000, 10000)
+
+
+def check_department_id(department_id: object) -> str:
+    """:func:`juesuan.export.check_department_id` (same rule; its module is imported only to complain)."""
+    if isinstance(department_id, str) and _SAFE_ID.fullmatch(department_id):
+        return department_id
+    from .export import check_department_id as check
+
+    return check(department_id)
+
+
+def _check_year(year: object) -> int:
+    if isinstance(year, int) and not isinstance(year, bool) and year in _SAFE_YEAR:
+        return year
+    from .export import _check_year as check
+
+    return check(year)
+
+
+def first_line(message: object) -> str:
+    """The first non-blank line of ``message``, stripped (as :func:`juesuan.export.first_line`)."""
+    for line in str(message).splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
 
 
 def default_workers() -> int:
@@ -182,8 +212,9 @@ def build_reports(
         data_dir=data_dir, year=year, notebook=notebook, kernel_name=KERNEL_NAME,
         department_ids=[d for d, _ in departments])
     jobs: list[tuple[_engine.Job, dict]] = []
+    all_inputs: dict[str, dict] = {}
     for d_id, name in departments:
-        inputs = fingerprints.inputs(d_id, name, output=str(year_dir / f"{d_id}.ipynb"))
+        inputs = all_inputs[d_id] = fingerprints.inputs(d_id, name, output=str(year_dir / f"{d_id}.ipynb"))
         if not force and _manifest.up_to_date(year_dir, d_id, inputs):
             result.skipped.append(_built(year_dir, d_id, name))
             continue
@@ -236,13 +267,20 @@ def build_reports(
     entries = [{"id": r.id, "name": r.name} for r in result.built + result.skipped]
     entries += [{"id": f.id, "name": f.name, "error": f.reason} for f in result.failed]
     entries.sort(key=lambda e: order[e["id"]])
-    result.index = _write_index(Path(out_dir), year, entries, data_dir)
+    key = _manifest.index_key(year, entries, all_inputs, fingerprints)
+    if force or not _manifest.index_up_to_date(year_dir, key):
+        result.index = _write_index(Path(out_dir), year, entries, data_dir)
+        _manifest.record_index(year_dir, key)
+    else:
+        result.index = year_dir / "index.html"  # the same departments, figures and library as last time
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _write_index(out_dir: Path, year: int, entries: list[dict], data_dir: Path) -> Path:
     """The index with each department's key figures; without them if the data cannot give them."""
+    from .export import write_index
+
     try:
         return write_index(out_dir, year, entries, data_dir=data_dir)
     except Exception as exc:  # noqa: BLE001 -- the list of reports matters more than the figures
@@ -257,6 +295,8 @@ def _built(year_dir: Path, d_id: str, name: str) -> BuiltReport:
 def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
           inputs: dict) -> BuiltReport | FailedReport:
     """Write what a worker rendered (atomically), or record why it failed."""
+    from .export import write_atomic
+
     d_id = job.department
     html_path = year_dir / f"{d_id}.html"
     nb_path = year_dir / f"{d_id}.ipynb"
@@ -359,8 +399,7 @@ def _run_on_dask(scheduler, jobs: list[_engine.Job], done: Callable[[_engine.Ren
 # What the kept notebook records, and why a department failed
 
 
-def fix_output_metadata(nb: nbformat.NotebookNode, *, final_path: str | Path,
-                        input_path: str | Path | None = None) -> nbformat.NotebookNode:
+def fix_output_metadata(nb, *, final_path: str | Path, input_path: str | Path | None = None):
     """Fix what papermill records about the run, in place, and return ``nb``."""
     # papermill #856: the kernel_name passed in is not written into the
     # output's kernelspec. Tools that re-run the kept notebook (nbval, Lab)
@@ -380,6 +419,8 @@ def fix_output_metadata(nb: nbformat.NotebookNode, *, final_path: str | Path,
 
 def reason_for(exc: BaseException) -> str:
     """One line saying why a department failed."""
+    from papermill.exceptions import PapermillExecutionError
+
     if isinstance(exc, PapermillExecutionError):
         text = f"{exc.ename}: {first_line(exc.evalue)}" if exc.evalue else exc.ename
         if exc.exec_count is not None:
@@ -390,6 +431,8 @@ def reason_for(exc: BaseException) -> str:
 
 
 def _check_kernel() -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
     try:
         KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     except NoSuchKernel:

@@ -39,14 +39,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.exceptions import PapermillExecutionError
-from papermill.utils import merge_kwargs, remove_args
+# papermill, nbformat and jupyter_client are imported when a report runs, not
+# with this module: the batch's process imports it also when nothing is to be
+# built, and they take seconds to import.
 
 __all__ = ["ENGINE_NAME", "Job", "Rendered", "WarmKernel", "WarmKernelEngine", "render_department",
            "shutdown_worker_kernels"]
@@ -61,42 +56,65 @@ MAX_RUNS_PER_KERNEL = 100
 START_ATTEMPTS = 3
 
 
-class WarmKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, on a kernel the caller keeps (``km=``).
+def run_sync(coro):
+    """jupyter_core's run_sync (imported late, like everything Jupyter here)."""
+    from jupyter_core.utils import run_sync as _run_sync
 
-    papermill's own engine already accepts ``km``; this one also closes the
-    client's channels after the run (the kernel stays up) and refuses to run
-    without a kernel, so a batch never silently falls back to a fresh one.
-    """
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-        km = kwargs.pop("km", None)
-        if km is None or not km.has_kernel:
-            raise RuntimeError(f"the {ENGINE_NAME} engine needs a running kernel: pass km=")
-        kwargs = remove_args(["input_path"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=logging.getLogger("papermill"),
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-        )
-        client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
-        try:
-            return client.execute(cleanup_kc=False)
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-                client.kc = None
+    return _run_sync(coro)
 
 
-papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+_registered = False
+
+
+def register_engine():
+    """Define :class:`WarmKernelEngine` and register it with papermill as ``juesuan-warm`` (once)."""
+    global _registered, WarmKernelEngine
+    if _registered:
+        return WarmKernelEngine
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine, on a kernel the caller keeps (``km=``).
+
+        papermill's own engine already accepts ``km``; this one also closes the
+        client's channels after the run (the kernel stays up) and refuses to run
+        without a kernel, so a batch never silently falls back to a fresh one.
+        """
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            km = kwargs.pop("km", None)
+            if km is None or not km.has_kernel:
+                raise RuntimeError(f"the {ENGINE_NAME} engine needs a running kernel: pass km=")
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
+            try:
+                return client.execute(cleanup_kc=False)
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+                    client.kc = None
+
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    _registered = True
+    return WarmKernelEngine
+
+
+WarmKernelEngine = None  # defined by register_engine()
 
 
 def _transport() -> str:
@@ -137,6 +155,8 @@ class WarmKernel:
         raise KernelTrouble(f"could not start the {self.kernel_name!r} kernel: {last}") from last
 
     def _start_once(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
         transport = _transport()
         if transport == "ipc":
             # For ipc, "ip" is the path prefix of the sockets (<ip>-<n>). The
@@ -252,6 +272,10 @@ class WarmKernel:
         The kernel runs in the folder it was started in; papermill's ``cwd``
         would only change this process's folder, which threads share.
         """
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        register_engine()
         self.ready()
         self.runs += 1
         # Each run's client (created by nbclient from km) gets a session, hence
@@ -395,6 +419,8 @@ def _notebook_source(job: Job, scratch: Path) -> tuple[str, str]:
 
 def render_department(job: Job) -> Rendered:
     """Run `job` on this worker's warm kernel and export it; never raises for a failed report."""
+    import nbformat
+
     from .batch import fix_output_metadata, reason_for
     from .export import notebook_to_html
 
@@ -437,6 +463,7 @@ def render_department(job: Job) -> Rendered:
 
 def _execute_fresh(job: Job, source: str, cwd: str, output_path: str, parameters: dict) -> None:
     """papermill as it comes: a new kernel for this report, shut down after it."""
+    import papermill
     import zmq
     from traitlets.config import Config
 

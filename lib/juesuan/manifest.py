@@ -34,8 +34,6 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
-from .export import write_atomic
-
 FORMAT = 1
 BUILD_DIR = ".build"
 CSV_FILES = ("departments.csv", "units.csv", "amounts.csv", "counts.csv", "breakdowns.csv")
@@ -200,6 +198,8 @@ def _stamp(p: Path) -> list[int]:
 
 
 def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path) -> Path:
+    from .export import write_atomic
+
     target = path(year_dir, d_id)
     target.parent.mkdir(exist_ok=True)
     entry = {"format": FORMAT, "department": d_id, "inputs": inputs,
@@ -221,5 +221,42 @@ def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
                 and entry["outputs"]["html"] == _stamp(year_dir / f"{d_id}.html")
                 and entry["outputs"]["notebook"] == _stamp(year_dir / f"{d_id}.ipynb")
                 and not (year_dir / f"{d_id}.failed.ipynb").exists())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+# --------------------------------------------------------------------------
+# The year's index page: rewritten only when what it shows may have changed
+
+INDEX = "index"
+
+
+def index_key(year: int, entries: list[dict], inputs: dict[str, dict], fingerprints: Fingerprints) -> str:
+    """What the index shows: its entries, and each listed department's data (its key figures)."""
+    return _sha(json.dumps({
+        "format": FORMAT, "year": year, "entries": entries,
+        "data": [inputs[e["id"]]["data"] for e in entries],
+        "library": fingerprints.library, "environment": fingerprints.environment,
+        "data_dir": str(fingerprints.data_dir),
+    }, sort_keys=True, ensure_ascii=False).encode())
+
+
+def index_up_to_date(year_dir: Path, key: str) -> bool:
+    return up_to_date_file(year_dir, INDEX, key, Path(year_dir) / "index.html")
+
+
+def record_index(year_dir: Path, key: str) -> None:
+    from .export import write_atomic
+
+    target = path(year_dir, INDEX)
+    target.parent.mkdir(exist_ok=True)
+    entry = {"format": FORMAT, "key": key, "index": _stamp(Path(year_dir) / "index.html")}
+    write_atomic(target, json.dumps(entry, indent=1, sort_keys=True) + "\n")
+
+
+def up_to_date_file(year_dir: Path, name: str, key: str, output: Path) -> bool:
+    try:
+        entry = json.loads(path(year_dir, name).read_text(encoding="utf-8"))
+        return entry.get("format") == FORMAT and entry["key"] == key and entry["index"] == _stamp(output)
     except (OSError, ValueError, KeyError, TypeError):
         return False
