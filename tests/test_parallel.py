@@ -50,6 +50,7 @@ def normalized_notebook(path: Path) -> dict:
 def normalized_page(path: Path) -> str:
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"T_[0-9a-f]{5}", "T_…", text)
+    text = re.sub(r"ipykernel_\d+/", "ipykernel_…/", text)
     # The embedded font subset carries the time it was made (OpenType head.modified).
     return re.sub(r"data:font/otf;base64,[A-Za-z0-9+/=]+", "data:font/otf;base64,…", text)
 
