@@ -30,7 +30,7 @@ _snapshot: dict | None = None
 # Modules the report notebook imports; imported once per kernel.
 WARM_MODULES = ("pandas", "yaml", "jinja2", "IPython.display", "matplotlib", "matplotlib.pyplot",
                 "seaborn", "juesuan.loading", "juesuan.report", "juesuan.notebook", "juesuan.charts",
-                "juesuan.tables")
+                "juesuan.tables", "nbformat", "juesuan.export")
 
 
 def warm_up(cwd: str, cache: bool = True) -> None:
@@ -96,6 +96,22 @@ def reset() -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 mpl.rcParams.update(snap["rc"])
+
+
+def export_html(notebook_path: str, html_path: str, title: str) -> None:
+    """The batch's export (juesuan.export.notebook_to_html) of an executed notebook, done here.
+
+    The kernel already holds what the export needs (matplotlib and the font
+    for the embedded subset); doing it in the worker process would load all
+    of that a second time in every worker.
+    """
+    import nbformat
+
+    from juesuan.export import notebook_to_html
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    html = notebook_to_html(nb, title=title)
+    Path(html_path).write_text(html, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------

@@ -28,6 +28,7 @@ worker.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -36,6 +37,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,11 +58,24 @@ MAX_RUNS_PER_KERNEL = 100
 START_ATTEMPTS = 3
 
 
-def run_sync(coro):
-    """jupyter_core's run_sync (imported late, like everything Jupyter here)."""
-    from jupyter_core.utils import run_sync as _run_sync
+@contextmanager
+def _current_loop(loop: asyncio.AbstractEventLoop):
+    """Make `loop` this thread's event loop for a while.
 
-    return _run_sync(coro)
+    jupyter_core's run_sync (which nbclient and papermill use) runs coroutines
+    on the thread's current loop; a thread of a Dask worker may have one set
+    that runs elsewhere ("This event loop is already running").
+    """
+    policy = asyncio.get_event_loop_policy()
+    try:
+        previous = policy.get_event_loop()
+    except RuntimeError:
+        previous = None
+    policy.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        policy.set_event_loop(previous)
 
 
 _registered = False
@@ -117,12 +132,25 @@ def register_engine():
 WarmKernelEngine = None  # defined by register_engine()
 
 
+def first_line(message: object) -> str:
+    for line in str(message).splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
 def _transport() -> str:
     return "ipc" if os.name == "posix" else "tcp"
 
 
 class KernelTrouble(RuntimeError):
     """The kernel, not the notebook, failed: it is restarted before the next run."""
+
+    ename: str | None = None  # set when the kernel answered with an error
+
+
+class ExportError(RuntimeError):
+    """The export of an executed notebook failed (in the kernel); str() is "ename: evalue"."""
 
 
 class WarmKernel:
@@ -139,6 +167,12 @@ class WarmKernel:
         self.kc = None
         self.runs = 0          # runs on the current kernel
         self.starts = 0        # kernels started, over this object's life
+        self.loop = asyncio.new_event_loop()  # this kernel's own: see _current_loop
+
+    def _run(self, coroutine_function, *args, **kwargs):
+        """Run a coroutine of jupyter_client on this kernel's loop, to completion."""
+        with _current_loop(self.loop):
+            return self.loop.run_until_complete(coroutine_function(*args, **kwargs))
 
     # ---- life cycle
     def start(self) -> None:
@@ -173,7 +207,7 @@ class WarmKernel:
         else:
             km = AsyncKernelManager(kernel_name=self.kernel_name)
         self.km = km
-        run_sync(km.start_kernel)(cwd=self.cwd)
+        self._run(km.start_kernel, cwd=self.cwd)
         # Our own session id: a client's sockets take their identity from it,
         # and the kernel's ROUTER sockets must not see two peers with one.
         kc = km.client(session=self._new_session())
@@ -205,11 +239,11 @@ class WarmKernel:
         if km is not None:
             try:
                 if km.has_kernel:
-                    run_sync(km.shutdown_kernel)(now=True)
+                    self._run(km.shutdown_kernel, now=True)
             except Exception as exc:  # noqa: BLE001
                 log.warning("kernel shutdown: %s", exc)
             try:
-                run_sync(km.cleanup_resources)()
+                self._run(km.cleanup_resources)
             except Exception:  # noqa: BLE001
                 pass
 
@@ -219,7 +253,7 @@ class WarmKernel:
 
     @property
     def alive(self) -> bool:
-        return self.km is not None and self.km.has_kernel and run_sync(self.km.is_alive)()
+        return self.km is not None and self.km.has_kernel and self._run(self.km.is_alive)
 
     @property
     def pid(self) -> int | None:
@@ -236,7 +270,7 @@ class WarmKernel:
             if remaining <= 0:
                 raise KernelTrouble("the kernel did not answer in time")
             try:
-                reply = run_sync(self.kc.get_shell_msg)(timeout=remaining)
+                reply = self._run(self.kc.get_shell_msg, timeout=remaining)
             except Exception as exc:  # noqa: BLE001 -- queue.Empty on timeout
                 raise KernelTrouble(f"the kernel did not answer: {exc!r}") from None
             if reply["parent_header"].get("msg_id") == msg_id:
@@ -248,7 +282,20 @@ class WarmKernel:
                            timeout=timeout)
         content = reply["content"]
         if content.get("status") != "ok":
-            raise KernelTrouble(f"{content.get('ename')}: {content.get('evalue')}")
+            error = KernelTrouble(f"{content.get('ename')}: {first_line(content.get('evalue'))}")
+            error.ename = content.get("ename")
+            raise error
+
+    def export(self, notebook_path: str, html_path: str, title: str, *, timeout: float | None) -> None:
+        """juesuan.export.notebook_to_html of a notebook file, run in this kernel, into html_path."""
+        code = (f"__import__('juesuan._warm_kernel', fromlist=['_']).export_html("
+                f"{notebook_path!r}, {html_path!r}, {title!r})")
+        try:
+            self.execute_silent(code, timeout=timeout or 600)
+        except KernelTrouble as exc:
+            if exc.ename is None:
+                self.runs = self.max_runs  # no answer: replace the kernel
+            raise ExportError(str(exc)) from None
 
     def reset(self) -> None:
         self.execute_silent("__import__('juesuan._warm_kernel', fromlist=['_']).reset()", timeout=30)
@@ -282,12 +329,13 @@ class WarmKernel:
         # socket identities, of its own; the previous run's may not be gone yet.
         self.km.session = self._new_session()
         try:
-            return papermill.execute_notebook(
-                notebook, output_path, parameters=parameters, engine_name=ENGINE_NAME,
-                kernel_name=self.kernel_name, km=self.km,
-                progress_bar=False, request_save_on_cell_execute=False,
-                execution_timeout=timeout,
-            )
+            with _current_loop(self.loop):
+                return papermill.execute_notebook(
+                    notebook, output_path, parameters=parameters, engine_name=ENGINE_NAME,
+                    kernel_name=self.kernel_name, km=self.km,
+                    progress_bar=False, request_save_on_cell_execute=False,
+                    execution_timeout=timeout,
+                )
         except PapermillExecutionError:
             raise  # the notebook failed; the kernel is fine and is reset before the next run
         except BaseException:
@@ -372,7 +420,9 @@ def _worker_kernel(job: Job, cwd: str) -> WarmKernel:
     kernel = kernels.get(key)
     if kernel is None:
         for stale in [k for k in kernels if k[:3] == key[:3]]:
-            kernels.pop(stale).shutdown()  # warmed up on an older library
+            old = kernels.pop(stale)  # warmed up on an older library
+            old.shutdown()
+            old.loop.close()
         kernel = kernels[key] = WarmKernel(job.kernel_name, cwd, max_runs=job.max_runs, cache=job.cache)
     kernel.max_runs = job.max_runs
     return kernel
@@ -400,6 +450,7 @@ def shutdown_worker_kernels() -> None:
         for kernels in _all_kernels:
             for kernel in kernels.values():
                 kernel.shutdown()
+                kernel.loop.close()
             kernels.clear()
 
 
@@ -422,7 +473,6 @@ def render_department(job: Job) -> Rendered:
     import nbformat
 
     from .batch import fix_output_metadata, reason_for
-    from .export import notebook_to_html
 
     started = time.perf_counter()
     scratch = _scratch()
@@ -431,6 +481,7 @@ def render_department(job: Job) -> Rendered:
     tmp_output = scratch / f"{job.department}.ipynb"
     parameters = {"department": job.department, "year": job.year, "data_dir": job.data_dir}
     result = Rendered(department=job.department, ok=False, worker=f"{os.uname().nodename}:{os.getpid()}")
+    tmp_html = scratch / f"{job.department}.html"
     try:
         if kernel is not None:
             kernel.execute(source, str(tmp_output), parameters, timeout=job.timeout)
@@ -440,13 +491,22 @@ def render_department(job: Job) -> Rendered:
             raise ValueError(f"unknown engine {job.engine!r}: 'warm' or 'fresh'")
         nb = nbformat.read(tmp_output, as_version=4)
         fix_output_metadata(nb, final_path=job.output_path, input_path=job.notebook)
-        result.html = notebook_to_html(nb, title=job.title)
         result.notebook_json = nbformat.writes(nb)
+        if kernel is not None:
+            tmp_output.write_text(result.notebook_json, encoding="utf-8")
+            kernel.export(str(tmp_output), str(tmp_html), job.title, timeout=job.timeout)
+            result.html = tmp_html.read_text(encoding="utf-8")
+        else:
+            from .export import notebook_to_html
+
+            result.html = notebook_to_html(nb, title=job.title)
         result.ok = True
     except Exception as exc:  # noqa: BLE001 -- one department must not stop the batch
-        result.reason = reason_for(exc)
+        result.html = None
+        result.notebook_json = None
+        result.reason = str(exc) if isinstance(exc, ExportError) else reason_for(exc)
         try:
-            if tmp_output.exists():
+            if tmp_output.exists():  # as far as it got, with papermill's error markers
                 failed = nbformat.read(tmp_output, as_version=4)
                 fix_output_metadata(failed, final_path=job.failed_path, input_path=job.notebook)
                 result.notebook_json = nbformat.writes(failed)
@@ -454,6 +514,7 @@ def render_department(job: Job) -> Rendered:
             log.warning("could not keep the failed notebook of %s: %s", job.department, keep_exc)
     finally:
         tmp_output.unlink(missing_ok=True)
+        tmp_html.unlink(missing_ok=True)
     result.seconds = time.perf_counter() - started
     if kernel is not None:
         result.peak_mb = kernel.memory_mb()
