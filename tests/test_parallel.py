@@ -337,3 +337,47 @@ def test_the_batch_reads_a_notebook_a_worker_does_not_have(tmp_path):
     assert nb.metadata.papermill.input_path == "/nowhere/leak_check.ipynb"
     assert nb.metadata.papermill.output_path == str(tmp_path / "a.ipynb")
     assert "部门 <strong>a</strong>" in rendered.html
+
+
+# --------------------------------------------------------------------------
+# The kernel's cache of load_year
+
+
+def test_the_year_cache_gives_what_load_year_gives_and_sees_every_change(tmp_path):
+    from juesuan._warm_kernel import YearCache
+    from juesuan.loading import load_year
+
+    data = tmp_path / "data"
+    write_synthetic(data, 3, [2022], seed=4)
+    (data / "2022" / "units.csv").write_text("department_id,unit_name,unit_kind\nnobody,x,行政单位\n",
+                                             encoding="utf-8")  # an error, kept with the year
+    cache = YearCache(load_year)
+    for only in (None, "synth-0002"):
+        first = cache(data, YEAR, only)
+        again = cache(data, YEAR, only)
+        fresh = load_year(data, YEAR, only)
+        assert again is not first
+        for got in (first, again):
+            assert got.departments.keys() == fresh.departments.keys()
+            for d, figures in got.departments.items():
+                assert figures.amounts == fresh.departments[d].amounts
+                assert figures.text == fresh.departments[d].text
+                assert figures.sources == fresh.departments[d].sources
+            assert [e.message for e in got.errors] == [e.message for e in fresh.errors]
+        # What one caller changes, the next does not see.
+        again.departments["synth-0002"].amounts.clear()
+        assert cache(data, YEAR, only).departments["synth-0002"].amounts
+    assert cache.hits == 4 and cache.misses == 2
+
+    # A change of any file it read is seen.
+    amounts = data / "2022" / "amounts.csv"
+    amounts.write_text(amounts.read_text(encoding="utf-8").replace("synth-0002,gpb.actual,", "synth-0002,gpb.budget2,", 1),
+                       encoding="utf-8")
+    changed = cache(data, YEAR, "synth-0002")
+    assert any("gpb.budget2" in e.message for e in changed.errors)
+    assert not any("gpb.budget2" in e.message for e in first.errors)
+    text = data / "2022" / "text" / "synth-0002.yaml"
+    text.write_text(text.read_text(encoding="utf-8").replace("承办上级交办的其他事项", "新的事项"), encoding="utf-8")
+    got = cache(data, YEAR, "synth-0002")
+    assert "新的事项" in str(got.departments["synth-0002"].text)
+    assert "新的事项" in str(cache(data, YEAR).departments["synth-0002"].text)

