@@ -146,6 +146,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _remove_interrupted_writes(year_dir: Path) -> None:
+    """A killed run can leave the hidden temporary file of a write it never renamed: never a report, always debris."""
+    for leftover in [*year_dir.glob(".*.tmp"), *year_dir.glob(".build/.*.tmp")]:
+        leftover.unlink(missing_ok=True)
+
+
 def build_reports(
     year: int,
     departments: Iterable[tuple[str, str]],
@@ -205,6 +211,7 @@ def build_reports(
 
     year_dir = Path(out_dir) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
+    _remove_interrupted_writes(year_dir)
     result = BatchResult(year=year)
 
     notebook_json = notebook.read_text(encoding="utf-8")
