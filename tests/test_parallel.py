@@ -217,6 +217,22 @@ def test_kernels_are_replaced_after_their_runs(tmp_path):
     assert result.ok
     assert [r.extra["kernel_starts"] for r in seen] == [1, 1, 2, 2, 3]
     assert len({r.extra["kernel_pid"] for r in seen}) == 3
+    assert_gone({r.extra["kernel_pid"] for r in seen})
+
+
+def test_a_kept_kernel_is_restarted_after_its_runs(tmp_path):
+    # On a Dask worker the process stays; the kernel alone is replaced.
+    kernel = engine.WarmKernel(cwd=LEAK_CHECK.parent, max_runs=2)
+    pids = []
+    try:
+        for d in ("a", "b", "c"):
+            kernel.execute(str(LEAK_CHECK), str(tmp_path / f"{d}.ipynb"),
+                           {"department": d, "year": YEAR, "data_dir": str(tmp_path)}, timeout=60)
+            pids.append(kernel.pid)
+    finally:
+        kernel.close()
+    assert kernel.starts == 2 and pids[0] == pids[1] != pids[2]
+    assert_gone(set(pids))
 
 
 # --------------------------------------------------------------------------

@@ -266,7 +266,7 @@ def build_reports(
         elif scheduler is not None:
             _run_on_dask(scheduler, todo, done)
         else:
-            _run_locally(todo, workers or default_workers(), done)
+            _run_locally(todo, workers or default_workers(), done, max_runs_per_kernel)
 
     order = {d_id: i for i, (d_id, _) in enumerate(departments)}
     for reports in (result.built, result.failed, result.skipped):
@@ -337,7 +337,8 @@ def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:
     return _engine.Rendered(department=job.department, ok=False, reason=reason_for(exc))
 
 
-def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.Rendered], None]) -> None:
+def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.Rendered], None],
+                 max_runs: int = _engine.MAX_RUNS_PER_KERNEL) -> None:
     """`workers` processes, each keeping one warm kernel (also for one worker: this process keeps none)."""
     workers = min(workers, len(jobs))
     pending = list(jobs)
@@ -346,6 +347,7 @@ def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.
             return
         unfinished: list[_engine.Job] = []
         # spawn, not fork: the parent may hold threads (tqdm, zmq) that fork would copy half-way.
+        # (Not max_tasks_per_child: on Python 3.11 the pool can hang when a worker retires.)
         with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
                                  initializer=_quiet_worker) as pool:
             futures = {pool.submit(_engine.render_department, job): job for job in pending}
@@ -353,7 +355,7 @@ def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.
             while remaining:
                 finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    job = futures[future]
+                    job = futures.pop(future)  # with its result (two pages): memory stays flat
                     try:
                         done(future.result())
                     except BrokenProcessPool as exc:
