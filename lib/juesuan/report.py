@@ -365,7 +365,18 @@ def _default_glossary(data_dir: Path) -> list[dict]:
 
 def load_figures(data_dir: Path, department: str, year: int) -> Figures:
     """The department's figures of a year, or DataErrors saying everything that is wrong."""
+    return _checked_figures(load_year(data_dir, year, only=department), department)
+
+
+def _earlier_figures(data_dir: Path, department: str, year: int) -> Figures | None:
+    """An earlier year's figures where the data holds the department that year, read once; else None."""
+    if not year_folder(data_dir, year).is_dir():
+        return None
     data = load_year(data_dir, year, only=department)
+    return _checked_figures(data, department) if department in data.departments else None
+
+
+def _checked_figures(data, department: str) -> Figures:
     errors = data.errors_for(department)
     if department not in data.departments and not errors:
         errors = [DataError(data.folder / "departments.csv", department, "department_id",
@@ -385,17 +396,12 @@ def load_report(department: str, year: int, data_dir: str | Path = "data") -> Re
     problems = completeness(current)
     if problems:
         raise DataErrors(problems)
-    previous = None
-    if year_folder(data_dir, year - 1).is_dir():
-        previous_data = load_year(data_dir, year - 1, only=department)
-        if department in previous_data.departments:
-            previous = load_figures(data_dir, department, year - 1)
+    previous = _earlier_figures(data_dir, department, year - 1)
     history = []
-    if previous is not None:
-        earlier = year - 2
-        while year_folder(data_dir, earlier).is_dir() and department in load_year(data_dir, earlier, only=department).departments:
-            history.insert(0, load_figures(data_dir, department, earlier))
-            earlier -= 1
+    earlier = _earlier_figures(data_dir, department, year - 2) if previous is not None else None
+    while earlier is not None:
+        history.insert(0, earlier)
+        earlier = _earlier_figures(data_dir, department, earlier.year - 1)
     report = Report(current, previous, data_dir, missing_comparisons(previous), history)
     try:
         report.context  # surfaces a missing reason now, not half-way through the notebook
