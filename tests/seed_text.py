@@ -6,7 +6,8 @@ from pathlib import Path
 
 from juesuan.narrative import markdown_to_text  # noqa: F401  (the tests read our report as text through it)
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_811cf1d225e498a7.txt"
+# The published report, committed beside its figures: the repository needs nothing outside itself.
+SEED = Path(__file__).resolve().parents[1] / "data" / "2022" / "published" / "pzh-swzzb.txt"
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 CHART_CAPTION = re.compile(r"^（图(\d+)：(.+?)）（(柱状图|饼状图)）$")
@@ -17,11 +18,7 @@ HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")
 
 
 def seed_path() -> Path:
-    """The seed beside the repository (../shared), wherever the clone is."""
-    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
-        for candidate in (base.parent / "shared" / "seeds" / SEED.name, base / "shared" / "seeds" / SEED.name):
-            if candidate.exists():
-                return candidate
+    """The seed department's published 2022 report, as committed in data/."""
     return SEED
 
 
