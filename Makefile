@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 YEAR   ?= latest
 
-.PHONY: setup browser report test lab clean
+.PHONY: setup browser report test fuzz lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,8 @@ setup: $(STAMP)
 # Debian's packages (root, as on CI); Playwright drives them and never downloads a browser.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make: the tests need Chromium; install the Debian packages as root: apt-get install chromium chromium-driver" >&2; exit 1; fi; \
 	  echo "installing chromium (Debian packages chromium, chromium-driver)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
@@ -29,6 +31,10 @@ report: setup
 
 test: setup browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+# The property tests with random seeds and 25 times the examples (make test runs them derandomized).
+fuzz: setup
+	JUESUAN_FUZZ=1 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_bad_inputs.py -k "test_properties or any_"
 
 # JupyterLab refuses to run as root unless told; CI and these machines are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from conftest import examples
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from juesuan.cli import main
 from juesuan.loading import load_glossary, load_year
 
-CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 JUESUAN = Path(sys.executable).with_name("juesuan")
 
@@ -151,8 +153,9 @@ def assert_told_plainly(code: int, output: str) -> None:
         assert LINE.match(line), f"a line that is not one message: {line!r}"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cell=st.text(max_size=30))
+@example(cell="99999999999999999999998152")  # overflowed Decimal's 28 digits in a sum: a traceback once
 def test_any_text_in_an_amount_cell_is_told_plainly(base, cell):
     path = base / "2022" / "amounts.csv"
     original = path.read_bytes()
@@ -167,7 +170,7 @@ def test_any_text_in_an_amount_cell_is_told_plainly(base, cell):
         path.write_bytes(original)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(max_size=120))
 def test_any_department_name_is_told_plainly(base, name):
     path = base / "2022" / "departments.csv"
@@ -180,7 +183,7 @@ def test_any_department_name_is_told_plainly(base, name):
         path.write_bytes(original)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=300), which=st.sampled_from(["amounts.csv", "units.csv", "text/pzh-swzzb.yaml",
                                                            "year.yaml"]))
 def test_any_bytes_in_a_file_are_told_plainly(base, raw, which):
@@ -196,7 +199,7 @@ def test_any_bytes_in_a_file_are_told_plainly(base, raw, which):
             path.write_bytes(original)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
                           lambda children: st.lists(children, max_size=3)
                           | st.dictionaries(st.text(max_size=8), children, max_size=3), max_leaves=10),
@@ -211,3 +214,21 @@ def test_any_yaml_value_in_a_text_field_is_told_plainly(base, value, field):
         assert_told_plainly(*validate_quietly(base))
     finally:
         path.write_bytes(original)
+
+
+@pytest.mark.parametrize("command", ["audit", "extract"])
+def test_a_number_past_the_bound_in_a_published_text_is_one_located_line(tmp_path, command, capsys):
+    """audit and extract read numbers from text: one beyond 10^12 万元 is named at its line, nothing written."""
+    seed = (ROOT / "data" / "2022" / "published" / "pzh-swzzb.txt").read_text(encoding="utf-8")
+    line_number = next(i for i, line in enumerate(seed.splitlines(), start=1) if "1,848.7" in line)
+    published = tmp_path / "published.txt"
+    published.write_text(seed.replace("1,848.7", "99999999999999999999998152", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    args = {"audit": ["--data", str(ROOT / "data")], "extract": ["--out", str(out)]}[command]
+    code = main([command, str(published), "--department", "pzh-swzzb", "--year", "2022", *args])
+    printed = capsys.readouterr()
+    lines = (printed.out + printed.err).splitlines()
+    assert code == 2
+    assert lines == [f"error: {published} line {line_number}: department pzh-swzzb: number: expected an amount of "
+                     f"at most 1,000,000,000,000 万元 (10^12), got '99999999999999999999998152'"]
+    assert not out.exists()

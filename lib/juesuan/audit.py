@@ -35,7 +35,7 @@ from .audit_rules import CLASS_BY_NAME, RULES, Rule, _expand
 from .errors import DataError
 from .formatting import format_amount, format_percent
 from .loading import read_text_file
-from .money import round_half_up
+from .money import MAX_AMOUNT_TEXT, round_half_up, within_bound
 from .narrative import markdown_to_text
 
 SEVERITIES = ("error", "warning", "note")
@@ -858,17 +858,24 @@ def read_statements(text: str) -> tuple[list[Statement], list[Line]]:
     return auditor.statements, auditor.lines
 
 
-def read_published(path: Path) -> str:
+def read_published(path: Path, department: str | None = None) -> str:
+    """The published text, refused at its line where a number is past what the figures can hold."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(path, None, "published text", "a plain-text file of the published report", "no such file")
-    return read_text_file(path)
+        raise DataError(path, department, "published text", "a plain-text file of the published report", "no such file")
+    text = read_text_file(path)
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in numbers_in(line):
+            if not within_bound(parse_number(match.group(0))):
+                raise DataError(path, department, "number", f"an amount of at most {MAX_AMOUNT_TEXT} 万元 (10^12)",
+                                match.group(0), line=number)
+    return text
 
 
 def audit_file(path: Path, department: str, year: int, data_dir: Path = Path("data")) -> list[Finding]:
     from .report import load_report
 
-    text = read_published(path)
+    text = read_published(path, department)
     return audit_text(text, load_report(department, year, data_dir))
 
 

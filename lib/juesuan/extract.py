@@ -739,6 +739,6 @@ def write(ex: Extraction, out: Path) -> list[Path]:
 def extract_file(path: Path, department: str, year: int, out: Path, name: str | None = None) -> Extraction:
     from .audit import read_published
 
-    ex = extract(read_published(path), department, year, name=name, source=str(path))
+    ex = extract(read_published(path, department), department, year, name=name, source=str(path))
     write(ex, out)
     return ex

@@ -18,11 +18,13 @@ import yaml
 
 from . import catalogue
 from .errors import DataError, has_control_characters
+from .money import MAX_AMOUNT_TEXT, within_bound
 
 DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # Half-width (ASCII) digits only: `\d` alone would also take ١٢٣ or １２３.
 AMOUNT = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
-COUNT = re.compile(r"\d+", re.ASCII)
+COUNT = re.compile(r"\d{1,10}", re.ASCII)
+MAX_COUNT = 10**9  # vehicles, people, projects: a larger count is a typo
 MAX_TEXT_CHARS = 20_000
 MAX_NAME_CHARS = 100
 YEAR_RANGE = range(2000, 2101)
@@ -134,7 +136,10 @@ def read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
 
 def parse_amount(text: str) -> Decimal | None:
     """'1848.7' -> Decimal('1848.7'); anything that is not a plain amount -> None."""
-    return Decimal(text) if AMOUNT.fullmatch(text) else None
+    if not AMOUNT.fullmatch(text):
+        return None
+    value = Decimal(text)
+    return value if within_bound(value) else None
 
 
 def describe_bad_amount(text: str) -> str:
@@ -146,6 +151,8 @@ def describe_bad_amount(text: str) -> str:
         return "a plain number in 万元 without a unit (1848.7, not 1848.7万元)"
     if text.startswith(("-", "－", "(")):
         return "an amount of zero or more 万元"
+    if AMOUNT.fullmatch(text):
+        return f"an amount of at most {MAX_AMOUNT_TEXT} 万元 (10^12; a larger figure is a typo)"
     if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
         return "an amount in 万元 with at most two decimals"
     if any("０" <= c <= "９" or c == "．" for c in text):
@@ -447,9 +454,9 @@ def _read_counts(path, frame, departments, errors):
             continue
         if not _check_code(path, dept, item, code, catalogue.COUNT_ITEMS[item][1], rownum, errors):
             continue
-        if not COUNT.fullmatch(text):
+        if not COUNT.fullmatch(text) or int(text) > MAX_COUNT:
             errors.append(DataError(path, dept.department_id, f"count of {item}{' ' + code if code else ''}",
-                                    "a whole number of zero or more", text, rownum))
+                                    f"a whole number from 0 to {MAX_COUNT:,}", text, rownum))
             continue
         if (item, code) in dept.counts:
             errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''}",

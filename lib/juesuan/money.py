@@ -11,6 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+#: The largest amount the data may hold, in 万元 (10^16 yuan, far past any budget).
+#: Below it every sum, share and rounding of a report stays exact in Decimal's
+#: default 28 digits; past it a typo (a pasted account number) would overflow them.
+MAX_AMOUNT = Decimal(10) ** 12
+MAX_AMOUNT_TEXT = "1,000,000,000,000"
+
+
+def within_bound(value: Decimal) -> bool:
+    """True for an amount the workbook can compute with exactly (0 to MAX_AMOUNT 万元)."""
+    return value.is_finite() and abs(value) <= MAX_AMOUNT
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:

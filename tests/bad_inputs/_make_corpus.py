@@ -336,6 +336,8 @@ def bad_amount(name, typed, expected):
 
 
 bad_amount("amount_not_a_number", "待定", "an amount in 万元, such as 1848.7 or 0")
+bad_amount("amount_beyond_bound", "99999999999999999999998152",
+           "an amount of at most 1,000,000,000,000 万元 (10^12; a larger figure is a typo)")
 bad_amount("amount_empty", "", "an amount in 万元 (write 0 when there is none)")
 bad_amount("amount_thousands_separator", "1,000.22",
            "a plain number without thousands separators (1848.70, not 1,848.70)")
@@ -356,14 +358,21 @@ def _(d):
 
 @case("count_not_a_whole_number",
       "2022/counts.csv row 14: department pzh-swzzb: count of reception_domestic.batches: expected a whole number "
-      "of zero or more, got '5.5'")
+      "from 0 to 1,000,000,000, got '5.5'")
 def _(d):
     replace(d / "2022" / "counts.csv", "reception_domestic.batches,,5", "reception_domestic.batches,,5.5")
 
 
+@case("count_beyond_bound",
+      "2022/counts.csv row 14: department pzh-swzzb: count of reception_domestic.batches: expected a whole number "
+      "from 0 to 1,000,000,000, got '50000000000000'")
+def _(d):
+    replace(d / "2022" / "counts.csv", "reception_domestic.batches,,5", "reception_domestic.batches,,50000000000000")
+
+
 @case("count_negative",
       "2022/counts.csv row 15: department pzh-swzzb: count of reception_domestic.people: expected a whole number "
-      "of zero or more, got '-34'")
+      "from 0 to 1,000,000,000, got '-34'")
 def _(d):
     replace(d / "2022" / "counts.csv", "reception_domestic.people,,34", "reception_domestic.people,,-34")
 
