@@ -373,7 +373,7 @@ def test_cli_exit_zero_on_our_own_report(tmp_path, capsys, report):
 def test_cli_data_errors_exit_two_with_one_line(capsys, args):
     assert main(args + ["--data", str(DATA)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "Traceback" not in err
+    assert err.startswith("错误：") and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 

@@ -149,8 +149,8 @@ def test_the_summary_names_each_failed_department_and_its_first_error(run):
         assert error in failure.reason
         line = next(line for line in summary.splitlines() if d_id in line)
         assert name in line and error in line
-    assert "department bad-ties: 收、支总计 (total)" in summary
-    assert "department bad-reason: reasons.admin_operating_change" in summary
+    assert "部门 bad-ties：收、支总计 (total)" in summary
+    assert "部门 bad-reason：reasons.admin_operating_change" in summary
 
 
 def test_the_failing_notebook_is_kept_with_its_error(run):
@@ -164,7 +164,7 @@ def test_the_failing_notebook_is_kept_with_its_error(run):
         assert len(errors) == 1
         cell, output = errors[0]
         assert output.ename == "DataErrors"
-        assert f"department {d_id}" in output.evalue
+        assert f"部门 {d_id}" in output.evalue
         assert "load_report(" in cell.source  # the cell that failed, as it was run
         assert not (year_dir / f"{d_id}.html").exists()
         assert not (year_dir / f"{d_id}.ipynb").exists()

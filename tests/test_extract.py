@@ -45,8 +45,8 @@ def _key(f):
 
 
 def test_round_trip_leaves_exactly_the_seeds_own_contradictions(extracted, seed_text):
-    problems, _, count = validation_problems(extracted, 2022)
-    assert problems == [] and count == 1
+    problems, _, departments = validation_problems(extracted, 2022)
+    assert problems == [] and list(departments) == ["pzh-swzzb"]
     report = load_report("pzh-swzzb", 2022, extracted)
     findings = audit_text(seed_text, report)
     assert [(f.line, f.rule, f.severity) for f in findings] == SEED_FINDINGS
@@ -113,8 +113,8 @@ def test_what_the_text_does_not_give_is_listed_not_guessed(tmp_path, seed_text, 
     out = tmp_path / "out"
     assert main(["extract", str(path), "--department", "pzh-swzzb", "--year", "2022", "--out", str(out)]) == 1
     printed = capsys.readouterr().out
-    assert "missing: counts.reception_domestic.batches" in printed
-    assert "missing: amounts.three_public_budget.reception" in printed
+    assert "缺少：counts.reception_domestic.batches" in printed
+    assert "缺少：amounts.three_public_budget.reception" in printed
     counts = (out / "2022" / "counts.csv").read_text(encoding="utf-8")
     amounts = (out / "2022" / "amounts.csv").read_text(encoding="utf-8")
     assert "reception_domestic.batches" not in counts and "three_public_budget.reception" not in amounts
@@ -170,4 +170,4 @@ def test_other_departments_rows_are_kept_and_a_full_previous_year_is_not_touched
 def test_cli_errors_exit_two_with_one_line(tmp_path, capsys, args):
     assert main(args + ["--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("错误：") and len(err.strip().splitlines()) == 1 and "Traceback" not in err

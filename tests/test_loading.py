@@ -1,4 +1,5 @@
 """The loader reads exactly what files say, and names file, department, field and expectation."""
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -46,23 +47,23 @@ def test_totals_are_computed_not_stored():
 def test_partial_comparison_year_is_said_plainly(capsys):
     assert main(["validate", "--data", str(DATA), "--year", "2022"]) == 0
     out = capsys.readouterr().out
-    assert "2021 is partial" in out and "收、支总计" in out
+    assert "2021年的数据不完整" in out and "收、支总计" in out
 
 
 @pytest.mark.parametrize("old, new, fragment", [
-    ("income.other,,0.22", "income.other,,\"0,22\"", "amount of income.other: expected a plain number"),
-    ("income.other,,0.22", "income.other,,0.22万元", "without a unit"),
-    ("income.other,,0.22", "income.other,,0.225", "at most two decimals"),
-    ("income.other,,0.22", "income.other,,-0.22", "zero or more"),
-    ("gpb.actual,201,", "gpb.actual,299,", "code of gpb.actual: expected a function code"),
-    ("income.other,,0.22", "income.others,,0.22", "item: expected an item named in data/README.md"),
+    ("income.other,,0.22", "income.other,,\"0,22\"", "income.other 的 amount：应为不带千位分隔符的数字"),
+    ("income.other,,0.22", "income.other,,0.22万元", "不带单位的万元数"),
+    ("income.other,,0.22", "income.other,,0.225", "最多两位小数"),
+    ("income.other,,0.22", "income.other,,-0.22", "不能为负"),
+    ("gpb.actual,201,", "gpb.actual,299,", "gpb.actual 的 code：应为功能分类科目的类级编码"),
+    ("income.other,,0.22", "income.others,,0.22", "item：应为data/README.md 中列出的项目"),
 ])
 def test_bad_amount_rows_are_located(data_copy, capsys, old, new, fragment):
     replace_in(data_copy / "2022" / "amounts.csv", old, new)
     assert main(["validate", "--data", str(data_copy), "--year", "2022"]) == 1
     out = capsys.readouterr().out
     assert fragment in out
-    assert "amounts.csv row" in out and "department pzh-swzzb" in out
+    assert re.search(r"amounts.csv 第\d+行：部门 pzh-swzzb：", out)
 
 
 def test_totals_that_do_not_tie_out_are_errors(data_copy):
@@ -93,4 +94,4 @@ def test_gbk_and_bom_files_are_read(data_copy):
 
 def test_unknown_department_is_named(capsys):
     assert main(["report", "--data", str(DATA), "--year", "2022", "--department", "nope", "--quiet"]) == 2
-    assert "department nope" in capsys.readouterr().err
+    assert "部门 nope" in capsys.readouterr().err

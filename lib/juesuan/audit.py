@@ -862,12 +862,12 @@ def read_published(path: Path, department: str | None = None) -> str:
     """The published text, refused at its line where a number is past what the figures can hold."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(path, department, "published text", "a plain-text file of the published report", "no such file")
+        raise DataError(path, department, "published text", "已公开报告的纯文本文件", "文件不存在")
     text = read_text_file(path)
     for number, line in enumerate(text.splitlines(), start=1):
         for match in numbers_in(line):
             if not within_bound(parse_number(match.group(0))):
-                raise DataError(path, department, "number", f"an amount of at most {MAX_AMOUNT_TEXT} 万元 (10^12)",
+                raise DataError(path, department, "number", f"不超过 {MAX_AMOUNT_TEXT} 万元（10^12）的数字",
                                 match.group(0), line=number)
     return text
 

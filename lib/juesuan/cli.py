@@ -1,15 +1,19 @@
-"""Command line: `juesuan validate`, `juesuan list`, `juesuan report`, `juesuan audit`, `juesuan extract`.
+"""Command line: `juesuan validate`, `list`, `report`, `audit`, `extract`, `synth`, in Chinese.
 
-Data problems are printed one per line, naming file, department, field and
-what was expected; never a traceback.
+Data problems are printed one per line, naming file, row, department, field
+and what was expected, grouped by department; never a traceback. Exit codes:
+0 done and nothing wrong; 1 the data or a report has problems (listed);
+2 the command could not run (bad option, unreadable data folder, …).
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import DataError, DataErrors
+from .errors import DataError, DataErrors, printable
 from .loading import available_years, is_comparison_only, latest_year, load_year
 from .year_check import validation_problems
 
@@ -22,29 +26,47 @@ def _year(value: str, data_dir: Path) -> int:
     if value == "latest":
         return latest_year(data_dir)
     if not value.isdigit():
-        raise DataError(data_dir, None, "--year", "a year such as 2022, or 'latest'", value)
+        raise DataError(data_dir, None, "--year", "年度（如 2022）或 latest", value)
     return int(value)
+
+
+def print_problems(problems: list[DataError], notes: dict[str, list[str]], names: dict[str, str],
+                   where: Path) -> None:
+    """Every problem at once, grouped by department (problems of the year's files first), with the count."""
+    groups: dict[str | None, list[DataError]] = {}
+    for problem in problems:
+        groups.setdefault(problem.department if problem.department in names else None, []).append(problem)
+    for dept_id in sorted(groups, key=lambda d: (d is not None, d or "")):
+        own = groups[dept_id]
+        title = (f"部门 {dept_id}（{printable(names[dept_id])}）" if dept_id is not None else "年度文件")
+        print(f"{title}：{len(own)}个问题")
+        for problem in own:
+            print(f"  错误：{problem.message}")
+        for note in notes.get(dept_id, []) if dept_id is not None else []:
+            print(f"  提示：{note}")
+    for dept_id, own_notes in notes.items():
+        if dept_id not in groups:
+            for note in own_notes:
+                print(f"提示：{dept_id}：{note}")
+    if problems:
+        departments = len([d for d in groups if d is not None])
+        print(f"共{len(problems)}个问题，涉及{departments}个部门（{where}）：请按以上各条一并修改后再运行 juesuan validate")
 
 
 def cmd_validate(args) -> int:
     year = _year(args.year, args.data)
-    problems, partial, count = validation_problems(args.data, year)
-    for dept_id, notes in partial.items():
-        for note in notes:
-            print(f"note: {dept_id}: {note}")
-    for problem in problems:
-        print(f"error: {problem.message}")
+    problems, notes, names = validation_problems(args.data, year)
+    print_problems(problems, notes, names, args.data / str(year))
     if problems:
-        print(f"{len(problems)} problem(s) in {args.data / str(year)}")
         return 1
-    print(f"ok: {count} department(s) of {year} in {args.data} are valid")
+    print(f"通过：{args.data} 中{year}年的{len(names)}个部门，数据全部有效")
     return 0
 
 
 def cmd_list(args) -> int:
     years = available_years(args.data)
     if not years:
-        raise DataError(args.data, None, "year folders", "data/<year>/ folders, e.g. data/2022", "none")
+        raise DataError(args.data, None, "year folders", "年度文件夹 data/<年度>/，如 data/2022", "没有")
     by_department: dict[str, tuple[str, list[int]]] = {}
     for year in years:
         data = load_year(args.data, year)
@@ -62,7 +84,7 @@ def cmd_report(args) -> int:
     year = _year(args.year, args.data)
     if is_comparison_only(args.data, year):
         raise DataError(args.data / str(year) / "year.yaml", None, "year",
-                        "a report year; this one holds comparison figures only", year)
+                        "要出报告的年度；这一年只有比较用的数据", year)
     data = load_year(args.data, year)
     departments = [(d.department_id, d.name) for d in data.departments.values()]
     if args.department:
@@ -70,8 +92,14 @@ def cmd_report(args) -> int:
         for wanted in args.department:
             if wanted not in known:
                 raise DataError(data.folder / "departments.csv", wanted, "department_id",
-                                "one of " + ", ".join(sorted(known)), wanted)
+                                "以下之一：" + ", ".join(sorted(known)), wanted)
         departments = [d for d in departments if d[0] in args.department]
+    # The same list as `validate`, for the departments asked for: they fail, the others are built.
+    problems, notes, names = validation_problems(args.data, year)
+    wanted_ids = {d for d, _ in departments}
+    problems = [p for p in problems if p.department in wanted_ids or p.department not in names]
+    if problems:
+        print_problems(problems, {}, names, args.data / str(year))
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
                            notebook=args.notebook, progress=not args.quiet, workers=args.workers,
                            force=args.force, scheduler=args.scheduler)
@@ -95,16 +123,16 @@ def cmd_extract(args) -> int:
     try:
         ex = extract_file(args.published, args.department, args.year, args.out, name=args.name)
     except OSError as exc:
-        raise DataError(args.out, args.department, "output folder", "a folder the data files can be written to",
+        raise DataError(args.out, args.department, "output folder", "可以写入数据文件的文件夹",
                         exc.strerror or str(exc)) from None
     for item in ex.assumed:
-        print(f"assumed: {item['field']}: {item['why']}")
+        print(f"推定：{item['field']}：{item['why']}")
     for item in ex.missing:
-        print(f"missing: {item['field']}: {item['why']}")
+        print(f"缺少：{item['field']}：{item['why']}")
     record = args.out / str(args.year) / "extracted" / f"{args.department}.yaml"
-    print(f"wrote {args.out / str(args.year)}: {len(ex.amounts)} amounts, {len(ex.counts)} counts, "
-          f"{len(ex.units)} units, {len(ex.previous)} figures of {args.year - 1}; {len(ex.missing)} missing, "
-          f"{len(ex.derived)} derived, {len(ex.assumed)} assumed (see {record})")
+    print(f"已写入 {args.out / str(args.year)}：金额 {len(ex.amounts)} 项，计数 {len(ex.counts)} 项，"
+          f"单位 {len(ex.units)} 个，{args.year - 1}年数字 {len(ex.previous)} 个；缺少 {len(ex.missing)} 项，"
+          f"推算 {len(ex.derived)} 项，推定 {len(ex.assumed)} 项（详见 {record}）")
     return 1 if ex.missing else 0
 
 
@@ -113,66 +141,125 @@ def cmd_synth(args) -> int:
 
     years = parse_years(args.years)
     made = write_synthetic(args.out, args.departments, years, seed=args.seed)
-    print(f"wrote {len(made)} synthetic department(s) × {len(years)} year(s) "
-          f"({years[0]}–{years[-1]}, seed {args.seed}) to {args.out.resolve()}")
+    print(f"已写入合成部门 {len(made)} 个 × {len(years)} 个年度"
+          f"（{years[0]}–{years[-1]}，随机种子 {args.seed}）到 {args.out.resolve()}")
     return 0
 
 
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text}")
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数，实为 {text}")
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开: reports from final-accounts data")
-    sub = parser.add_subparsers(dest="command", required=True)
+# argparse's own words (usage, errors), in Chinese: its messages by their English text.
+ARGPARSE_WORDS = [
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"参数 \1：无效的选项 \2（可选：\3）"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"参数 \1：无效的值 \3"),
+    (r"argument (\S+): expected one argument", r"参数 \1：需要一个值"),
+    (r"argument (\S+): (.*)", r"参数 \1：\2"),
+]
 
-    validate = sub.add_parser("validate", help="check the data of a year and say what is wrong")
-    validate.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    validate.add_argument("--year", default="latest", help="a year, or 'latest' (default)")
+
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese headings, help and errors; the exit code of a bad option is 2, as argparse's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message):
+        for pattern, chinese in ARGPARSE_WORDS:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, chinese, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
+def _version() -> str:
+    try:
+        return version("juesuan")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+EXIT_CODES = "退出码：0 完成且没有问题；1 数据或报告有问题（已逐条列出）；2 命令无法执行（选项错误、数据文件夹无法读取等）。"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="juesuan", description="部门决算公开：由决算数据生成报告、校验数据、核对已公开文本。",
+                                   epilog=EXIT_CODES)
+    parser.add_argument("--version", action="version", version=f"juesuan {_version()}", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令",
+                                parser_class=ChineseArgumentParser)
+    data_help = f"数据文件夹，内有各年度的 <年度>/ 文件夹（默认：{DEFAULT_DATA}，相对于当前文件夹）"
+    year_help = "年度，如 2022；latest 为数据中最新的报告年度（默认：latest）"
+
+    validate = sub.add_parser("validate", help="校验一个年度的数据，一次列出全部问题", epilog=EXIT_CODES,
+                              description="校验一个年度全部部门的数据：一次列出每个问题（文件、行、部门、字段、应为什么），按部门分组。")
+    validate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
+    validate.add_argument("--year", default="latest", help=year_help)
     validate.set_defaults(func=cmd_validate)
 
-    listing = sub.add_parser("list", help="the departments and years that the data holds")
-    listing.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    listing = sub.add_parser("list", help="列出数据中的部门和年度", description="列出数据中的部门及其有数据的年度。")
+    listing.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
     listing.set_defaults(func=cmd_list)
 
-    report = sub.add_parser("report", help="build the HTML reports of a year")
-    report.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    report.add_argument("--year", default="latest", help="a year, or 'latest' (default)")
-    report.add_argument("--department", action="append", help="only this department (repeatable)")
-    report.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    report.add_argument("--notebook", type=Path, default=NOTEBOOK)
-    report.add_argument("--quiet", action="store_true", help="no progress bar")
+    report = sub.add_parser("report", help="生成一个年度的 HTML 报告和索引页", epilog=EXIT_CODES,
+                            description="逐个部门运行报告笔记本，生成 <输出>/<年度>/<部门>.html 及 index.html；"
+                                        "数据有问题的部门先列出全部问题，不生成报告，其他部门照常生成。")
+    report.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
+    report.add_argument("--year", default="latest", help=year_help)
+    report.add_argument("--department", action="append", metavar="ID",
+                        help="只生成这个部门（department_id；可重复；默认：全部部门）")
+    report.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
+    report.add_argument("--notebook", type=Path, default=NOTEBOOK, help="报告笔记本（默认：随软件安装的 department_report.ipynb）")
+    report.add_argument("--quiet", action="store_true", help="不显示进度条")
     report.add_argument("--workers", type=_positive, default=None,
-                        help="departments built at once, each on a kept-warm kernel (default: one per core)")
-    report.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+                        help="同时生成的部门数，每个使用一个常驻内核（默认：每个处理器核心一个）")
+    report.add_argument("--force", action="store_true", help="已是最新的报告也重新生成（默认：跳过未变的部门）")
     report.add_argument("--scheduler", metavar="ADDRESS",
-                        help="run on this Dask scheduler (tcp://host:8786) instead of local processes")
+                        help="在这个 Dask 调度器（如 tcp://host:8786）上运行，而不是本机进程（默认：本机）")
     report.set_defaults(func=cmd_report)
 
-    synth = sub.add_parser("synth", help="write synthetic departments (test data for scale, never real reports)")
-    synth.add_argument("--departments", type=_positive, required=True)
-    synth.add_argument("--years", default="2020-2022", help="e.g. 2020-2022 (default) or 2022")
-    synth.add_argument("--out", type=Path, required=True, help="an empty folder or one of earlier synthetic data")
-    synth.add_argument("--seed", type=int, default=0)
+    synth = sub.add_parser("synth", help="写出合成部门（只用于规模测试，不是真实报告）",
+                           description="写出若干合成部门的数据（编号 synth-NNNN），可通过校验，只用于测试规模；不会写入 data/。")
+    synth.add_argument("--departments", type=_positive, required=True, help="合成部门的个数（必填）")
+    synth.add_argument("--years", default="2020-2022", help="年度范围，如 2020-2022（默认）或 2022")
+    synth.add_argument("--out", type=Path, required=True, help="空文件夹，或以前写过合成数据的文件夹（必填）")
+    synth.add_argument("--seed", type=int, default=0, help="随机种子：同一种子写出同样的数据（默认：0）")
     synth.set_defaults(func=cmd_synth)
 
-    audit = sub.add_parser("audit", help="check a published report's text against the figures in data/")
-    audit.add_argument("published", type=Path, help="the published report as plain text")
-    audit.add_argument("--department", required=True)
-    audit.add_argument("--year", type=int, required=True)
-    audit.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    audit.add_argument("--format", choices=("text", "json"), default="text")
+    audit = sub.add_parser("audit", help="用数据核对已公开报告的文字", epilog=EXIT_CODES,
+                           description="逐句核对已公开报告（纯文本）与数据中的数字，每个发现一行；有发现时退出码为 1。")
+    audit.add_argument("published", type=Path, help="已公开的报告（纯文本文件）")
+    audit.add_argument("--department", required=True, metavar="ID", help="数据中的部门编号 department_id（必填）")
+    audit.add_argument("--year", type=int, required=True, help="报告年度，如 2022（必填）")
+    audit.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
+    audit.add_argument("--format", choices=("text", "json"), default="text",
+                       help="输出格式：text 每个发现一行，json 供程序读取（默认：text）")
     audit.set_defaults(func=cmd_audit)
 
-    extract = sub.add_parser("extract", help="write data files from a published report that follows the template")
-    extract.add_argument("published", type=Path, help="the published report as plain text")
-    extract.add_argument("--department", required=True, help="the department_id to file it under")
-    extract.add_argument("--year", type=int, required=True)
-    extract.add_argument("--out", type=Path, required=True, help="a data folder (DIR/<year>/… is written)")
-    extract.add_argument("--name", help="the department's full name, when the text has no title line")
+    extract = sub.add_parser("extract", help="从按模板写成的已公开报告写出数据文件", epilog=EXIT_CODES,
+                             description="从已公开报告的文字取出数字，写成数据文件；找不到的项目逐一列出，绝不猜测。")
+    extract.add_argument("published", type=Path, help="已公开的报告（纯文本文件）")
+    extract.add_argument("--department", required=True, metavar="ID", help="存放用的部门编号 department_id（必填）")
+    extract.add_argument("--year", type=int, required=True, help="报告年度，如 2022（必填）")
+    extract.add_argument("--out", type=Path, required=True, help="数据文件夹，写入 <文件夹>/<年度>/…（必填）")
+    extract.add_argument("--name", help="部门全称，报告没有标题行时使用（默认：报告标题中的名称）")
     extract.set_defaults(func=cmd_extract)
     return parser
 
@@ -183,13 +270,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataErrors as exc:
         for error in exc.errors:
-            print(f"error: {error.message}", file=sys.stderr)
+            print(f"错误：{error.message}", file=sys.stderr)
         return 2
     except DataError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"错误：{exc.message}", file=sys.stderr)
         return 2
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
 
 

@@ -38,18 +38,20 @@ class DataError(Exception):
 
     @property
     def message(self) -> str:
-        """One line, whatever the data holds: values from data never bring their own line breaks."""
-        where = printable(self.file) + (f" row {self.row}" if self.row is not None else "") \
-            + (f" line {self.line}" if self.line is not None else "")
-        who = f"department {printable(self.department)}" if self.department else "all departments"
-        text = f"{where}: {who}: {printable(self.field)}: expected {printable(self.expected)}"
+        """One line in Chinese, whatever the data holds: values from data never bring their own line breaks.
+
+        File names, field keys and values stay as written, so that a message can be searched for in the data.
+        """
+        where = printable(self.file) + (f" 第{self.row}行" if self.row is not None else "") \
+            + (f" 第{self.line}行" if self.line is not None else "")
+        who = f"部门 {printable(self.department)}" if self.department else "全部部门"
+        text = f"{where}：{who}：{printable(self.field)}：应为{printable(self.expected)}"
         if self.got is not None:
             got = str(self.got)
             if len(got) > 60:
                 got = got[:57] + "..."
-            text += f", got {got!r}"
+            text += f"，实为 {got!r}"
         return text
-
 
     def __eq__(self, other):
         """The same problem found twice (e.g. by two years' checks) is one problem."""
@@ -64,4 +66,5 @@ class DataErrors(Exception):
 
     def __init__(self, errors: list[DataError]):
         self.errors = errors
-        super().__init__(errors[0].message if errors else "no errors")
+        first = errors[0].message if errors else "没有错误"
+        super().__init__(first if len(errors) < 2 else f"{first}（共{len(errors)}个问题，juesuan validate 列出全部）")

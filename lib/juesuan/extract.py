@@ -155,10 +155,10 @@ def extract(text: str, department: str, year: int, name: str | None = None, sour
     """Everything a published report following the seed's template gives for the data files."""
     if not DEPARTMENT_ID.fullmatch(department):
         raise DataError(source or "extract", department, "department_id",
-                        "letters, digits, '-' or '_' (at most 64)", department)
+                        "由字母、数字、'-' 或 '_' 组成的编号（至多64个字符）", department)
     if year not in YEAR_RANGE:
         raise DataError(source or "extract", department, "year",
-                        f"a year from {YEAR_RANGE.start} to {YEAR_RANGE.stop - 1}", year)
+                        f"{YEAR_RANGE.start} 至 {YEAR_RANGE.stop - 1} 之间的年度", year)
     reader = Reader(text)
     ex = Extraction(department, year, source)
     _years(reader, ex)

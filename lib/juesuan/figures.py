@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from . import catalogue
 from .loading import DepartmentFigures
-from .money import ZERO
+from .money import ZERO, Change
 
 # Totals that may be absent from a report year: a department with no such
 # expenditure writes no rows, and its total is 0.
@@ -86,3 +86,13 @@ class Figures:
     @property
     def units(self):
         return self.source.units
+
+
+def change_between(current: Figures, previous: Figures | None, key: str) -> Change | None:
+    """The change of a figure on the previous year; None where either year does not give it."""
+    if previous is None or previous.value(key) is None:
+        return None
+    now = current.value(key)
+    if now is None and key in ZERO_WHEN_ABSENT:
+        now = ZERO
+    return None if now is None else Change(now, previous.value(key))

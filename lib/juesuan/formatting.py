@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .money import round_half_up
+from .money import Change, round_half_up
 
 
 def format_amount(value: Decimal) -> str:
@@ -28,3 +28,14 @@ def format_percent(value: Decimal) -> str:
     if rounded == rounded.to_integral_value():
         return f"{int(rounded)}%"
     return f"{rounded:.2f}%"
+
+
+def describe_change(change: Change | None) -> str:
+    """增加X万元（增长Y%） / 减少X万元（下降Y%） / 持平 / — (no comparison)."""
+    if change is None:
+        return "—"
+    if change.direction == 0:
+        return "持平"
+    verb, rate_verb = ("增加", "增长") if change.direction > 0 else ("减少", "下降")
+    rate = "" if change.rate is None else f"（{rate_verb}{format_percent(change.rate)}）"
+    return f"{verb}{format_amount(change.amount)}万元{rate}"

@@ -46,23 +46,23 @@ def read_text_file(path: Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except IsADirectoryError:
-        raise DataError(path, None, "file", "a file, not a folder", "a folder") from None
+        raise DataError(path, None, "file", "一个文件，而不是文件夹", "文件夹") from None
     except OSError as exc:
-        raise DataError(path, None, "file", "a readable file", exc.strerror or type(exc).__name__) from None
+        raise DataError(path, None, "file", "可读取的文件", exc.strerror or type(exc).__name__) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(path, None, "encoding",
-                        "text in UTF-8 or GB18030/GBK (in Excel: Save As 'CSV UTF-8'), not UTF-16 'Unicode Text'",
+                        "UTF-8 或 GB18030/GBK 编码的文本（Excel 中“另存为”选“CSV UTF-8（逗号分隔）”），而不是 UTF-16 的“Unicode 文本”",
                         "UTF-16") from None
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise DataError(path, None, "encoding",
-                        "text in UTF-8 or GB18030/GBK (in Excel: Save As 'CSV UTF-8')",
-                        f"undecodable bytes at offset {exc.start}") from None
+                        "UTF-8 或 GB18030/GBK 编码的文本（Excel 中“另存为”选“CSV UTF-8（逗号分隔）”）",
+                        f"第{exc.start}字节起无法解码") from None
 
 
 def read_csv_rows(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[DataError]]:
@@ -76,7 +76,7 @@ def read_csv_rows(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Da
     """
     text = read_text_file(path)
     if not text.strip():
-        raise DataError(path, None, "header", "a header line: " + ",".join(columns), "an empty file")
+        raise DataError(path, None, "header", "表头行：" + ",".join(columns), "空文件")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     errors: list[DataError] = []
@@ -90,11 +90,11 @@ def read_csv_rows(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[Da
             records.append((start, [cell.strip() for cell in record]))
     except csv.Error as exc:
         line = reader.line_num or 1
-        raise DataError(path, None, "CSV", "comma-separated cells, a cell holding a comma or a quote in double quotes",
+        raise DataError(path, None, "CSV", "以半角逗号分隔的单元格；含逗号或引号的单元格用英文双引号括起",
                         str(exc), line) from None
     records = [(line, _trim_empty_tail(cells, len(columns))) for line, cells in records if any(cells)]
     if not records:
-        raise DataError(path, None, "header", "a header line: " + ",".join(columns), "an empty file")
+        raise DataError(path, None, "header", "表头行：" + ",".join(columns), "空文件")
     header_line, header = records[0]
     if header != columns:
         raise DataError(path, None, "header", ",".join(columns), ",".join(header), header_line)
@@ -114,16 +114,27 @@ def _trim_empty_tail(cells: list[str], width: int) -> list[str]:
     return cells
 
 
+FULL_WIDTH_SEPARATORS = "，；、\t"
+
+
 def _bad_row(path: Path, columns: list[str], line: int, cells: list[str]) -> DataError:
-    department = cells[0] if cells and DEPARTMENT_ID.fullmatch(cells[0]) else None
+    # A row typed with a Chinese input method separates its cells with full-width commas (or 、；): one long cell.
+    split = re.split(f"[,{FULL_WIDTH_SEPARATORS}]", ",".join(cells))
+    first = split[0].strip() if split else ""
+    department = first if DEPARTMENT_ID.fullmatch(first) else None
+    if len(cells) < len(columns) and len(split) >= len(columns):
+        used = "".join(sorted({c for c in ",".join(cells) if c in FULL_WIDTH_SEPARATORS}))
+        return DataError(path, department, "cells",
+                         f"{len(columns)}个以半角逗号“,”分隔的单元格（{','.join(columns)}）：这一行用了全角的"
+                         f"“{used}”分隔，请改为半角逗号（切换到英文输入法输入）", f"{len(cells)}个单元格", line)
     if columns[-1] == "amount" and len(cells) == len(columns) + 1 \
             and re.fullmatch(r"\d{1,3}", cells[-2]) and re.fullmatch(r"\d{3}(\.\d*)?", cells[-1]):
         typed = f"{cells[-2]},{cells[-1]}"
         return DataError(path, department, "amount",
-                         "a plain number without thousands separators (1848.70, not 1,848.70)", typed, line)
+                         "不带千位分隔符的数字（写 1848.70，不写 1,848.70）", typed, line)
     return DataError(path, department, "cells",
-                     f"{len(columns)} cells ({','.join(columns)}); a cell holding a comma goes in double quotes",
-                     f"{len(cells)} cells", line)
+                     f"{len(columns)}个单元格（{','.join(columns)}）；含逗号的单元格用英文双引号括起",
+                     f"{len(cells)}个单元格", line)
 
 
 def read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -144,22 +155,22 @@ def parse_amount(text: str) -> Decimal | None:
 
 def describe_bad_amount(text: str) -> str:
     if not text:
-        return "an amount in 万元 (write 0 when there is none)"
+        return "以万元为单位的金额（没有时写 0）"
     if "," in text or "，" in text:
-        return "a plain number without thousands separators (1848.70, not 1,848.70)"
+        return "不带千位分隔符的数字（写 1848.70，不写 1,848.70）"
     if "万" in text or "元" in text:
-        return "a plain number in 万元 without a unit (1848.7, not 1848.7万元)"
+        return "不带单位的万元数（写 1848.7，不写 1848.7万元）"
     if text.startswith(("-", "－", "(")):
-        return "an amount of zero or more 万元"
+        return "0 或正数的万元金额（不能为负）"
     if AMOUNT.fullmatch(text):
-        return f"an amount of at most {MAX_AMOUNT_TEXT} 万元 (10^12; a larger figure is a typo)"
+        return f"不超过 {MAX_AMOUNT_TEXT} 万元（10^12）的金额，更大的数是录入错误"
     if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
-        return "an amount in 万元 with at most two decimals"
+        return "最多两位小数的万元金额"
     if any("０" <= c <= "９" or c == "．" for c in text):
-        return "an amount in half-width digits (1848.7, not １８４８．７)"
+        return "半角数字的金额（写 1848.7，不写 １８４８．７）"
     if re.fullmatch(r"[0-9.]+[eE][+-]?[0-9]+", text):
-        return "a plain number, not scientific notation (1848.7, not 1.8487E+03)"
-    return "an amount in 万元, such as 1848.7 or 0"
+        return "普通写法的数字，不用科学计数法（写 1848.7，不写 1.8487E+03）"
+    return "以万元为单位的金额，如 1848.7 或 0"
 
 
 def bad_name(text: str, limit: int = MAX_NAME_CHARS) -> bool:
@@ -215,8 +226,8 @@ def latest_year(data_dir: Path) -> int:
     """The latest year that has reports (comparison-only years have none)."""
     years = report_years(data_dir)
     if not years:
-        raise DataError(data_dir, None, "year folders", "at least one folder data/<year>/ (e.g. data/2022)",
-                        "none")
+        raise DataError(data_dir, None, "year folders", "至少一个年度文件夹 data/<年度>/（如 data/2022）",
+                        "没有")
     return years[-1]
 
 
@@ -228,15 +239,15 @@ def is_comparison_only(data_dir: Path, year: int) -> bool:
     try:
         settings = yaml.load(read_text_file(marker), Loader=TextLoader) or {}  # noqa: S506 -- a SafeLoader
     except yaml.YAMLError as exc:
-        raise DataError(marker, None, "YAML", "well-formed YAML such as 'comparison_only: true'",
+        raise DataError(marker, None, "YAML", "格式正确的 YAML，如 'comparison_only: true'",
                         _yaml_problem(exc), line=_yaml_line(exc)) from None
     if not isinstance(settings, dict):
-        raise DataError(marker, None, "YAML", "a mapping such as 'comparison_only: true'", settings)
+        raise DataError(marker, None, "YAML", "“设置: 值”的形式，如 'comparison_only: true'", settings)
     unknown = [str(key) for key in settings if key not in YEAR_SETTINGS]
     if unknown:
-        raise DataError(marker, None, unknown[0], "only the setting " + ", ".join(YEAR_SETTINGS), unknown[0])
+        raise DataError(marker, None, unknown[0], "只能有这些设置：" + ", ".join(YEAR_SETTINGS), unknown[0])
     if not isinstance(settings.get("comparison_only", False), bool):
-        raise DataError(marker, None, "comparison_only", "true or false", settings["comparison_only"])
+        raise DataError(marker, None, "comparison_only", "true 或 false", settings["comparison_only"])
     return settings.get("comparison_only", False)
 
 
@@ -249,7 +260,7 @@ def report_years(data_dir: Path) -> list[int]:
 
 def check_year(data_dir: Path, year: int) -> None:
     if year not in YEAR_RANGE:
-        raise DataError(data_dir, None, "year", f"a year from {YEAR_RANGE.start} to {YEAR_RANGE.stop - 1}", year)
+        raise DataError(data_dir, None, "year", f"{YEAR_RANGE.start} 至 {YEAR_RANGE.stop - 1} 之间的年度", year)
 
 
 def _stray_year_folders(data_dir: Path, year: int) -> list[DataError]:
@@ -262,7 +273,7 @@ def _stray_year_folders(data_dir: Path, year: int) -> list[DataError]:
     """
     data_dir = Path(data_dir)
     errors = []
-    wanted = {year: "the report year", year - 1: f"the comparison year of {year}"}
+    wanted = {year: "报告年度", year - 1: f"{year}年的比较年度"}
     for path in sorted(data_dir.iterdir()) if data_dir.is_dir() else []:
         if not path.is_dir() or path.name.startswith("."):
             continue
@@ -270,13 +281,13 @@ def _stray_year_folders(data_dir: Path, year: int) -> list[DataError]:
         if name.isascii() and name.isdigit():
             if int(name) not in YEAR_RANGE:
                 errors.append(DataError(path, None, "folder name",
-                                        f"a year from {YEAR_RANGE.start} to {YEAR_RANGE.stop - 1}", name))
+                                        f"{YEAR_RANGE.start} 至 {YEAR_RANGE.stop - 1} 之间的年度", name))
             continue
         match = YEARISH.search(name)
         if match and int(match.group(1)) in wanted and not (data_dir / match.group(1)).is_dir():
             named = match.group(1)
             errors.append(DataError(path, None, "folder name",
-                                    f"a folder named {named}, the year alone ({wanted[int(named)]})", name))
+                                    f"只用年度命名的文件夹 {named}（{wanted[int(named)]}）", name))
     return errors
 
 
@@ -293,7 +304,7 @@ def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
     if not folder.is_dir():
         if errors:
             raise errors[0]
-        raise DataError(folder, None, "folder", f"a folder of data for {year}", "no such folder")
+        raise DataError(folder, None, "folder", f"{year}年的数据文件夹", "不存在")
     try:
         is_comparison_only(data_dir, year)  # a broken year.yaml is a problem of the year, said with the others
     except DataError as exc:
@@ -303,8 +314,8 @@ def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
         empty = pd.DataFrame(columns=columns + ["_line"])
         if not path.exists():
             if key in REQUIRED_FILES:
-                errors.append(DataError(path, None, "file", f"{filename} with columns {','.join(columns)}",
-                                        "no such file"))
+                errors.append(DataError(path, None, "file", f"含列 {','.join(columns)} 的 {filename}",
+                                        "文件不存在"))
             frames[key] = empty
             continue
         try:
@@ -332,7 +343,7 @@ def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
         unreadable = any(e.file == str(folder / "amounts.csv") and e.department is None for e in errors)
         if not dept.amounts and (folder / "amounts.csv").exists() and not unreadable:
             errors.append(DataError(folder / "amounts.csv", dept.department_id, "amounts",
-                                    "figures for every department listed in departments.csv", "no rows"))
+                                    "departments.csv 中每个部门的金额行", "没有任何行"))
     if listed and not only:
         _orphan_texts(folder, departments, errors)
     return YearData(year, folder, departments, errors)
@@ -347,10 +358,10 @@ def _orphan_texts(folder: Path, departments, errors) -> None:
         if path.name.startswith("."):
             continue
         if path.suffix != ".yaml":
-            errors.append(DataError(path, None, "file name", "<department_id>.yaml", path.name))
+            errors.append(DataError(path, None, "file name", "<department_id>.yaml（以部门编号命名的 .yaml 文件）", path.name))
         elif path.stem not in departments:
             errors.append(DataError(path, path.stem, "file name",
-                                    "text/<department_id>.yaml of a department listed in departments.csv",
+                                    "departments.csv 中已列出部门的 text/<department_id>.yaml",
                                     path.name))
 
 
@@ -362,18 +373,18 @@ def _read_departments(folder, year, frame, errors) -> dict[str, DepartmentFigure
         dept_id = row["department_id"]
         if not DEPARTMENT_ID.fullmatch(dept_id):
             errors.append(DataError(path, dept_id or None, "department_id",
-                                    "letters, digits, '-' or '_' (at most 64, no path or control characters)",
+                                    "由字母、数字、'-' 或 '_' 组成的编号（至多64个字符，不含路径或控制字符）",
                                     dept_id, rownum))
             continue
         if dept_id in departments:
-            errors.append(DataError(path, dept_id, "department_id", "each department listed once",
-                                    "a duplicate row", rownum))
+            errors.append(DataError(path, dept_id, "department_id", "每个部门只列一次",
+                                    "重复的行", rownum))
             continue
         for column in ("name", "short_name"):
             if bad_name(row[column]):
                 errors.append(DataError(path, dept_id, column,
-                                        f"a name of 1 to {MAX_NAME_CHARS} characters on one line, "
-                                        "without control characters", row[column], rownum))
+                                        f"1 至 {MAX_NAME_CHARS} 个字符的单行名称，"
+                                        "不含控制字符", row[column], rownum))
         departments[dept_id] = DepartmentFigures(dept_id, year, row["name"], row["short_name"] or row["name"])
         departments[dept_id].sources["departments"] = path
     return departments
@@ -390,23 +401,38 @@ def _department_of(path, row, rownum, departments, errors) -> DepartmentFigures 
     dept_id = row["department_id"]
     if dept_id not in departments:
         errors.append(DataError(path, dept_id or None, "department_id",
-                                "a department listed in departments.csv", dept_id, rownum))
+                                "departments.csv 中列出的部门", dept_id, rownum))
         return None
     return departments[dept_id]
+
+
+CODE_KINDS = {"function": "功能分类科目的类级编码（3位）", "vehicle": "车辆类型编码", "vehicle_use": "车辆用途编码"}
+
+
+def _code_hint(vocabulary: str, code: str) -> str:
+    """What the code column takes, and, for a function code of the wrong level, which level it is and what to write."""
+    known = catalogue.CODE_VOCABULARIES[vocabulary]
+    listed = "、".join(f"{c} {n}" for c, n in list(known.items())[:4 if vocabulary == "function" else None])
+    hint = f"{CODE_KINDS[vocabulary]}，如 {listed}"
+    if vocabulary == "function" and code.isascii() and code.isdigit() and len(code) in (5, 7):
+        level = "款级（5位）" if len(code) == 5 else "项级（7位）"
+        parent = code[:3]
+        parent_name = f"类 {parent} {known[parent]}" if parent in known else f"所属的类（前3位 {parent} 不是已知的类）"
+        hint += f"；{code} 是{level}编码，这里只收类级编码：请按{parent_name}合计填写"
+    return hint
 
 
 def _check_code(path, dept, item, code, vocabulary, rownum, errors) -> bool:
     """A coded item takes a code from its vocabulary, or none for its total."""
     if vocabulary is None:
         if code:
-            errors.append(DataError(path, dept.department_id, f"code of {item}", "an empty code", code, rownum))
+            errors.append(DataError(path, dept.department_id, f"{item} 的 code", "空的 code（此项目不分编码）", code, rownum))
             return False
         return True
     known = catalogue.CODE_VOCABULARIES[vocabulary]
     if code and code not in known:
-        sample = ", ".join(list(known)[:4])
-        errors.append(DataError(path, dept.department_id, f"code of {item}",
-                                f"a {vocabulary} code such as {sample}", code, rownum))
+        errors.append(DataError(path, dept.department_id, f"{item} 的 code", _code_hint(vocabulary, code),
+                                code, rownum))
         return False
     return True
 
@@ -424,18 +450,18 @@ def _read_amounts(path, frame, departments, errors):
             vocabulary = None
         else:
             errors.append(DataError(path, dept.department_id, "item",
-                                    "an item named in data/README.md, such as income.general_budget", item, rownum))
+                                    "data/README.md 中列出的项目，如 income.general_budget", item, rownum))
             continue
         if not _check_code(path, dept, item, code, vocabulary, rownum, errors):
             continue
         value = parse_amount(text)
         if value is None:
-            errors.append(DataError(path, dept.department_id, f"amount of {item}{' ' + code if code else ''}",
+            errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''} 的 amount",
                                     describe_bad_amount(text), text, rownum))
             continue
         if (item, code) in dept.amounts:
             errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''}",
-                                    "one row per item and code", "a duplicate row", rownum))
+                                    "每个项目和编码只有一行", "重复的行", rownum))
             continue
         dept.amounts[(item, code)] = value
         dept.sources["amounts"] = path
@@ -450,17 +476,17 @@ def _read_counts(path, frame, departments, errors):
         item, code, text = row["item"], row["code"], row["count"]
         if item not in catalogue.COUNT_ITEMS:
             errors.append(DataError(path, dept.department_id, "item",
-                                    "a count named in data/README.md, such as vehicles_held", item, rownum))
+                                    "data/README.md 中列出的计数项目，如 vehicles_held", item, rownum))
             continue
         if not _check_code(path, dept, item, code, catalogue.COUNT_ITEMS[item][1], rownum, errors):
             continue
         if not COUNT.fullmatch(text) or int(text) > MAX_COUNT:
-            errors.append(DataError(path, dept.department_id, f"count of {item}{' ' + code if code else ''}",
-                                    f"a whole number from 0 to {MAX_COUNT:,}", text, rownum))
+            errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''} 的 count",
+                                    f"0 至 {MAX_COUNT:,} 的整数", text, rownum))
             continue
         if (item, code) in dept.counts:
             errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''}",
-                                    "one row per item and code", "a duplicate row", rownum))
+                                    "每个项目和编码只有一行", "重复的行", rownum))
             continue
         dept.counts[(item, code)] = int(text)
         dept.sources["counts"] = path
@@ -474,22 +500,22 @@ def _read_breakdowns(path, frame, departments, errors):
             continue
         item, label, text = row["item"], row["label"], row["amount"]
         if item not in catalogue.AMOUNT_ITEMS:
-            errors.append(DataError(path, dept.department_id, "item", "an amount item of amounts.csv", item, rownum))
+            errors.append(DataError(path, dept.department_id, "item", "amounts.csv 中的金额项目", item, rownum))
             continue
         if bad_name(label, 200):
             errors.append(DataError(path, dept.department_id, "label",
-                                    "a label of 1 to 200 characters on one line, without control characters",
+                                    "1 至 200 个字符的单行标签，不含控制字符",
                                     label, rownum))
             continue
         value = parse_amount(text)
         if value is None:
-            errors.append(DataError(path, dept.department_id, f"amount of {item} {label}",
+            errors.append(DataError(path, dept.department_id, f"{item} {label} 的 amount",
                                     describe_bad_amount(text), text, rownum))
             continue
         parts = dept.breakdowns.setdefault(item, [])
         if any(existing == label for existing, _ in parts):
-            errors.append(DataError(path, dept.department_id, f"{item} {label}", "one row per item and label",
-                                    "a duplicate row", rownum))
+            errors.append(DataError(path, dept.department_id, f"{item} {label}", "每个项目和标签只有一行",
+                                    "重复的行", rownum))
             continue
         parts.append((label, value))
         dept.sources["breakdowns"] = path
@@ -502,17 +528,23 @@ def _read_units(path, frame, departments, errors):
         if dept is None:
             continue
         if row["unit_kind"] not in catalogue.UNIT_KINDS:
-            errors.append(DataError(path, dept.department_id, "unit_kind", "one of " + "、".join(catalogue.UNIT_KINDS),
+            errors.append(DataError(path, dept.department_id, "unit_kind", "以下之一：" + "、".join(catalogue.UNIT_KINDS),
                                     row["unit_kind"], rownum))
             continue
         if bad_name(row["unit_name"]):
             errors.append(DataError(path, dept.department_id, "unit_name",
-                                    f"a name of 1 to {MAX_NAME_CHARS} characters on one line, "
-                                    "without control characters", row["unit_name"], rownum))
+                                    f"1 至 {MAX_NAME_CHARS} 个字符的单行名称，"
+                                    "不含控制字符", row["unit_name"], rownum))
             continue
         if any(unit.name == row["unit_name"] for unit in dept.units):
             errors.append(DataError(path, dept.department_id, f"unit_name {row['unit_name']}",
-                                    "each unit listed once", "a duplicate row", rownum))
+                                    "每个单位只列一次", "重复的行", rownum))
+            continue
+        if row["unit_name"] in (dept.name, dept.short_name):
+            # The report names the department's own office itself, before its units ("主要包括：市委组织部、…").
+            errors.append(DataError(path, dept.department_id, "unit_name",
+                                    "下属二级预算单位的名称；本部门机关不列在 units.csv（报告会先写出本部门）",
+                                    row["unit_name"], rownum))
             continue
         dept.units.append(Unit(row["unit_name"], row["unit_kind"]))
         dept.sources["units"] = path
@@ -533,10 +565,10 @@ class TextLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, "an alias (*name); write the text out instead", event.start_mark)
+                None, None, "别名（*name）；请直接写出文字", event.start_mark)
         if self._depth >= self.MAX_DEPTH:
             raise yaml.composer.ComposerError(
-                None, None, f"lists or fields nested more than {self.MAX_DEPTH} deep", self.peek_event().start_mark)
+                None, None, f"嵌套超过 {self.MAX_DEPTH} 层的列表或字段", self.peek_event().start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -549,13 +581,26 @@ class TextLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (str, int)) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the field {key!r} a second time (give each field once)", key_node.start_mark)
+                    None, None, f"再次出现的字段 {key!r}（每个字段只写一次）", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
-    return str(getattr(exc, "problem", None) or "a syntax error")
+    return str(getattr(exc, "problem", None) or "语法错误")
+
+
+def _yaml_hint(exc: yaml.YAMLError) -> str:
+    """How to fix the YAML mistakes people make: a colon or a leading special character inside plain text."""
+    problem = _yaml_problem(exc)
+    if "mapping values are not allowed" in problem:
+        return ("：文字中有“: ”（半角冒号加空格）时，YAML 会把它当成新字段，"
+                "请把整段文字放在英文双引号中，如 total_change: \"原因: 人员增加\"，或改用全角冒号“：”")
+    if "found character" in problem and "cannot start any token" in problem:
+        return "：以 @、`、%、* 等符号开头的文字请放在英文双引号中"
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return "：检查这一行和上一行的缩进（同一层的字段左对齐，列表项以 '- ' 开头），以及引号是否成对"
+    return ""
 
 
 def _yaml_line(exc: yaml.YAMLError) -> int | None:
@@ -599,13 +644,13 @@ def _read_department_text(folder: Path, dept: DepartmentFigures, errors) -> None
         errors.append(DataError(path, dept.department_id, exc.field, exc.expected, exc.got, line=exc.line))
         return
     except yaml.YAMLError as exc:
-        errors.append(DataError(path, dept.department_id, "YAML", "well-formed YAML", _yaml_problem(exc),
+        errors.append(DataError(path, dept.department_id, "YAML", "格式正确的 YAML" + _yaml_hint(exc), _yaml_problem(exc),
                                 line=_yaml_line(exc)))
         return
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
-        errors.append(DataError(path, dept.department_id, "YAML", "a mapping of fields (duties:, reasons:, …)",
+        errors.append(DataError(path, dept.department_id, "YAML", "“字段: 内容”形式的各字段（duties:、reasons:、…）",
                                 type(loaded).__name__))
         return
     loaded = _string_keys(loaded)
@@ -629,7 +674,7 @@ def load_glossary(data_dir: Path) -> list[dict]:
     try:
         loaded = yaml.load(read_text_file(path), Loader=TextLoader)  # noqa: S506 -- a SafeLoader
     except yaml.YAMLError as exc:
-        raise DataError(path, None, "YAML", "well-formed YAML: a list of {term, definition}",
+        raise DataError(path, None, "YAML", "格式正确的 YAML：由 {term, definition} 组成的列表" + _yaml_hint(exc),
                         _yaml_problem(exc), line=_yaml_line(exc)) from None
     if loaded is None:
         return []
@@ -670,40 +715,40 @@ def _check_text_shape(path, dept_id, value, schema, where, errors) -> None:
             for i, item in enumerate(value):
                 _check_text_shape(path, dept_id, item, TEXT, f"{where}[{i}]", errors)
             return
-        hint = " (put text that reads yes/no/true/false in quotes)" if isinstance(value, bool) else ""
-        fail(("a text or a list of paragraphs" if schema == TEXT_OR_TEXTS else "a text") + hint,
+        hint = "（读作 yes/no/true/false 的文字请加引号）" if isinstance(value, bool) else ""
+        fail(("一段文字或若干段文字的列表" if schema == TEXT_OR_TEXTS else "一段文字") + hint,
              _shape_name(value))
     elif isinstance(schema, list):
         if not isinstance(value, list):
-            fail("a list (lines starting with '- ')", _shape_name(value))
+            fail("列表（每行以 '- ' 开头）", _shape_name(value))
             return
         for i, item in enumerate(value):
             _check_text_shape(path, dept_id, item, schema[0], f"{where}[{i}]", errors)
         if schema == TEXTS and where.endswith("items") and not value:
-            fail("at least one item", "an empty list")
+            fail("至少一项", "空列表")
     elif isinstance(schema, dict):
         if not isinstance(value, dict):
-            fail("fields " + ", ".join(list(schema)[:6]) + ("…" if len(schema) > 6 else ""), _shape_name(value))
+            fail("字段 " + ", ".join(list(schema)[:6]) + ("…" if len(schema) > 6 else ""), _shape_name(value))
             return
         for key, sub in value.items():
             inner = f"{where}.{key}" if where else str(key)
             if key not in schema:
                 known = ", ".join(list(schema)[:12]) + ("…" if len(schema) > 12 else "")
                 errors.append(DataError(path, dept_id, inner,
-                                        f"a field named in data/README.md ({known})", str(key)))
+                                        f"data/README.md 中列出的字段（{known}）", str(key)))
                 continue
             _check_text_shape(path, dept_id, sub, schema[key], inner, errors)
         parent = where.split("[")[0]
         for key in REQUIRED_KEYS.get(parent, ()) if where.endswith("]") else ():
             if value.get(key) in (None, "", []):
-                errors.append(DataError(path, dept_id, f"{where}.{key}", "a value", "nothing"))
+                errors.append(DataError(path, dept_id, f"{where}.{key}", "一个值", "空"))
 
 
 def _shape_name(value) -> str:
     if isinstance(value, dict):
-        return "fields"
+        return "若干字段"
     if isinstance(value, list):
-        return "a list"
+        return "列表"
     if isinstance(value, bool):
         return str(value).lower()
     return type(value).__name__
@@ -713,7 +758,7 @@ def _check_text_sizes(path, dept_id, value, where, errors):
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
             errors.append(DataError(path, dept_id, where or "text",
-                                    f"at most {MAX_TEXT_CHARS:,} characters", f"{len(value):,} characters"))
+                                    f"至多 {MAX_TEXT_CHARS:,} 个字符", f"{len(value):,}个字符"))
     elif isinstance(value, dict):
         for key, sub in value.items():
             _check_text_sizes(path, dept_id, sub, f"{where}.{key}" if where else str(key), errors)

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .figures import Figures
-from .formatting import format_amount, format_percent
+from .figures import Figures, change_between
+from .formatting import describe_change  # noqa: F401  (the index page writes changes through it)
 from .loading import load_year, year_folder
 from .money import Change, share
 from .validation import tie_outs
@@ -22,17 +22,6 @@ class DepartmentSummary:
     project_share: Decimal
     three_public: Decimal
     three_public_change: Change | None
-
-
-def describe_change(change: Change | None) -> str:
-    """增加X万元（增长Y%） / 减少X万元（下降Y%） / 持平 / — (no comparison)."""
-    if change is None:
-        return "—"
-    if change.direction == 0:
-        return "持平"
-    verb, rate_verb = ("增加", "增长") if change.direction > 0 else ("减少", "下降")
-    rate = "" if change.rate is None else f"（{rate_verb}{format_percent(change.rate)}）"
-    return f"{verb}{format_amount(change.amount)}万元{rate}"
 
 
 def change_sort_key(change: Change | None) -> str:
@@ -61,9 +50,7 @@ def summaries(data_dir: Path, year: int) -> dict[str, DepartmentSummary]:
             before = Figures(previous.departments[dept_id])
 
         def change(key):
-            if before is None or before.value(key) is None:
-                return None
-            return Change(figures.value(key), before.value(key))
+            return change_between(figures, before, key)
 
         spending = figures.value("expenditure_total")
         rows[dept_id] = DepartmentSummary(

@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 from . import catalogue
 from .errors import DataError, DataErrors
-from .figures import Figures
+from .figures import Figures, change_between
 from .loading import load_year, year_folder
 from .money import Change, completion, share
 from .narrative import render
-from .validation import completeness, missing_comparisons, text_field, tie_outs
+from .validation import (CHANGE_REASONS, GPB_BUDGET_REASON, THREE_PUBLIC_BUDGET_REASON, budget_direction, completeness,
+                         missing_comparisons, missing_reasons, text_field, tie_outs)
 
 # The report in reading order: (section key, template); charts sit between them.
 SECTIONS = {
@@ -208,33 +209,18 @@ class Report:
 
 
 def _change(report: Report, key: str) -> Change | None:
-    if report.previous is None:
-        return None
-    previous = report.previous.value(key)
-    if previous is None:
-        return None
-    return Change(report.current.report_value(key), previous)
+    return change_between(report.current, report.previous, key)
 
 
-def _reason(report: Report, dotted: str, needed: bool) -> str | None:
-    """A reason the department gives in its text; where the report must give one, it must exist."""
-    reason = text_field(report.current.text, dotted)
-    if needed and not reason:
-        path = report.current.source.sources.get(
-            "text", year_folder(report.data_dir, report.current.year) / "text" / f"{report.current.department_id}.yaml")
-        raise DataError(path, report.current.department_id, dotted,
-                        "the reason for this change or budget difference, in the department's words", "nothing")
-    return reason
+def _reason(report: Report, dotted: str) -> str | None:
+    """The department's reason, which `missing_reasons` has made sure is there wherever the report prints one."""
+    return text_field(report.current.text, dotted)
 
 
-def _changed(change: Change | None) -> bool:
-    return change is not None and change.direction != 0
-
-
-def _compared_item(report, key, reason_field):
+def _compared_item(report, key):
     change = _change(report, key)
     return _ns(amount=report.current.report_value(key), change=change,
-               reason=_reason(report, reason_field, _changed(change)))
+               reason=_reason(report, CHANGE_REASONS[key]))
 
 
 def build_context(report: Report) -> dict:
@@ -258,13 +244,13 @@ def build_context(report: Report) -> dict:
     classes = []
     for code, actual in f.by_code("gpb.actual").items():
         budget = f.stated("gpb.budget", code)
-        direction = (actual > budget) - (actual < budget)
+        direction = budget_direction(actual, budget)
         classes.append(_ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=actual,
                            share=share(actual, gpb_amount), budget=budget,
                            completion=completion(actual, budget), budget_direction=direction,
-                           reason=_reason(report, f"reasons.gpb_budget.{code}", direction != 0)))
+                           reason=_reason(report, GPB_BUDGET_REASON.format(code=code))))
     gpb = _ns(amount=gpb_amount, share_of_expenditure=share(gpb_amount, expenditure_total),
-              change=gpb_change, reason=_reason(report, "reasons.gpb_change", _changed(gpb_change)),
+              change=gpb_change, reason=_reason(report, CHANGE_REASONS["gpb.total"]),
               classes=classes, budget=v("gpb.budget_total"),
               completion=completion(gpb_amount, v("gpb.budget_total")))
 
@@ -281,15 +267,15 @@ def build_context(report: Report) -> dict:
     tp_total = v("three_public.total")
     tp_budget = v("three_public_budget.total")
     tp_change = _change(report, "three_public.total")
-    tp_direction = (tp_total > tp_budget) - (tp_total < tp_budget)
+    tp_direction = budget_direction(tp_total, tp_budget)
 
-    def tp_item(key, name, budget_key, reason_field, **extra):
+    def tp_item(key, name, budget_key, **extra):
         amount = v(key)
         change = _change(report, key)
         budget = v(budget_key)
         return _ns(key=key, name=name, amount=amount, share=share(amount, tp_total), budget=budget,
                    completion=completion(amount, budget), change=change,
-                   reason=_reason(report, reason_field, _changed(change)), **extra)
+                   reason=_reason(report, CHANGE_REASONS[key]), **extra)
 
     purchased = [_ns(name=name, count=f.count("vehicles_purchased", code) or 0,
                      amount=f.stated("three_public.vehicle_purchase", code) or Decimal(0))
@@ -298,17 +284,15 @@ def build_context(report: Report) -> dict:
     tp = _ns(
         amount=tp_total, budget=tp_budget, completion=completion(tp_total, tp_budget), change=tp_change,
         budget_direction=tp_direction,
-        reason=_reason(report, "reasons.three_public_against_budget", tp_direction != 0),
-        abroad=tp_item("three_public.abroad", "因公出国（境）费", "three_public_budget.abroad", "reasons.abroad_change",
+        reason=_reason(report, THREE_PUBLIC_BUDGET_REASON),
+        abroad=tp_item("three_public.abroad", "因公出国（境）费", "three_public_budget.abroad",
                        groups=f.count("abroad.groups"), people=f.count("abroad.people")),
         vehicle=tp_item("three_public.vehicle", "公务用车购置及运行维护费", "three_public_budget.vehicle",
-                        "reasons.vehicle_change",
                         purchase=v("three_public.vehicle_purchase"), operation=v("three_public.vehicle_operation"),
                         purchased=purchased, purchased_count=sum(p.count for p in purchased),
                         held=held, held_count=sum(h.count for h in held),
                         operation_covers=covers.get("vehicle_operation")),
         reception=tp_item("three_public.reception", "公务接待费", "three_public_budget.reception",
-                          "reasons.reception_change",
                           domestic=v("three_public.reception_domestic"), foreign=v("three_public.reception_foreign"),
                           domestic_covers=covers.get("reception_domestic"),
                           domestic_batches=f.count("reception_domestic.batches"),
@@ -331,11 +315,11 @@ def build_context(report: Report) -> dict:
         "year": year, "py": report.previous_year, "name": f.name, "short": f.short_name,
         "duties": text.get("duties") or [],
         "units": f.units, "unit_kinds": [(k, kinds.get(k, 0)) for k in catalogue.UNIT_KINDS],
-        "total": _compared_item(report, "total", "reasons.total_change"),
-        "fiscal": _compared_item(report, "fiscal_total", "reasons.fiscal_change"),
+        "total": _compared_item(report, "total"),
+        "fiscal": _compared_item(report, "fiscal_total"),
         "income": income, "expenditure": expenditure, "gpb": gpb, "basic": basic, "tp": tp,
         "gf": fund("gf"), "sc": fund("sc"),
-        "admin": _compared_item(report, "admin_operating", "reasons.admin_operating_change"),
+        "admin": _compared_item(report, "admin_operating"),
         "procurement": _ns(total=v("procurement.total"), goods=f.value("procurement.goods") or Decimal(0),
                            works=f.value("procurement.works") or Decimal(0),
                            services=f.value("procurement.services") or Decimal(0)),
@@ -380,7 +364,7 @@ def _checked_figures(data, department: str) -> Figures:
     errors = data.errors_for(department)
     if department not in data.departments and not errors:
         errors = [DataError(data.folder / "departments.csv", department, "department_id",
-                            "a department listed in departments.csv", department)]
+                            "departments.csv 中列出的部门", department)]
     if errors:
         raise DataErrors(errors)
     figures = Figures(data.departments[department])
@@ -391,12 +375,23 @@ def _checked_figures(data, department: str) -> Figures:
 
 
 def load_report(department: str, year: int, data_dir: str | Path = "data") -> Report:
+    """The report of a department-year, or DataErrors listing every problem of it at once (as validate does)."""
     data_dir = Path(data_dir)
-    current = load_figures(data_dir, department, year)
-    problems = completeness(current)
+    problems: list[DataError] = []
+    try:
+        current = load_figures(data_dir, department, year)
+    except DataErrors as exc:
+        current, problems = None, list(exc.errors)
+    try:
+        previous = _earlier_figures(data_dir, department, year - 1)
+    except DataErrors as exc:
+        previous = None
+        problems += [e for e in exc.errors if e not in problems]
+    if current is None:
+        raise DataErrors(problems)
+    problems += completeness(current) + missing_reasons(current, previous)
     if problems:
         raise DataErrors(problems)
-    previous = _earlier_figures(data_dir, department, year - 1)
     history = []
     earlier = _earlier_figures(data_dir, department, year - 2) if previous is not None else None
     while earlier is not None:
@@ -404,7 +399,7 @@ def load_report(department: str, year: int, data_dir: str | Path = "data") -> Re
         earlier = _earlier_figures(data_dir, department, earlier.year - 1)
     report = Report(current, previous, data_dir, missing_comparisons(previous), history)
     try:
-        report.context  # surfaces a missing reason now, not half-way through the notebook
-    except DataError as exc:
+        report.context  # every figure the templates use, computed before the first cell shows any
+    except DataError as exc:  # data/glossary.yaml, shared by the year's departments, is read here
         raise DataErrors([exc]) from None
     return report

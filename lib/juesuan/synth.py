@@ -403,8 +403,16 @@ def _text(dept: SyntheticDepartment, year: int, figures: YearFigures, previous: 
         "performance": {"overall_summary": "较好保障了机关正常运转，履行职能职责较好，财务管理规范"},
         "attachment": {
             "annual_tasks": f"{year}年，{dept.short_name}围绕年度重点任务开展工作（合成测试数据）。",
+            "performance_goals": "保障机关正常运转，按时完成年度重点工作任务。",
+            "personnel_projects": "人员类项目按标准足额保障，支出与预算基本一致。",
+            "operating_projects": "运转类项目支出与年度工作任务相匹配。",
+            "special_projects": "（无）" if not figures.counts[("performance.special_reports", "")]
+                                else "特定目标类项目均按计划实施，绩效目标基本实现。",
             "overall_performance": "各类资金运转正常，保障了年度工作目标任务的完成。",
+            "result_application": "自评结果用于内部管理和下年度预算编制，并按规定公开。",
+            "evaluation_quality": "自评依据充分，数据来源可靠。",
             "problems": "（无）",
+            "suggestions": "进一步加强预算绩效管理。",
         },
     }
     if figures.counts[("performance.special_reports", "")]:

@@ -6,28 +6,24 @@ from pathlib import Path
 
 from . import catalogue
 from .errors import DataError
-from .figures import Figures
-from .formatting import format_amount
+from .figures import Figures, change_between
+from .formatting import describe_change, format_amount
 from .loading import FILES
 
-# What the report of a year cannot be written without (amounts, counts, text).
-REQUIRED_AMOUNTS = (
-    "income_total", "expenditure_total", "carryover.begin", "carryover.end",
-    "carryover.begin_fiscal", "carryover.end_fiscal",
-    "gpb_basic.personnel", "gpb_basic.public",
-    "three_public.abroad", "three_public.vehicle_purchase", "three_public.vehicle_operation",
-    "three_public.reception_domestic", "three_public.reception_foreign",
-    "three_public_budget.abroad", "three_public_budget.vehicle", "three_public_budget.reception",
-    "admin_operating", "procurement.total",
-)
-REQUIRED_COUNTS = (
-    "abroad.groups", "abroad.people", "vehicles_purchased", "vehicles_held", "vehicles_by_use",
-    "reception_domestic.batches", "reception_domestic.people",
-    "reception_foreign.batches", "reception_foreign.people", "equipment_over_1m",
-    "performance.pre_assessed", "performance.targets_set", "performance.monitored",
-    "performance.special_reports", "performance.overall_score",
-)
-REQUIRED_TEXT = ("duties", "covers.personnel", "covers.public", "performance.overall_summary")
+# What the report of a year cannot be written without. One rule for every figure (data/README.md):
+# an item without codes has its row, 0 when there is none, so that a forgotten row is never read as 0;
+# an item with codes (function classes, vehicle types and uses) lists the codes it has, none when none.
+# The staff counts are the exception: the report names them only where the department gives them.
+OPTIONAL_COUNTS = ("staff.administrative", "staff.civil_service_referenced", "staff.other_institution")
+REQUIRED_AMOUNTS = tuple(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items() if vocabulary is None)
+REQUIRED_COUNTS = tuple(key for key, (_, vocabulary) in catalogue.COUNT_ITEMS.items()
+                        if vocabulary is None and key not in OPTIONAL_COUNTS)
+# The text under each heading of the report; a department with nothing to say under one writes so ("无").
+REQUIRED_TEXT = ("duties", "covers.personnel", "covers.public", "performance.overall_summary",
+                 *(f"attachment.{key}" for key in (
+                     "annual_tasks", "performance_goals", "personnel_projects", "operating_projects",
+                     "special_projects", "overall_performance", "result_application", "evaluation_quality",
+                     "problems", "suggestions")))
 
 # Figures a report compares with the previous year.
 COMPARED = {
@@ -39,6 +35,20 @@ COMPARED = {
     "three_public.reception": "公务接待费",
     "admin_operating": "机关运行经费",
 }
+
+# Where the department explains, in its text, a figure that moved on last year (the report prints the reason).
+CHANGE_REASONS = {
+    "total": "reasons.total_change",
+    "fiscal_total": "reasons.fiscal_change",
+    "gpb.total": "reasons.gpb_change",
+    "three_public.abroad": "reasons.abroad_change",
+    "three_public.vehicle": "reasons.vehicle_change",
+    "three_public.reception": "reasons.reception_change",
+    "admin_operating": "reasons.admin_operating_change",
+}
+# ...and a figure that differs from its budget: the "三公" total, and each function class (reasons.gpb_budget.<code>).
+THREE_PUBLIC_BUDGET_REASON = "reasons.three_public_against_budget"
+GPB_BUDGET_REASON = "reasons.gpb_budget.{code}"
 
 
 def _amounts_file(figures: Figures) -> Path:
@@ -75,7 +85,7 @@ def tie_outs(figures: Figures) -> list[DataError]:
     for key in list(catalogue.COMPOSITES) + [k for k, (_, voc) in catalogue.AMOUNT_ITEMS.items() if voc]:
         stated, parts = figures.stated(key), figures.sum_of_parts(key)
         if stated is not None and parts is not None and stated != parts:
-            fail(f"{catalogue.item_name(key)} ({key})", f"the sum of its parts, {format_amount(parts)}",
+            fail(f"{catalogue.item_name(key)} ({key})", f"其各组成部分之和 {format_amount(parts)}",
                  format_amount(stated))
 
     v = figures.value
@@ -89,7 +99,7 @@ def tie_outs(figures: Figures) -> list[DataError]:
             lsum, rsum = sum(x for _, x in left), sum(x for _, x in right)
             if lsum != rsum:
                 fail(f"{catalogue.item_name(total)} ({total})",
-                     f"{_sum_text(left)} = {format_amount(lsum)} to equal {_sum_text(right)}",
+                     f"{_sum_text(left)} = {format_amount(lsum)}，与 {_sum_text(right)} 相等",
                      format_amount(rsum))
         stated = figures.stated(total)
         if stated is not None and all(x is not None for _, x in right) and not figures.parts_stated(total):
@@ -102,7 +112,7 @@ def tie_outs(figures: Figures) -> list[DataError]:
         part, whole = v(part_key), v(whole_key)
         if part is not None and whole is not None and part > whole:
             fail(f"{catalogue.item_name(part_key)} ({part_key})",
-                 f"no more than {catalogue.item_name(whole_key)} {format_amount(whole)} (a share of at most 100%)",
+                 f"不超过{catalogue.item_name(whole_key)} {format_amount(whole)}（占比不能超过100%）",
                  format_amount(part))
 
     not_above("carryover.begin_fiscal", "carryover.begin")
@@ -116,27 +126,27 @@ def tie_outs(figures: Figures) -> list[DataError]:
     budgets, actuals = figures.by_code("gpb.budget"), figures.by_code("gpb.actual")
     for code in budgets:
         if code not in actuals:
-            fail(f"gpb.budget {code}", f"a gpb.actual row for function class {code} beside its budget", "none")
+            fail(f"gpb.budget {code}", f"有预算的功能分类 {code} 同时有 gpb.actual 行", "没有")
 
     for item, parts in figures.source.breakdowns.items():
         whole = v(item)
         total = sum((amount for _, amount in parts), Decimal(0))
         if whole is not None and total != whole:
             breakdown_file = figures.source.sources.get("breakdowns", path)
-            errors.append(DataError(breakdown_file, dept, f"breakdown of {item}",
-                                    f"parts adding up to {catalogue.item_name(item)} {format_amount(whole)}",
+            errors.append(DataError(breakdown_file, dept, f"{item} 的细分",
+                                    f"各项之和等于{catalogue.item_name(item)} {format_amount(whole)}",
                                     format_amount(total)))
 
     held, by_use = figures.count_total("vehicles_held"), figures.count_total("vehicles_by_use")
     if held is not None and by_use is not None and held != by_use:
         counts_file = figures.source.sources.get("counts", path)
         errors.append(DataError(counts_file, dept, "vehicles_by_use",
-                                f"as many vehicles by use as vehicles_held by type ({held})", by_use))
+                                f"按用途分的车辆数与按类型分的 vehicles_held 相同（{held}辆）", by_use))
     for code, name in catalogue.VEHICLE_TYPES.items():
         bought = figures.count("vehicles_purchased", code)
         spent = figures.stated("three_public.vehicle_purchase", code)
         if bought == 0 and spent:
-            fail(f"three_public.vehicle_purchase {code}", f"0 when no {name} was bought (vehicles_purchased {code} = 0)",
+            fail(f"three_public.vehicle_purchase {code}", f"0（当年未购置{name}：vehicles_purchased {code} = 0）",
                  format_amount(spent))
     return errors
 
@@ -147,37 +157,79 @@ def completeness(figures: Figures) -> list[DataError]:
     path = _amounts_file(figures)
     if not figures.source.amounts:  # one line, not one per figure: the file or the department's rows are missing
         errors.append(DataError(path, figures.department_id, "amounts",
-                                f"the department's figures for the report of {figures.year} "
-                                f"({', '.join(REQUIRED_AMOUNTS[:2])}, …)", "no rows"))
+                                f"{figures.year}年报告所需的本部门金额（{', '.join(REQUIRED_AMOUNTS[:2])}、…）",
+                                "没有任何行"))
     for key in REQUIRED_AMOUNTS if figures.source.amounts else ():
         if figures.value(key) is None:
             errors.append(DataError(path, figures.department_id, key,
-                                    f"{catalogue.item_name(key)} for the report of {figures.year}", "no row"))
+                                    f"{figures.year}年报告所需的{catalogue.item_name(key)}（没有时写一行 0）", "没有这一行"))
     counts_path = figures.source.sources.get("counts", path.with_name("counts.csv"))
     if not figures.source.counts:
         errors.append(DataError(counts_path, figures.department_id, "counts",
-                                f"the department's counts for the report of {figures.year} "
-                                f"({', '.join(REQUIRED_COUNTS[:3])}, …)", "no rows"))
+                                f"{figures.year}年报告所需的本部门计数（{', '.join(REQUIRED_COUNTS[:3])}、…）",
+                                "没有任何行"))
     for key in REQUIRED_COUNTS if figures.source.counts else ():
         if figures.count_total(key) is None:
             errors.append(DataError(counts_path, figures.department_id, key,
-                                    f"{catalogue.item_name(key)} for the report of {figures.year}", "no row"))
-    folder = figures.source.sources.get("departments", path).parent
-    text_path = figures.source.sources.get("text", folder / "text" / f"{figures.department_id}.yaml")
-    if "text" not in figures.source.sources and not text_path.exists():
-        errors.append(DataError(text_path, figures.department_id, "file",
-                                f"text/{figures.department_id}.yaml with the department's own words "
-                                f"({', '.join(REQUIRED_TEXT)}; see data/README.md)", "no such file"))
-    for dotted in REQUIRED_TEXT if text_path.exists() else ():
+                                    f"{figures.year}年报告所需的{catalogue.item_name(key)}（没有时写一行 0）", "没有这一行"))
+    words = text_path(figures)
+    if "text" not in figures.source.sources and not words.exists():
+        errors.append(DataError(words, figures.department_id, "file",
+                                f"写有本部门文字的 text/{figures.department_id}.yaml"
+                                f"（{', '.join(REQUIRED_TEXT[:4])}、…；见 data/README.md）", "文件不存在"))
+    for dotted in REQUIRED_TEXT if words.exists() else ():
         if not text_field(figures.text, dotted):
-            errors.append(DataError(text_path, figures.department_id, dotted,
-                                    "the department's own text for this field (see data/README.md)", "nothing"))
+            errors.append(DataError(words, figures.department_id, dotted,
+                                    "本部门对这一项的文字（见 data/README.md；确实没有内容时写“无”）", "空"))
     for code, actual in figures.by_code("gpb.actual").items():
         budget = figures.stated("gpb.budget", code)
         if budget is None:
             errors.append(DataError(path, figures.department_id, f"gpb.budget {code}",
-                                    f"the budget of function class {code} ({catalogue.FUNCTION_CLASSES[code]})",
-                                    "no row"))
+                                    f"功能分类 {code}（{catalogue.FUNCTION_CLASSES[code]}）的预算数（gpb.budget 行）",
+                                    "没有这一行"))
+    return errors
+
+
+def text_path(figures: Figures) -> Path:
+    """The department's text file of the year (where its words are, or would go)."""
+    folder = figures.source.sources.get("departments", _amounts_file(figures)).parent
+    return figures.source.sources.get("text", folder / "text" / f"{figures.department_id}.yaml")
+
+
+def budget_direction(actual: Decimal, budget: Decimal) -> int:
+    """+1 决算数大于预算数, -1 小于, 0 等于."""
+    return (actual > budget) - (actual < budget)
+
+
+def missing_reasons(current: Figures, previous: Figures | None) -> list[DataError]:
+    """Every reason the report must print and the text does not give, each with the figures it must explain."""
+    errors = []
+    path = text_path(current)
+    if "text" not in current.source.sources and not path.exists():
+        return errors  # the missing file is the one problem to fix (completeness says so)
+    year, dept = current.year, current.department_id
+
+    def need(field: str, what: str):
+        if not text_field(current.text, field):
+            errors.append(DataError(path, dept, field, f"说明{what}的原因（用本部门的话写在 {field}）", "空"))
+
+    for key, field in CHANGE_REASONS.items():
+        change = change_between(current, previous, key)
+        if change is not None and change.direction != 0:
+            need(field, f"{COMPARED[key]}变动：{year}年{format_amount(change.current)}万元，{previous.year}年"
+                        f"{format_amount(change.previous)}万元，{describe_change(change)}")
+
+    def against_budget(field: str, name: str, actual: Decimal | None, budget: Decimal | None):
+        if actual is not None and budget is not None and budget_direction(actual, budget) != 0:
+            side = "大于" if actual > budget else "小于"
+            need(field, f"{name}决算数{side}预算数：决算{format_amount(actual)}万元，预算{format_amount(budget)}万元，"
+                        f"相差{format_amount(abs(actual - budget))}万元")
+
+    against_budget(THREE_PUBLIC_BUDGET_REASON, "“三公”经费", current.value("three_public.total"),
+                   current.value("three_public_budget.total"))
+    for code, actual in current.by_code("gpb.actual").items():
+        against_budget(GPB_BUDGET_REASON.format(code=code), f"{code} {catalogue.FUNCTION_CLASSES[code]}", actual,
+                       current.stated("gpb.budget", code))
     return errors
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from .errors import DataError
 from .figures import Figures
-from .loading import is_comparison_only, load_year
-from .report import Report, build_context
-from .validation import completeness, missing_comparisons, stated_totals_only, tie_outs
+from .loading import is_comparison_only, load_glossary, load_year
+from .validation import (completeness, missing_comparisons, missing_reasons, stated_totals_only, text_path,
+                         tie_outs)
 
 
-def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dict[str, list[str]], int]:
-    """Every problem of a year, what its comparisons lack, and how many departments were read.
+def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
+    """Every problem of a year, what its comparisons lack, and the departments read (id -> name).
 
     A report year must hold all its report needs; a comparison-only year must tie out.
     """
@@ -27,34 +27,41 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
     previous = load_year(data_dir, year - 1) if (data_dir / str(year - 1)).is_dir() else None
     if previous is not None:
         problems += [e for e in previous.errors if e not in problems]
+    if report_year and any(not (d.text or {}).get("glossary") for d in data.departments.values()):
+        try:
+            load_glossary(data_dir)  # the 名词解释 of every department whose text gives none
+        except DataError as exc:
+            problems.append(exc)
     for dept_id, source in data.departments.items():
-        if data.errors_for(dept_id) and any(e.department == dept_id for e in data.errors):
-            continue
         figures = Figures(source)
-        own_problems = tie_outs(figures) + (completeness(figures) if report_year else [])
+        if data.errors_for(dept_id) and any(e.department == dept_id for e in data.errors):
+            # Its totals would only repeat the broken rows; what its text lacks is known all the same.
+            if report_year:
+                text_file = str(text_path(figures))
+                if not any(e.file == text_file for e in data.errors_for(dept_id)):
+                    problems += [e for e in completeness(figures) if e.file == text_file]
+            continue
+        # A file the year could not read is one problem, not one more for each department's missing rows.
+        unreadable = {e.file for e in problems if e.department is None}
+        own_problems = tie_outs(figures) + [e for e in (completeness(figures) if report_year else [])
+                                            if e.file not in unreadable]
         problems += own_problems
         if not report_year:
             only_totals = stated_totals_only(figures)
             if only_totals:
-                partial[dept_id] = [f"{year} is a comparison-only year; it states {'、'.join(only_totals)} "
-                                    f"as totals without their parts"]
+                partial[dept_id] = [f"{year}年只用于比较：只给出了{'、'.join(only_totals)}的合计数，没有其组成部分"]
             continue
         prev = None
         if previous is not None and dept_id in previous.departments:
             prev = Figures(previous.departments[dept_id])
             problems += tie_outs(prev)
-        if not own_problems:
-            try:
-                build_context(Report(figures, prev, data_dir))
-            except DataError as exc:
-                problems.append(exc)
+        problems += missing_reasons(figures, prev)
         notes = []
         missing = missing_comparisons(prev)
         if missing:
-            notes.append(f"{year - 1} gives no figure for {'、'.join(missing)}: the report says so instead of comparing")
+            notes.append(f"{year - 1}年没有{'、'.join(missing)}的数据：报告写明无可比数据，不作比较")
         if prev is not None and stated_totals_only(prev):
-            notes.append(f"{year - 1} is partial: it states {'、'.join(stated_totals_only(prev))} "
-                         f"as totals without their parts")
+            notes.append(f"{year - 1}年的数据不完整：只给出了{'、'.join(stated_totals_only(prev))}的合计数，没有其组成部分")
         if notes:
             partial[dept_id] = notes
-    return problems, partial, len(data.departments)
+    return problems, partial, {d.department_id: d.name for d in data.departments.values()}
