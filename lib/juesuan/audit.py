@@ -209,8 +209,10 @@ class Auditor:
         exp = self.expect.get(qkey)
         if exp is None:
             if kind not in ("year",):
+                which = f"{self.expect.year - 1}年" if kind in ("change", "change_rate") else ""
                 self.add(line, published, "—", "no_figure",
-                         f"data/中没有{figure}的数据，无法核对{text}", "note", figure)
+                         f"data/中没有{self._figure_name(figure)}{which}的数据（{figure}），无法核对{text}",
+                         "note", figure)
             return
         unit = "万元" if amount else ("年" if kind == "year" else "")
         if exp.kind == "word":
@@ -234,6 +236,13 @@ class Auditor:
         if amount and not has_unit:
             self.add(line, line.original(label_start, end), label + text + "万元", "unit",
                      f"金额缺少单位“万元”（{exp.name}）", "warning", figure)
+
+    def _figure_name(self, figure: str) -> str:
+        """What a figure key is, in words (the key itself when the catalogue has no name for it)."""
+        try:
+            return self.expect.name(figure.split("@")[0])
+        except KeyError:
+            return figure
 
     def _value_mismatch(self, line, published, expected_text, kind, qkey, value, exp, text):
         figure = qkey.split(":", 1)[1]
@@ -431,7 +440,7 @@ class Auditor:
             if word in text[:m.start()]:
                 exp = self.expect.get(f"direction:{key}")
                 if exp is not None:
-                    self.add(line, line.original(*m.span()), self._movement_phrase(key, "比"), "direction",
+                    self.add(line, line.original(*m.span()), self._movement_phrase(key, f"比{self.expect.year - 1}年"), "direction",
                              f"data/中有{self.expect.name(key)}{self.expect.year - 1}年的数据（{exp.why}），"
                              "并非无可比数据",
                              "error", key)
