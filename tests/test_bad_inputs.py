@@ -229,6 +229,6 @@ def test_a_number_past_the_bound_in_a_published_text_is_one_located_line(tmp_pat
     printed = capsys.readouterr()
     lines = (printed.out + printed.err).splitlines()
     assert code == 2
-    assert lines == [f"error: {published} line {line_number}: department pzh-swzzb: number: expected an amount of "
-                     f"at most 1,000,000,000,000 万元 (10^12), got '99999999999999999999998152'"]
+    assert lines == [f"error: {published} line {line_number}: department pzh-swzzb: number: expected 不超过"
+                     f"1,000,000,000,000万元（10^12）的金额, got '99999999999999999999998152'"]
     assert not out.exists()
