@@ -187,14 +187,16 @@ def test_findings_say_what_explains_them(findings):
     by = {(f.line, f.rule, f.published): f for f in findings}
     completion = by[(84, "completion", "完成预算90.50%")]
     assert completion.expected == "完成预算90.45%"
-    assert "rounding of the underlying amounts" in completion.message
-    assert "no budget in whole fen gives exactly 90.50%" in completion.message
+    assert completion.explained == "rounding"
+    assert "可由各项金额尾数四舍五入到分解释" in completion.message
+    assert "决算数6.82万元，任何精确到分的预算数都得不出90.50%" in completion.message
     change = by[(84, "change", "较上年减少0.43万元")]
-    assert change.expected == "较上年减少0.44万元" and "7.26" in change.message
+    assert change.expected == "较上年减少0.44万元" and "2021年7.26" in change.message
     share = by[(86, "share", "占0.31%")]
-    assert share.expected == "占83.14%" and "本年支出合计" in share.message and share.severity == "error"
+    assert share.expected == "占83.14%" and share.severity == "error"
+    assert "0.31%是其占本年支出合计（1,848.7万元）的比重" in share.message
     truncated = by[(61, "share", "占本年支出合计的99.98%")]
-    assert "truncated" in truncated.message
+    assert truncated.explained == "truncated" and "截尾" in truncated.message and "四舍五入" in truncated.message
     residue = by[(89, "residue", "比2021年增加/减少0万元，增长/下降0%")]
     assert residue.expected == "与2021年持平"
 
@@ -295,13 +297,13 @@ def test_a_breakdown_that_does_not_add_up(report):
 def test_a_quantity_restated_differently_says_where(report):
     new = _audit(report, "2022年部门总体收入1,848.7万元", "2022年部门总体收入1,848.9万元")
     assert [f.rule for f in new] == ["amount"]
-    assert "stated as 1,848.7 at line 41" in new[0].message
+    assert "另在第41行写作1,848.7" in new[0].message
 
 
 def test_a_total_rounding_could_explain_is_a_warning_and_one_it_cannot_an_error(report):
     near = _audit(report, "本年收入合计1,759.38万元", "本年收入合计1,759.39万元")
     assert [(f.rule, f.severity) for f in near] == [("amount", "warning"), ("sum", "warning")]
-    assert "rounding" in near[0].message
+    assert near[0].explained == "rounding" and "四舍五入" in near[0].message
     far = _audit(report, "本年收入合计1,759.38万元", "本年收入合计1,759.48万元")
     assert [(f.rule, f.severity) for f in far] == [("amount", "error"), ("sum", "error")]
 
@@ -342,9 +344,9 @@ def test_cli_text_output_one_line_per_finding(capsys, findings):
     assert main(["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == len(findings) + 1
-    assert out[0].startswith(f"{PUBLISHED}:40: warning: numbering")
-    assert "published 「完成预算90.50%」, figures give 「完成预算90.45%」" in "\n".join(out)
-    assert out[-1] == "43 finding(s): 7 errors, 25 warnings, 11 notes"
+    assert out[0].startswith(f"{PUBLISHED}:40：警告：numbering（第二部分 一）：")
+    assert "公开文本「完成预算90.50%」，按数据应为「完成预算90.45%」——" in "\n".join(out)
+    assert out[-1] == "共发现43处问题：错误7处，警告25处，提示11处"
 
 
 def test_cli_json_output(capsys, findings):
@@ -358,11 +360,35 @@ def test_cli_json_output(capsys, findings):
     assert {"line": 84, "published": "完成预算90.50%", "expected": "完成预算90.45%"}.items() <= rows[12].items()
 
 
+# Three or more ASCII words in a row, as an English sentence has them. Field keys (three_public.total,
+# gpb.actual:201), rule keys and paths (data/units.csv) are single tokens without spaces: they pass.
+ENGLISH = re.compile(r"[A-Za-z]+(?:[ ,;'’-]+[A-Za-z]+){2,}")
+
+
+def test_the_seeds_audit_says_everything_in_chinese(capsys):
+    args = ["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]
+    assert main(args) == 1
+    text = capsys.readouterr().out
+    assert main(args + ["--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 43 and len(text.strip().splitlines()) == 44
+    assert ENGLISH.findall(text) == []
+    assert [row["message"] for row in rows if ENGLISH.search(row["message"])] == []
+    for word in ("error", "warning", "note", "published", "figures give", "finding"):
+        assert word not in text.replace(str(PUBLISHED), "")
+    assert all(re.search(r"[\u4e00-\u9fff]", row["message"]) for row in rows)
+
+
+def test_the_english_pattern_would_catch_a_sentence():
+    assert ENGLISH.search("the figures give 90.45%, the text 90.50%")
+    assert not ENGLISH.search("data/中没有gpb.actual:201的数据（text/pzh-swzzb.yaml）")
+
+
 def test_cli_exit_zero_on_our_own_report(tmp_path, capsys, report):
     path = tmp_path / "ours.txt"
     path.write_text(markdown_to_text(report.markdown()), encoding="utf-8")
     assert main(["audit", str(path), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]) == 0
-    assert "no findings" in capsys.readouterr().out
+    assert "未发现问题" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args", [

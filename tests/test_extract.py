@@ -21,7 +21,7 @@ from juesuan.loading import load_year
 from juesuan.report import load_report
 
 from seed_text import markdown_to_text, seed_path
-from test_audit import SEED_FINDINGS, variant_data
+from test_audit import ENGLISH, SEED_FINDINGS, variant_data
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SEED = seed_path()
@@ -72,6 +72,12 @@ def test_figures_come_from_the_primary_statements(extracted):
     assert previous[("total", "")] == Decimal("2029.81")
     record = yaml.safe_load((extracted / "2022" / "extracted" / "pzh-swzzb.yaml").read_text(encoding="utf-8"))
     assert record["extraction_missing"] == []
+    # 1.15 / 1.87 = 61.497…% rounds to 61.50%; 1.15 / 1.86 = 61.83% and 1.15 / 1.88 = 61.17% do not
+    reception = next(d for d in record["extraction_derived"] if d["field"] == "amounts.three_public_budget.reception")
+    assert reception["from"].startswith("第93行「3.公务接待费支出1.15万元，完成预算61.50%。")
+    assert "1.87万元是唯一能得出完成预算61.50%的精确到分的预算数" in reception["from"]
+    explanations = [d["from"] for d in record["extraction_derived"]] + [a["why"] for a in record["extraction_assumed"]]
+    assert [e for e in explanations if ENGLISH.search(e)] == []
     assumed = {a["field"] for a in record["extraction_assumed"]}
     assert assumed == {"amounts.three_public_budget.abroad", "units.unit_kind"}
     derived = {d["field"] for d in record["extraction_derived"]}
@@ -112,9 +118,11 @@ def test_what_the_text_does_not_give_is_listed_not_guessed(tmp_path, seed_text, 
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["extract", str(path), "--department", "pzh-swzzb", "--year", "2022", "--out", str(out)]) == 1
-    printed = capsys.readouterr().out
-    assert "缺少：counts.reception_domestic.batches" in printed
-    assert "缺少：amounts.three_public_budget.reception" in printed
+    printed = capsys.readouterr().out.splitlines()
+    missing = [line for line in printed if line.startswith("缺少：")]
+    assert any("counts.reception_domestic.batches" in line and "文中未写明国内公务接待批次" in line for line in missing)
+    assert any("amounts.three_public_budget.reception" in line and "文中没有公务接待费的完成预算比率" in line
+               for line in missing)
     counts = (out / "2022" / "counts.csv").read_text(encoding="utf-8")
     amounts = (out / "2022" / "amounts.csv").read_text(encoding="utf-8")
     assert "reception_domestic.batches" not in counts and "three_public_budget.reception" not in amounts
@@ -122,6 +130,7 @@ def test_what_the_text_does_not_give_is_listed_not_guessed(tmp_path, seed_text, 
     assert {m["field"] for m in record["extraction_missing"]} == {
         "counts.reception_domestic.batches", "counts.reception_domestic.people",
         "amounts.three_public_budget.reception"}
+    assert [m["why"] for m in record["extraction_missing"] if ENGLISH.search(m["why"])] == []
     problems, _, _ = validation_problems(out, 2022)
     assert any("reception_domestic.batches" in p.message for p in problems)
 
@@ -132,6 +141,9 @@ def test_a_budget_the_rate_does_not_fix_is_missing(seed_text):
     ex = extract(text, "pzh-swzzb", 2022)
     assert ("gpb.budget", "201") not in ex.amounts
     assert [m["field"] for m in ex.missing] == ["amounts.gpb.budget 201"]
+    # 1,520.71 / 1,520.72 = 99.9993% and 1,520.71 / 1,520.73 = 99.9987% both round to 100%: more than one budget
+    assert ex.missing[0]["why"].startswith("决算数1,520.71万元、完成预算100%：有")
+    assert "1,520.72、1,520.73" in ex.missing[0]["why"]
     assert ex.text["reasons"]["gpb_budget"] == {"201": "项目结余"}
 
 

@@ -214,8 +214,8 @@ class Expectations:
         label = f"{self.name(key)}完成预算"
         if budget == 0:
             if actual == 0:
-                return Expected("percent", ZERO, "0%", label, None, "nothing budgeted, nothing spent")
-            return Expected("word", "未安排预算", "未安排预算", label, None, "spent without a budget")
+                return Expected("percent", ZERO, "0%", label, None, "未安排预算，也没有支出")
+            return Expected("word", "未安排预算", "未安排预算", label, None, "未安排预算而有支出")
         return self._ratio(key, budget_key, label)
 
     def budget_of(self, key: str) -> Decimal | None:
@@ -229,7 +229,7 @@ class Expectations:
             return None
         word = "大于" if actual > budget else "小于" if actual < budget else "等于"
         return Expected("word", word, word, f"{self.name(key)}决算数与预算数相比", None,
-                        f"{format_amount(actual)} against a budget of {format_amount(budget)}")
+                        f"决算数{format_amount(actual)}万元，预算数{format_amount(budget)}万元")
 
     def _previous(self, key):
         if self.previous is None:
@@ -242,7 +242,7 @@ class Expectations:
             return None
         word = "增加" if current > previous else "减少" if current < previous else "持平"
         return Expected("word", word, word, f"{self.name(key)}比{self.year - 1}年", None,
-                        f"{format_amount(current)} in {self.year}, {format_amount(previous)} in {self.year - 1}")
+                        f"{self.year}年{format_amount(current)}万元，{self.year - 1}年{format_amount(previous)}万元")
 
     def _change_range(self, key):
         cur_rng = self.range_of(key)
@@ -258,7 +258,7 @@ class Expectations:
             return None
         value = abs(current - previous)
         rng, _ = self._change_range(key)
-        why = f"{format_amount(current)} − {format_amount(previous)} ({self.year - 1})"
+        why = f"{self.year}年{format_amount(current)} − {self.year - 1}年{format_amount(previous)}"
         return Expected("amount", value, format_amount(value), f"{self.name(key)}比{self.year - 1}年的变动额", rng, why)
 
     def _q_change_rate(self, key):
