@@ -39,8 +39,11 @@ from .money import MAX_AMOUNT_TEXT, round_half_up, within_bound
 from .narrative import markdown_to_text
 
 SEVERITIES = ("error", "warning", "note")
+# The severities as the text output and the summary name them (the JSON keeps the identifiers).
+SEVERITY_WORDS = {"error": "错误", "warning": "警告", "note": "提示"}
 VALUE_RULES = {"amount", "share", "completion", "change", "change_rate", "count", "year"}
 SEPARATORS = "，。；：、（）“”"
+YEAR_END_VEHICLES = "count:vehicles_held"
 
 # 规则 as the report's appendix names them.
 RULE_LABELS = {
@@ -63,6 +66,7 @@ class Finding:
     message: str
     severity: str = "error"
     figure: str = ""
+    explained: str = ""  # "rounding": rounding of the amounts to the fen could explain it; "truncated": a truncated percentage
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -150,10 +154,10 @@ class Auditor:
             rule.handler(self, line, m)
 
     def add(self, line: Line | int, published: str, expected: str, rule: str, message: str,
-            severity: str = "error", figure: str = "") -> Finding:
+            severity: str = "error", figure: str = "", explained: str = "") -> Finding:
         number = line.number if isinstance(line, Line) else line
         section = line.section if isinstance(line, Line) else self.lines[number - 1].section
-        finding = Finding(number, section, published, expected, rule, message, severity, figure)
+        finding = Finding(number, section, published, expected, rule, message, severity, figure, explained)
         self.findings.append(finding)
         return finding
 
@@ -205,62 +209,72 @@ class Auditor:
         exp = self.expect.get(qkey)
         if exp is None:
             if kind not in ("year",):
+                which = f"{self.expect.year - 1}年" if kind in ("change", "change_rate") else ""
                 self.add(line, published, "—", "no_figure",
-                         f"data/ has no figure for {figure} to check {text} against", "note", figure)
+                         f"data/中没有{self._figure_name(figure)}{which}的数据（{figure}），无法核对{text}",
+                         "note", figure)
             return
         unit = "万元" if amount else ("年" if kind == "year" else "")
         if exp.kind == "word":
             self.add(line, published, label.replace("完成预算", "") + exp.shown if kind == "completion" else exp.shown,
-                     kind, f"{exp.name}: {exp.why}; the text gives a rate", "error", figure)
+                     kind, f"{exp.name}：{exp.why}，公开文本却给出了比率", "error", figure)
             return
         expected_text = label + exp.shown + unit
         if kind in ("count", "year"):
             if value != exp.value:
                 rule = "year" if kind == "year" else "count"
                 self.add(line, published, expected_text, rule,
-                         f"{exp.name}: the figures give {exp.shown}, the text {text}", "error", figure)
+                         f"{exp.name}：按数据为{exp.shown}{unit}，公开文本为{text}{unit}", "error", figure)
             return
         if value != exp.rounded:
             self._value_mismatch(line, published, expected_text, kind, qkey, value, exp, text)
         elif (text + ("%" if percent else "")) != exp.shown:
             self.add(line, published, expected_text, "number_format",
-                     f"{exp.name}: the same value, written {exp.shown} as the report writes numbers "
-                     f"(thousands separated, two decimals at most{', percentages with two' if percent else ''})",
+                     f"{exp.name}：数值相同，按报告的数字格式应写作{exp.shown}"
+                     f"（千分位分隔，{'百分比保留两位小数' if percent else '最多保留两位小数'}）",
                      "note", figure)
         if amount and not has_unit:
             self.add(line, line.original(label_start, end), label + text + "万元", "unit",
-                     f"an amount without its unit 万元 ({exp.name})", "warning", figure)
+                     f"金额缺少单位“万元”（{exp.name}）", "warning", figure)
+
+    def _figure_name(self, figure: str) -> str:
+        """What a figure key is, in words (the key itself when the catalogue has no name for it)."""
+        try:
+            return self.expect.name(figure.split("@")[0])
+        except KeyError:
+            return figure
 
     def _value_mismatch(self, line, published, expected_text, kind, qkey, value, exp, text):
         figure = qkey.split(":", 1)[1]
-        shown_pub = text + ("%" if kind in ("share", "completion", "change_rate") else "")
-        message = f"{exp.name}: the figures give {exp.shown}"
+        percent = kind in ("share", "completion", "change_rate")
+        unit = "" if percent else "万元"
+        shown_pub = text + ("%" if percent else "万元")
+        message = f"{exp.name}：按数据为{exp.shown}{unit}"
         if exp.why:
-            message += f" ({exp.why})"
-        message += f", the text {shown_pub}"
+            message += f"（{exp.why}）"
+        message += f"，公开文本为{shown_pub}"
         severity = "error"
+        explained = ""
         if kind == "share":
             part_key = figure.split("@")[0]
             bases = [b for b in self.expect.alternative_bases(part_key, value)
                      if b != (figure.split("@")[1] if "@" in figure else None)]
             if bases:
-                message += (f"; {shown_pub} is its share of {catalogue.item_name(bases[0])} "
-                            f"{format_amount(self.expect.amount(bases[0]))}, the wrong base")
+                message += (f"；{shown_pub}是其占{catalogue.item_name(bases[0])}"
+                            f"（{format_amount(self.expect.amount(bases[0]))}万元）的比重，计算基数有误")
         if kind == "completion":
             actual = self.expect.amount(figure)
             if actual is not None and not self.expect.budgets_giving(actual, value):
-                message += f"; no budget in whole fen gives exactly {shown_pub} on {format_amount(actual)}"
+                message += f"；决算数{format_amount(actual)}万元，任何精确到分的预算数都得不出{shown_pub}"
         if exp.range is not None and exp.range.explains(value):
-            severity = "warning"
-            unit = "%" if kind in ("share", "completion", "change_rate") else ""
-            message += (f"; rounding of the underlying amounts to the fen could explain it "
-                        f"(they allow {format_amount(exp.range.lo) if not unit else format_percent(round_half_up(exp.range.lo))}"
-                        f" to {format_amount(exp.range.hi) if not unit else format_percent(round_half_up(exp.range.hi))})")
-        elif kind in ("share", "completion", "change_rate") and isinstance(exp.value, Decimal) \
-                and truncated(exp.value) == value:
-            severity = "warning"
-            message += "; the published figure is truncated, not rounded half up (四舍五入)"
-        self.add(line, published, expected_text, kind, message, severity, figure)
+            severity, explained = "warning", "rounding"
+            lo, hi = ((format_percent(round_half_up(exp.range.lo)), format_percent(round_half_up(exp.range.hi)))
+                      if percent else (format_amount(exp.range.lo), format_amount(exp.range.hi)))
+            message += f"；差异可由各项金额尾数四舍五入到分解释（可能的范围为{lo}至{hi}{unit}）"
+        elif percent and isinstance(exp.value, Decimal) and truncated(exp.value) == value:
+            severity, explained = "warning", "truncated"
+            message += "；公开数为截尾取数，未按四舍五入"
+        self.add(line, published, expected_text, kind, message, severity, figure, explained)
 
     # ------------------------------------------------------------ lists
     def check_list(self, line: Line, start: int, item_pattern: str, name_map: dict, amount=None, share=None,
@@ -306,14 +320,14 @@ class Auditor:
                         break
             if stated is not None and sum(counts) != stated:
                 self.add(line, line.original(first, end), f"{stated}", "sum",
-                         f"the parts add up to {sum(counts)}, the text states {stated} in all", "error", count_total)
+                         f"各项相加为{sum(counts)}，公开文本所述合计为{stated}", "error", count_total)
         for key in all_keys:
             if key not in seen:
                 qkey = amount(key) if amount else count(key)
                 exp = self.expect.get(qkey)
                 if exp is not None and exp.value:
                     self.add(line, "—", f"{exp.name}{exp.shown}{'万元' if amount else ''}", "omitted",
-                             f"the list leaves out {exp.name}, which the figures give as {exp.shown}", "error", key)
+                             f"列举中遗漏了{exp.name}，按数据为{exp.shown}{'万元' if amount else ''}", "error", key)
 
     def _check_sum(self, line, total: Decimal, parts: list[Decimal], published: str, figure: str, total_text: str,
                    other_line: int | None = None):
@@ -322,14 +336,14 @@ class Auditor:
             return
         nonzero = sum(1 for p in parts if p) + (1 if total else 0)
         slack = Decimal("0.005") * nonzero
-        where = f" at line {other_line}" if other_line else ""
-        message = (f"the parts add up to {format_amount(parts_sum)}, the text states the total {total_text}{where}")
-        severity = "error"
+        where = f"第{other_line}行" if other_line else ""
+        message = f"各项相加为{format_amount(parts_sum)}万元，公开文本{where}所述合计为{total_text}万元"
+        severity, explained = "error", ""
         if abs(parts_sum - total) < slack:
-            severity = "warning"
-            message += "; rounding of each part to the fen could explain it"
+            severity, explained = "warning", "rounding"
+            message += "；差异可由各项金额尾数四舍五入到分解释"
         self.add(line, published, " + ".join(format_amount(p) for p in parts) + f" = {format_amount(parts_sum)}",
-                 "sum", message, severity, figure)
+                 "sum", message, severity, figure, explained)
 
     def _check_share_sum(self, line, shares: list[Decimal], published: str):
         total = sum(shares, Decimal(0))
@@ -337,7 +351,7 @@ class Auditor:
         if abs(total - 100) <= slack:
             return
         self.add(line, published, "100%", "sum",
-                 f"the shares add up to {format_percent(total)}, not 100%", "error", "")
+                 f"各项占比相加为{format_percent(total)}，不等于100%", "error", "")
 
     # ------------------------------------------------------------ wording and structure
     def check_change(self, line: Line, m: re.Match, g: str, key: str):
@@ -358,7 +372,7 @@ class Auditor:
             self.record(line, f"change:{key}", parse_number(amount_text), amount_text, residue=True)
             if self.expect is not None:
                 self.add(line, line.original(lead_start, block_end), self._movement_phrase(key, lead_text),
-                         "residue", "template residue: alternatives left unchosen (增加/减少, 增长/下降); "
+                         "residue", "模板残留：“增加/减少”“增长/下降”未作选择；"
                          + self._change_why(key), "error", key)
                 line.claim(lead_start, block_end)
             return
@@ -367,22 +381,22 @@ class Auditor:
             exp_dir = self.expect.get(f"direction:{key}")
             if exp_dir is None:
                 self.add(line, published, "—", "no_figure",
-                         f"data/ has no {self.expect.year - 1} figure for {self.expect.name(key)}", "note", key)
+                         f"data/中没有{self.expect.name(key)}{self.expect.year - 1}年的数据", "note", key)
             elif exp_dir.value == "持平":
                 self.add(line, published, self._movement_phrase(key, lead_text), "direction",
-                         f"{exp_dir.name}: unchanged ({exp_dir.why}); the report writes 持平", "error", key)
+                         f"{exp_dir.name}持平（{exp_dir.why}），应写“持平”", "error", key)
             elif direction != exp_dir.value or (rate_direction is not None and
                                                  {"增加": "增长", "减少": "下降"}[exp_dir.value] != rate_direction):
                 self.add(line, published, self._movement_phrase(key, lead_text), "direction",
-                         f"{exp_dir.name}: {exp_dir.value} ({exp_dir.why}), the text says {direction}"
-                         f"{'/' + rate_direction if rate_direction else ''}", "error", key)
+                         f"{exp_dir.name}{exp_dir.value}（{exp_dir.why}），公开文本写的是“{direction}"
+                         f"{'/' + rate_direction if rate_direction else ''}”", "error", key)
         self.check_number(line, m, f"{g}_amt", f"change:{key}")
         if m.group(f"{g}_rate") is not None:
             self.check_number(line, m, f"{g}_rate", f"change_rate:{key}")
 
     def _change_why(self, key: str) -> str:
         exp = self.expect.get(f"direction:{key}") if self.expect else None
-        return exp.why if exp else f"data/ has no {self.expect.year - 1} figure"
+        return exp.why if exp else f"data/中没有{self.expect.year - 1}年的数据"
 
     def _movement_phrase(self, key: str, lead: str) -> str:
         """What the report writes for this change: 减少X万元，下降Y% or 与2021年持平."""
@@ -407,12 +421,12 @@ class Auditor:
         exp = self.expect.get(f"direction:{key}")
         if exp is None:
             self.add(line, line.original(*m.span()), "—", "no_figure",
-                     f"data/ has no {self.expect.year - 1} figure for {self.expect.name(key)}", "note", key)
+                     f"data/中没有{self.expect.name(key)}{self.expect.year - 1}年的数据", "note", key)
         elif exp.value != "持平":
             lead = "比" + str(self.expect.year - 1) + "年" if "年持平" in m.group(0) else (
                 "较上年" if "上年" in m.group(0) else "各")
             self.add(line, line.original(*m.span()), self._movement_phrase(key, lead), "direction",
-                     f"{exp.name}: {exp.value} ({exp.why}), the text says 持平", "error", key)
+                     f"{exp.name}{exp.value}（{exp.why}），公开文本写的是“持平”", "error", key)
 
     def check_no_comparison(self, line: Line, m: re.Match, _key):
         if self.expect is None:
@@ -426,8 +440,9 @@ class Auditor:
             if word in text[:m.start()]:
                 exp = self.expect.get(f"direction:{key}")
                 if exp is not None:
-                    self.add(line, line.original(*m.span()), self._movement_phrase(key, "比"), "direction",
-                             f"data/ has the {self.expect.year - 1} figure of {self.expect.name(key)} ({exp.why})",
+                    self.add(line, line.original(*m.span()), self._movement_phrase(key, f"比{self.expect.year - 1}年"), "direction",
+                             f"data/中有{self.expect.name(key)}{self.expect.year - 1}年的数据（{exp.why}），"
+                             "并非无可比数据",
                              "error", key)
                 return
 
@@ -441,7 +456,7 @@ class Auditor:
         exp = self.expect.get(f"amount:{key}")
         if exp is not None and exp.value != 0:
             self.add(line, line.original(*m.span()), m.group(0).replace("（无）", exp.shown + "万元"), "amount",
-                     f"{exp.name}: the figures give {exp.shown}, the text says there is none", "error", key)
+                     f"{exp.name}：按数据为{exp.shown}万元，公开文本却写为无", "error", key)
 
     def check_missing_comma(self, line: Line, m: re.Match):
         if self.expect is None:
@@ -450,14 +465,14 @@ class Auditor:
         while start > 0 and (line.text[start - 1].isdigit() or line.text[start - 1] in ".,"):
             start -= 1
         self.add(line, line.original(start, m.end() + 4), line.text[start:m.end()] + "，" + line.text[m.end():m.end() + 4],
-                 "punctuation", "a missing comma between two clauses", "note")
+                 "punctuation", "两个分句之间缺少逗号", "note")
 
     def check_residue(self, line: Line, m: re.Match):
         if self.expect is None or line.is_claimed(*m.span()):
             return
         lo = max(0, m.start() - 8)
         self.add(line, line.original(lo, m.end() + 6), "—", "residue",
-                 f"template residue: {m.group(0)} left in the text", "error")
+                 f"模板残留：文中留有“{m.group(0)}”", "error")
 
     def check_budget_direction(self, line: Line, m: re.Match):
         if "“三公”经费财政拨款支出决算为" in line.text:
@@ -472,7 +487,7 @@ class Auditor:
         exp = self.expect.get(f"budget_direction:{key}")
         if exp is not None and exp.value != m.group("bd"):
             self.add(line, line.original(*m.span()), f"决算数{exp.value}预算数", "budget_direction",
-                     f"{exp.name}: {exp.why}", "error", key)
+                     f"{exp.name}：{exp.why}", "error", key)
 
     def check_class_item(self, line: Line, m: re.Match):
         label = m.group("label")
@@ -495,7 +510,7 @@ class Auditor:
         self.record(line, f"label:{key}", label, label, index=int(m.group("idx")))
         if self.expect is not None and label != catalogue.FUNCTION_CLASSES[code]:
             self.add(line, line.original(*m.span("label")), catalogue.FUNCTION_CLASSES[code], "name",
-                     f"function class {code} is {catalogue.FUNCTION_CLASSES[code]}, as 五（二） names it",
+                     f"支出功能分类科目{code}为“{catalogue.FUNCTION_CLASSES[code]}”，名称应与五（二）一致",
                      "warning", key)
         self.check_number(line, m, "a", f"amount:{key}")
         if m.group("c") is not None:
@@ -515,12 +530,12 @@ class Auditor:
         self._chart_last = expected
         if number != expected:
             self.add(line, f"图{number}：{caption}", f"图{expected}：{caption}", "chart",
-                     f"the chart “{caption}” is 图{expected}", "warning")
+                     f"“{caption}”应为图{expected}", "warning")
         kind = m.group("kind")
         if kind and caption in known:
             want = "柱状图" if known[caption] in (1, 4, 5) else "饼状图"
             if kind != want:
-                self.add(line, kind, want, "chart", f"图{expected} is a {want}", "note")
+                self.add(line, kind, want, "chart", f"图{expected}应为{want}", "note")
 
     def check_breakdown(self, line: Line, m: re.Match):
         item = "three_public.reception_domestic"
@@ -537,7 +552,7 @@ class Auditor:
                 self.record(line, qkey, parts[-1], pm.group("a"))
                 known = [lab for lab, _ in self.expect.current.breakdown(item)]
                 self.add(line, line.original(pm.start(), pm.end()), "、".join(known) or "—", "name",
-                         f"data/ has no part “{label}” in the breakdown of {catalogue.item_name(item)}", "error", item)
+                         f"data/中{catalogue.item_name(item)}的明细没有“{label}”一项", "error", item)
             else:
                 self.check_number(line, pm, "a", qkey, pm.start())
         if self.expect is None or not parts:
@@ -548,7 +563,7 @@ class Auditor:
         for label, amount in self.expect.current.breakdown(item):
             if label not in labels:
                 self.add(line, "—", f"{label}{format_amount(amount)}万元", "omitted",
-                         f"the breakdown leaves out {label}, which data/ gives as {format_amount(amount)}", "error", item)
+                         f"明细中遗漏了{label}，data/中为{format_amount(amount)}万元", "error", item)
 
     def _units_sentence(self, n: int | None = None) -> str:
         from collections import Counter
@@ -576,11 +591,11 @@ class Auditor:
         total = int(m.group("n"))
         if m.group("label") != "二级预算单位" or [k for k, _ in found] != list(catalogue.UNIT_KINDS):
             self.add(line, line.original(m.start(), end), self._units_sentence(), "unit_kinds",
-                     "the units are counted by the kinds Part 1 uses (行政单位, 参照公务员法管理的事业单位, 其他事业单位) "
-                     "and named 二级预算单位", "error", "units")
+                     "下属单位应称为“二级预算单位”，并按第一部分的单位类型（行政单位、参照公务员法管理的事业单位、"
+                     "其他事业单位）分别计数", "error", "units")
         if sum(n for _, n in found) != total:
             self.add(line, line.original(m.start(), end), str(total), "sum",
-                     f"the kinds add up to {sum(n for _, n in found)}, the text states {total} units", "error", "units")
+                     f"各类单位相加为{sum(n for _, n in found)}个，公开文本所述单位数为{total}个", "error", "units")
 
     def _expected_unit_names(self) -> list[str]:
         return [self.expect.current.short_name] + [u.name for u in self.expect.current.units]
@@ -593,7 +608,7 @@ class Auditor:
         expected = self._expected_unit_names()
         if names != expected:
             self.add(line, line.original(*m.span("names")), "、".join(expected), "unit_names",
-                     "the units under the names Part 1 and data/ give them", "error", "units")
+                     "单位名称应与第一部分及data/中的名称一致", "error", "units")
 
     def _unit_list_items(self):
         units = self.expect.current.units
@@ -611,14 +626,14 @@ class Auditor:
                 expected = units[index].name if index < len(units) else None
                 if expected is None:
                     self.add(follower, name, "—", "unit_names",
-                             f"data/ lists {len(units)} subordinate unit(s)", "error", "units")
+                             f"data/中只有{len(units)}个下属二级预算单位", "error", "units")
                 elif name != expected:
                     self.add(follower, name, expected, "unit_names",
-                             f"unit {index + 1} is {expected} in data/units.csv", "error", "units")
+                             f"data/units.csv中第{index + 1}个单位为{expected}", "error", "units")
                 index += 1
             if index < len(units):
                 self.add(line, "—", "、".join(u.name for u in units[index:]), "omitted",
-                         "the list leaves out units that data/units.csv has", "error", "units")
+                         "列举中遗漏了data/units.csv中的单位", "error", "units")
 
     def _structure(self):
         """Parts, sections and heading numbers, held against the workbook's own numbering."""
@@ -643,11 +658,11 @@ class Auditor:
                     value = counters.get(level, 0) + 1
                     expected = renumber(number, value)
                 if self.report is not None and number != expected:
-                    what = "the part" if level == 0 else "the heading" if level <= 2 else "the item"
+                    what = "部分" if level == 0 else "标题" if level <= 2 else "条目"
                     shown = line.original(0, len(number) + 30)
                     self.findings.append(Finding(line.number, "", shown, expected + title[:30],
-                                                 "numbering", f"{what} “{title[:24]}” is numbered {expected} "
-                                                 f"in the sequence of the report (published {number})",
+                                                 "numbering", f"{what}“{title[:24]}”按报告的顺序应编为“{expected}”"
+                                                 f"（公开文本为“{number}”）",
                                                  "warning"))
                 counters[level] = number_in_heading(expected) or 0
                 for deeper in [k for k in counters if k > level]:
@@ -709,8 +724,9 @@ class Auditor:
                 continue
             key = s.qkey
             if key in ("count:vehicles_held", "count:vehicles_by_use"):
-                key = "count:vehicles at year end"
+                key = YEAR_END_VEHICLES  # by type and by use: the same vehicles held at year end
             groups.setdefault(key, []).append(s)
+        noted: set[int] = set()  # findings that already say where else the quantity is stated
         for key, statements in groups.items():
             values = {s.value for s in statements}
             if len(values) < 2:
@@ -719,19 +735,20 @@ class Auditor:
                 others = [o for o in statements if o.value != s.value]
                 if not others:
                     continue
-                note = "; stated as " + ", ".join(f"{o.text} at line {o.line}" for o in others[:3])
+                note = "；另在" + "、".join(f"第{o.line}行写作{o.text}" for o in others[:3])
                 mine = [f for f in self.findings if f.line == s.line and f.rule in VALUE_RULES
                         and f.figure == s.qkey.split(":", 1)[1]]
                 if mine:
                     for f in mine:
-                        if "stated as" not in f.message:
+                        if id(f) not in noted:
+                            noted.add(id(f))
                             f.message += note
-                elif self.expect.get(s.qkey) is None or key.endswith("year end"):
+                elif self.expect.get(s.qkey) is None or key == YEAR_END_VEHICLES:
                     exp = self.expect.get(s.qkey)
                     if exp is not None and exp.value == s.value:
                         continue
                     self.add(s.line, s.text, others[0].text, "restated",
-                             f"the same quantity ({key.split(':', 1)[1]}) is stated differently{note}", "error",
+                             f"同一数字（{key.split(':', 1)[1]}）前后表述不一致{note}", "error",
                              key.split(":", 1)[1])
 
     def _duty_groups(self):
@@ -753,8 +770,8 @@ class Auditor:
                 if title not in found:
                     where = f"第{chinese_numeral(part)}部分"
                     self.add(last_line, "—", f"{index + 1}.{titles[index]}", "omitted",
-                             f"{where} lists {len(found)} of the {len(titles)} groups of duties; "
-                             f"“{titles[index]}” is missing", "warning", "duties")
+                             f"{where}只列出了{len(titles)}类职责中的{len(found)}类，"
+                             f"缺少“{titles[index]}”", "warning", "duties")
 
     def _half_width(self):
         pattern = re.compile(r"[\u4e00-\u9fff）][,:;](?!\d)|[,:;(][\u4e00-\u9fff（]|\([\u4e00-\u9fff]+\)")
@@ -766,7 +783,7 @@ class Auditor:
                 lo = max(0, m.start() - 8)
                 published = raw[lo:m.end() + 3].strip()
                 self.add(line, published, normalise_text(published), "punctuation",
-                         "half-width punctuation in Chinese text", "note")
+                         "中文文本中使用了半角标点", "note")
 
     def _bank(self) -> list[str]:
         """The department's own words (data/text, the glossary, names), normalised like the lines."""
@@ -810,8 +827,8 @@ class Auditor:
                 hi = min(len(line.text), m.end() + 4)
                 published = line.original(lo, hi)
                 self.add(line, published, expected or "—", "text_number",
-                         f"{m.group(0)} is no figure of the report and is not in the department's own words in "
-                         f"data/ (text/{self.expect.current.department_id}.yaml)", "error")
+                         f"{m.group(0)}不是报告中的数据，也不在data/中部门自己的文字"
+                         f"（text/{self.expect.current.department_id}.yaml）里", "error")
 
     @staticmethod
     def _in_bank(bank: list[str], text: str, m: re.Match, width: int = 4) -> tuple[bool, str | None]:
@@ -882,17 +899,17 @@ def audit_file(path: Path, department: str, year: int, data_dir: Path = Path("da
 def summary(findings: list[Finding]) -> str:
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
     if not findings:
-        return "no findings: the published text agrees with the figures"
-    return f"{len(findings)} finding(s): " + ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
+        return "未发现问题：公开文本与数据一致"
+    return f"共发现{len(findings)}处问题：" + "，".join(f"{SEVERITY_WORDS[s]}{n}处" for s, n in counts.items())
 
 
 def format_text(findings: list[Finding], source: str = "") -> str:
-    prefix = f"{source}:" if source else "line "
     lines = []
     for f in findings:
-        where = f" ({f.section})" if f.section else ""
-        lines.append(f"{prefix}{f.line}: {f.severity}: {f.rule}{where}: published 「{f.published}」, "
-                     f"figures give 「{f.expected}」 — {f.message}")
+        where = f"{source}:{f.line}" if source else f"第{f.line}行"
+        section = f"（{f.section}）" if f.section else ""
+        lines.append(f"{where}：{SEVERITY_WORDS.get(f.severity, f.severity)}：{f.rule}{section}："
+                     f"公开文本「{f.published}」，按数据应为「{f.expected}」——{f.message}")
     lines.append(summary(findings))
     return "\n".join(lines)
 
@@ -916,9 +933,9 @@ def published_check(report) -> str | None:
     rows = []
     for f in findings:
         label = RULE_LABELS.get(f.rule, f.rule)
-        if f.severity == "warning" and "rounding" in f.message:
+        if f.severity == "warning" and f.explained == "rounding":
             label += "（可由尾数四舍五入解释）"
-        elif f.severity == "warning" and "truncated" in f.message:
+        elif f.severity == "warning" and f.explained == "truncated":
             label += "（截尾而非四舍五入）"
         elif f.severity == "note":
             label += "（格式）"

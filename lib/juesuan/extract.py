@@ -135,7 +135,7 @@ class Reader:
         return found[0] if found else None
 
     def where(self, s: Statement) -> str:
-        return f"line {s.line}: {self.clean[s.line - 1][:60]}"
+        return f"第{s.line}行「{self.clean[s.line - 1][:60]}」"
 
     def codes(self, prefix: str) -> list[str]:
         seen = []
@@ -178,7 +178,7 @@ def extract(text: str, department: str, year: int, name: str | None = None, sour
 def _years(reader: Reader, ex: Extraction) -> None:
     stated = Counter(s.value for s in reader.statements if s.qkey == "year:current")
     if stated and stated.most_common(1)[0][0] != ex.year:
-        ex.miss("year", f"the text is mostly of {stated.most_common(1)[0][0]}, not {ex.year}: check --year")
+        ex.miss("year", f"公开文本大多写的是{stated.most_common(1)[0][0]}年，而不是{ex.year}年：请检查--year")
 
 
 def _names(reader: Reader, ex: Extraction, name: str | None) -> None:
@@ -196,17 +196,17 @@ def _names(reader: Reader, ex: Extraction, name: str | None) -> None:
             break
     ex.short_name = short or title
     if short is None and title is None:
-        ex.miss("departments.short_name", "no sentence names the department (…下属二级预算单位…, …机关运行经费支出…)")
+        ex.miss("departments.short_name", "文中没有写出部门名称的句子（…下属二级预算单位…、…机关运行经费支出…）")
     if name:
         ex.name = name
     elif title:
         ex.name = title
     elif short:
         ex.name = short
-        ex.assume("departments.name", short, "the text gives no full name (no title line); the short name it "
-                  "uses in sentences is taken: give --name to set it")
+        ex.assume("departments.name", short, "文中没有部门全称（没有标题行），暂用正文中使用的简称；"
+                  "可用--name指定全称")
     else:
-        ex.miss("departments.name", "the text gives no name of the department")
+        ex.miss("departments.name", "文中没有部门名称")
 
 
 def _take(reader: Reader, ex: Extraction, qkey: str, item: str, code: str = "", prefer_last: bool = False,
@@ -215,7 +215,7 @@ def _take(reader: Reader, ex: Extraction, qkey: str, item: str, code: str = "", 
     if not found:
         if required:
             ex.miss(f"amounts.{item}{' ' + code if code else ''}",
-                    f"no sentence states {catalogue.item_name(item)}{' ' + code if code else ''}")
+                    f"文中未写明{catalogue.item_name(item)}{'（' + code + '）' if code else ''}")
         return None
     s = found[-1] if prefer_last else found[0]
     ex.amounts[(item, code)] = Decimal(s.value)
@@ -233,7 +233,7 @@ def _amounts(reader: Reader, ex: Extraction) -> None:
     if not reader.codes("amount:gpb.actual:"):
         gpb = reader.first("amount:gpb.total")
         if gpb is None or gpb.value != 0:
-            ex.miss("amounts.gpb.actual", "no sentence lists 一般公共预算财政拨款支出 by function class (五（二）)")
+            ex.miss("amounts.gpb.actual", "文中未按支出功能分类列出一般公共预算财政拨款支出（五（二））")
     for key in ("gpb_basic.personnel", "gpb_basic.public", "three_public.vehicle_operation",
                 "three_public.reception_domestic", "three_public.reception_foreign", "admin_operating",
                 "procurement.goods", "procurement.works", "procurement.services"):
@@ -250,7 +250,7 @@ def _amounts(reader: Reader, ex: Extraction) -> None:
                 ex.amounts[("three_public.vehicle_purchase", code)] = ZERO
             ex.derive("amounts.three_public.vehicle_purchase", ZERO, reader.where(purchase))
         else:
-            ex.miss("amounts.three_public.vehicle_purchase", "no sentence gives 公务用车购置费 by type of vehicle")
+            ex.miss("amounts.three_public.vehicle_purchase", "文中未按车型列出公务用车购置费")
 
 
 def _actual(ex: Extraction, key: str) -> Decimal | None:
@@ -270,10 +270,10 @@ def _budget_for(actual: Decimal, rate: Decimal, direction: str | None) -> tuple[
     """The budgets in whole fen for which actual / budget rounds to the published rate (and agrees with
     the published 决算数大于/小于/等于预算数, when there is one)."""
     if actual == 0:
-        return [], "nothing spent"
+        return [], "没有支出"
     centre = round_half_up(actual / rate * HUNDRED) if rate else None
     if centre is None:
-        return [], "a completion of 0% with spending"
+        return [], "有支出而完成预算0%"
     hits = []
     step = Decimal("0.01")
     span = max(5, int(centre / 10000) + 5)
@@ -290,6 +290,15 @@ def _budget_for(actual: Decimal, rate: Decimal, direction: str | None) -> tuple[
     return hits, ""
 
 
+def _not_fixed(actual: Decimal, rate: Decimal, hits: list[Decimal], why: str = "") -> str:
+    """Why a completion rate fixes no single budget: several budgets in whole fen give it, or none does."""
+    stated = f"决算数{format_amount(actual)}万元、完成预算{format_percent(rate)}"
+    if hits:
+        shown = "、".join(format_amount(h) for h in hits[:6]) + ("等" if len(hits) > 6 else "")
+        return f"{stated}：有{len(hits)}个精确到分的预算数都能得出（{shown}万元），无法确定预算数"
+    return f"{stated}：没有精确到分的预算数能得出" + (f"（{why}）" if why else "")
+
+
 def _budgets(reader: Reader, ex: Extraction) -> None:
     # function classes: 完成预算X%, and 决算数大于/小于预算数 where the template says the budget differs
     for code in reader.codes("amount:gpb.actual:"):
@@ -298,69 +307,66 @@ def _budgets(reader: Reader, ex: Extraction) -> None:
         said = reader.first(f"budget_direction:gpb.actual:{code}")
         field_name = f"amounts.gpb.budget {code}"
         if actual is None or rate is None:
-            ex.miss(field_name, f"no 完成预算 rate for {catalogue.FUNCTION_CLASSES[code]} (五（三）)")
+            ex.miss(field_name, f"文中没有{catalogue.FUNCTION_CLASSES[code]}的完成预算比率（五（三））")
             continue
         direction = said.value if said else "等于"
         hits, _ = _budget_for(actual, Decimal(rate.value), direction)
         if actual == 0 and rate.value == 0:
-            ex.miss(field_name, f"{catalogue.FUNCTION_CLASSES[code]}: nothing spent, 完成预算0%: any budget gives it")
+            ex.miss(field_name, f"{catalogue.FUNCTION_CLASSES[code]}：没有支出，完成预算0%，任何预算数都能得出，"
+                    "无法确定预算数")
         elif len(hits) == 1:
             ex.amounts[("gpb.budget", code)] = hits[0]
-            why = "no 决算数大于/小于预算数 sentence: the budget equals the actual" if not said else \
+            why = "文中没有“决算数大于/小于预算数”的说明，即预算数等于决算数" if not said else \
                 f"决算数{said.value}预算数"
-            ex.derive(field_name, hits[0], f"{reader.where(rate)} (完成预算{format_percent(Decimal(rate.value))}; {why})")
+            ex.derive(field_name, hits[0], f"{reader.where(rate)}（完成预算{format_percent(Decimal(rate.value))}；{why}）")
         else:
-            ex.miss(field_name, f"完成预算{format_percent(Decimal(rate.value))} on {format_amount(actual)} is given by "
-                    f"{len(hits)} budgets in whole fen" + (f" ({', '.join(format_amount(h) for h in hits[:6])})"
-                                                           if hits else ""))
+            ex.miss(field_name, _not_fixed(actual, Decimal(rate.value), hits))
     # "三公" items: each from its own completion rate
     total_rate = reader.first("completion:three_public.total")
     for key, budget_key in BUDGET_OF.items():
         actual, rate = _actual(ex, key), reader.first(f"completion:{key}")
         field_name = f"amounts.{budget_key}"
         if actual is None or rate is None:
-            ex.miss(field_name, f"no 完成预算 rate for {catalogue.item_name(key)}")
+            ex.miss(field_name, f"文中没有{catalogue.item_name(key)}的完成预算比率")
             continue
         rate_value = Decimal(rate.value)
         if actual == 0 and rate_value == 0:
             ex.amounts[(budget_key, "")] = ZERO
             note = ""
             if total_rate is not None:
-                note = (f"; the “三公” total's 完成预算{format_percent(Decimal(total_rate.value))} "
-                        f"(line {total_rate.line}) leaves no room for a budget of this item")
-            ex.assume(field_name, ZERO, f"{reader.where(rate)}: nothing spent and 完成预算0%, which any budget gives; "
-                      f"taken as 0, as the workbook writes 0% for nothing budgeted and nothing spent{note}")
+                note = (f"；“三公”经费合计的完成预算{format_percent(Decimal(total_rate.value))}"
+                        f"（第{total_rate.line}行）也容不下此项另有预算")
+            ex.assume(field_name, ZERO, f"{reader.where(rate)}：没有支出且完成预算0%，任何预算数都能得出；"
+                      f"按0计，因为本报告对未安排预算、也没有支出的项目写“完成预算0%”{note}")
             continue
         hits, why = _budget_for(actual, rate_value, None)
         if len(hits) == 1:
             ex.amounts[(budget_key, "")] = hits[0]
-            ex.derive(field_name, hits[0], f"{reader.where(rate)}: {format_amount(actual)} / {format_amount(hits[0])} "
-                      f"is the only budget in whole fen giving 完成预算{format_percent(rate_value)}")
+            ex.derive(field_name, hits[0], f"{reader.where(rate)}：{format_amount(actual)} / {format_amount(hits[0])}，"
+                      f"{format_amount(hits[0])}万元是唯一能得出完成预算{format_percent(rate_value)}的精确到分的预算数")
         else:
-            ex.miss(field_name, f"完成预算{format_percent(rate_value)} on {format_amount(actual)} is given by "
-                    f"{len(hits)} budgets in whole fen" + (f" ({', '.join(format_amount(h) for h in hits[:6])})"
-                                                           if hits else f" {why}".rstrip()))
+            ex.miss(field_name, _not_fixed(actual, rate_value, hits, why))
 
 
 def _carryovers(reader: Reader, ex: Extraction) -> None:
     for key in ("carryover.end", "carryover.end_fiscal"):
         _take(reader, ex, f"amount:{key}", key)
-    sides = (("carryover.begin", "amount:total", list(catalogue.INCOME_SOURCES), "收、支总计 less 本年收入合计"),
+    sides = (("carryover.begin", "amount:total", list(catalogue.INCOME_SOURCES), "收、支总计减本年收入合计"),
              ("carryover.begin_fiscal", "amount:fiscal_total", list(catalogue.FISCAL_INCOME),
-              "财政拨款收、支总计 less 财政拨款收入"))
+              "财政拨款收、支总计减财政拨款收入"))
     for key, total_key, parts, how in sides:
         total = reader.first(total_key)
         values = [ex.amounts.get((p, "")) for p in parts]
         if total is None or any(v is None for v in values):
-            ex.miss(f"amounts.{key}", f"{catalogue.item_name(key)} is implied by {how}, and the text does not give both")
+            ex.miss(f"amounts.{key}", f"{catalogue.item_name(key)}由{how}得出，但文中未同时给出两者")
             continue
         value = Decimal(total.value) - sum(values, ZERO)
         if value < 0:
-            ex.miss(f"amounts.{key}", f"{how} is negative ({format_amount(value)}): the text contradicts itself")
+            ex.miss(f"amounts.{key}", f"{how}为负数（{format_amount(value)}）：公开文本自相矛盾")
             continue
         ex.amounts[(key, "")] = value
-        ex.derive(f"amounts.{key}", value, f"{how}: {format_amount(Decimal(total.value))} − "
-                  f"{format_amount(sum(values, ZERO))} ({reader.where(total)})")
+        ex.derive(f"amounts.{key}", value, f"{how}：{format_amount(Decimal(total.value))} − "
+                  f"{format_amount(sum(values, ZERO))}（{reader.where(total)}）")
 
 
 def _counts(reader: Reader, ex: Extraction) -> None:
@@ -368,7 +374,7 @@ def _counts(reader: Reader, ex: Extraction) -> None:
         s = reader.first(f"count:{key}")
         if s is None:
             if key in REQUIRED_COUNTS:
-                ex.miss(f"counts.{key}", f"no sentence states {catalogue.item_name(key)}")
+                ex.miss(f"counts.{key}", f"文中未写明{catalogue.item_name(key)}")
             continue
         ex.counts[(key, "")] = int(s.value)
     for item, vocabulary in (("vehicles_purchased", catalogue.VEHICLE_TYPES), ("vehicles_held", catalogue.VEHICLE_TYPES),
@@ -386,7 +392,7 @@ def _counts(reader: Reader, ex: Extraction) -> None:
                     ex.counts[(item, code)] = 0
                 ex.derive(f"counts.{item}", 0, reader.where(total))
             else:
-                ex.miss(f"counts.{item}", f"no sentence gives {catalogue.item_name(item)} by type")
+                ex.miss(f"counts.{item}", f"文中未分类列出{catalogue.item_name(item)}")
 
 
 def _breakdown(reader: Reader, ex: Extraction) -> None:
@@ -424,18 +430,18 @@ def _units(reader: Reader, ex: Extraction) -> None:
         if total is not None and total.value == 0:
             return
         if total is not None or kinds:
-            ex.miss("units.csv", "the text counts subordinate units but does not list them by name")
+            ex.miss("units.csv", "文中给出了下属单位的个数，但未逐一列出单位名称")
         return
     if sum(kinds.values()) != len(names):
-        ex.miss("units.unit_kind", f"the text lists {len(names)} units and counts "
-                f"{sum(kinds.values())} by kind: the kind of each unit is not given")
+        ex.miss("units.unit_kind", f"文中列出{len(names)}个单位，按类型计数共{sum(kinds.values())}个："
+                "无法确定各单位的类型")
         return
     order = [kind for kind in catalogue.UNIT_KINDS for _ in range(kinds.get(kind, 0))]
     ex.units = list(zip(names, order))
     if len([k for k, n in kinds.items() if n]) > 1:
         ex.assume("units.unit_kind", {n: k for n, k in ex.units},
-                  "the text counts the units by kind (" + "，".join(f"{k}{n}个" for k, n in kinds.items()) +
-                  ") without saying which unit is which; assigned in the order the kinds and the units are listed")
+                  "文中按类型给出了单位个数（" + "，".join(f"{k}{n}个" for k, n in kinds.items()) +
+                  "），但未说明各单位分属哪一类；按类型和单位列出的先后顺序一一对应")
 
 
 # ------------------------------------------------------------------ the department's words
@@ -460,7 +466,7 @@ def _text(reader: Reader, ex: Extraction) -> dict:
     if duties:
         text["duties"] = duties
     else:
-        ex.miss("text.duties", "no 一、部门职责 in 第一部分")
+        ex.miss("text.duties", "第一部分中没有“一、部门职责”")
 
     reasons: dict = {}
 
@@ -497,7 +503,7 @@ def _text(reader: Reader, ex: Extraction) -> dict:
         if value:
             covers[key] = [v for v in value.split("、") if v]
         else:
-            ex.miss(f"text.covers.{key}", f"no list of what {anchor} covers (六)")
+            ex.miss(f"text.covers.{key}", f"文中未列出{anchor}主要包括哪些内容（六）")
     for key, pattern in (
             ("vehicle_operation", r"^公务用车运行维护费支出[\d.,]+万元。主要用于(.+?)所需的公务用车燃料费、维修费、过路过桥费、保险费等支出"),
             ("reception_domestic", r"^国内公务接待支出[\d.,]+万元，主要用于(.+?)。国内公务接待"),
@@ -520,7 +526,7 @@ def _text(reader: Reader, ex: Extraction) -> dict:
     if performance:
         text["performance"] = performance
     else:
-        ex.miss("text.performance.overall_summary", "no 绩效自评综述 in 十（四）")
+        ex.miss("text.performance.overall_summary", "十（四）中没有绩效自评综述")
 
     attachment = _attachment(reader)
     if attachment:
@@ -615,10 +621,10 @@ def _previous_year(reader: Reader, ex: Extraction) -> None:
         current = figures.value(key)
         if direction is None and change is None:
             if key != "three_public.total":
-                ex.miss(f"{py}/amounts.{key}", f"no sentence compares {catalogue.item_name(key)} with {py}")
+                ex.miss(f"{py}/amounts.{key}", f"文中未将{catalogue.item_name(key)}与{py}年比较")
             continue
         if current is None:
-            ex.miss(f"{py}/amounts.{key}", f"{catalogue.item_name(key)} of {ex.year} is not known")
+            ex.miss(f"{py}/amounts.{key}", f"未能得出{ex.year}年的{catalogue.item_name(key)}")
             continue
         where = reader.where(direction or change)
         if direction is not None and direction.value == "持平":
@@ -626,19 +632,19 @@ def _previous_year(reader: Reader, ex: Extraction) -> None:
             how = "持平"
         elif change is not None and change.value == 0:
             value = current
-            how = f"a change of 0{' (direction left unchosen)' if change.detail and change.detail.get('residue') else ''}"
+            how = f"变动额为0{'（变动方向未作选择）' if change.detail and change.detail.get('residue') else ''}"
         elif change is not None and direction is not None and direction.value in ("增加", "减少"):
             amount = Decimal(change.value)
             value = current - amount if direction.value == "增加" else current + amount
             how = f"{format_amount(current)} {'−' if direction.value == '增加' else '+'} {format_amount(amount)}"
         else:
-            ex.miss(f"{py}/amounts.{key}", f"{where}: the direction of the change is left unchosen")
+            ex.miss(f"{py}/amounts.{key}", f"{where}：变动方向未作选择")
             continue
         if value < 0:
-            ex.miss(f"{py}/amounts.{key}", f"{where}: implies a negative amount")
+            ex.miss(f"{py}/amounts.{key}", f"{where}：推算出的金额为负数")
             continue
         ex.previous[(key, "")] = value
-        ex.derive(f"{py}/amounts.{key}", value, f"{where} ({how})")
+        ex.derive(f"{py}/amounts.{key}", value, f"{where}（{how}）")
         if key in THREE_PUBLIC_ITEMS:
             known_items += 1
 
@@ -695,8 +701,8 @@ def write(ex: Extraction, out: Path) -> list[Path]:
     csv("breakdowns", [[dept, item, label, _amount_text(v)] for item, parts in ex.breakdowns.items()
                        for label, v in parts])
     text_path = folder / "text" / f"{dept}.yaml"
-    _dump_yaml(text_path, ex.text, f"# {ex.short_name or dept} {ex.year}: the department's own words, extracted from "
-                                   f"{Path(ex.source).name or 'a published text'} by `juesuan extract`.\n")
+    _dump_yaml(text_path, ex.text, f"# {ex.short_name or dept} {ex.year}年：部门自己的文字，由 `juesuan extract` 从 "
+                                   f"{Path(ex.source).name or '公开文本'} 中提取。\n")
     written.append(text_path)
 
     previous_folder = out / str(ex.year - 1)
@@ -705,12 +711,12 @@ def write(ex: Extraction, out: Path) -> list[Path]:
         marker.exists() and (yaml.safe_load(marker.read_text(encoding="utf-8")) or {}).get("comparison_only"))
     if ex.previous and previous_is_full:
         ex.assumed.append({"field": f"{ex.year - 1}/amounts", "value": None,
-                           "why": f"{previous_folder} holds a full year already: its figures were left as they are"})
+                           "why": f"{previous_folder} 已有完整年度的数据：其中的数字保持不变"})
     elif ex.previous:
         previous_folder.mkdir(parents=True, exist_ok=True)
         if not marker.exists():
-            marker.write_text(f"# {ex.year - 1} is held only as the comparison year of {ex.year}: figures implied by "
-                              f"the {ex.year} text (see {ex.year}/extracted/).\ncomparison_only: true\n",
+            marker.write_text(f"# {ex.year - 1}年仅作为{ex.year}年的比较年度：数字由{ex.year}年的公开文本推算"
+                              f"（见 {ex.year}/extracted/）。\ncomparison_only: true\n",
                               encoding="utf-8")
             written.append(marker)
         if ex.name:
@@ -730,8 +736,8 @@ def write(ex: Extraction, out: Path) -> list[Path]:
         "extraction_assumed": ex.assumed,
     }
     record_path = folder / "extracted" / f"{dept}.yaml"
-    _dump_yaml(record_path, record, "# What `juesuan extract` could not find (missing: not written, never guessed), "
-                                    "worked out (derived) and chose (assumed: to confirm).\n")
+    _dump_yaml(record_path, record, "# `juesuan extract` 未能找到的字段（extraction_missing：未写入数据文件，绝不猜测）、"
+                                    "推算得出的字段（extraction_derived）和暂作假定的字段（extraction_assumed：须人工确认）。\n")
     written.append(record_path)
     return written
 
