@@ -42,7 +42,7 @@ def amounts(data: Path, year: int) -> dict[str, dict[tuple[str, str], Decimal]]:
 def test_every_year_passes_validation(data, year, capsys):
     assert main(["validate", "--data", str(data), "--year", str(year)]) == 0
     out = capsys.readouterr().out
-    assert f"ok: 30 department(s) of {year}" in out
+    assert f"中{year}年的30个部门，数据全部有效" in out
     assert "error:" not in out
 
 
