@@ -12,10 +12,16 @@ import pandas as pd
 
 from . import catalogue
 from .figures import Figures
-from .formatting import format_amount, format_percent
+from .formatting import format_table_amount, format_table_rate
 from .money import completion
 
 ZERO = Decimal(0)
+
+#: A header reads whole: never broken inside a word (项目, 合计), in Chinese or not.
+HEADER_CELL = {"white-space": "nowrap", "word-break": "keep-all", "text-align": "center"}
+#: An amount or rate: on one line, right-aligned, digits of equal width, so decimal points line up.
+NUMBER_CELL = {"text-align": "right", "white-space": "nowrap", "font-variant-numeric": "tabular-nums",
+               "min-width": "6em"}
 
 
 @dataclass
@@ -30,25 +36,28 @@ class PublicTable:
         return self.note is not None
 
     def styler(self):
-        """The table as the report shows it: amounts in 万元, rates in %, blanks blank."""
+        """The table as the report shows it: amounts in 万元 and rates in %, both with two decimals,
+        right-aligned on the decimal point; blanks blank; headers never broken inside a word."""
+        rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
+
         def cell(value):
             if value is None or value == "":
                 return ""
             if isinstance(value, Decimal):
-                return format_amount(value)
+                return format_table_amount(value)
             return str(value)
 
         styler = self.frame.style.format(cell, escape="html").hide(axis="index")
         styler = styler.set_uuid(self.number)
         styler = styler.set_table_attributes('class="public-table"')
+        if rate_columns:
+            styler = styler.format(lambda v: "" if v is None else format_table_rate(v), subset=rate_columns)
         numeric = [c for c in self.frame.columns
                    if any(isinstance(v, Decimal) for v in self.frame[c])]
         if numeric:
-            styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
-        rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
-        if rate_columns:
-            styler = styler.format(lambda v: "" if v is None else format_percent(v), subset=rate_columns)
-        return styler
+            styler = styler.set_properties(subset=numeric, **NUMBER_CELL)
+        headers = {"selector": "th", "props": list(HEADER_CELL.items())}
+        return styler.set_table_styles([headers], overwrite=False)
 
     def caption(self, department: str, year: int) -> str:
         return f"{self.number}　{self.title}"
