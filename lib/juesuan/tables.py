@@ -5,6 +5,8 @@ A table with nothing in it is still shown, with the published note 本表无数�
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,11 +19,19 @@ from .money import completion
 
 ZERO = Decimal(0)
 
-#: A header reads whole: never broken inside a word (项目, 合计), in Chinese or not.
-HEADER_CELL = {"white-space": "nowrap", "word-break": "keep-all", "text-align": "center"}
-#: An amount or rate: on one line, right-aligned, digits of equal width, so decimal points line up.
-NUMBER_CELL = {"text-align": "right", "white-space": "nowrap", "font-variant-numeric": "tabular-nums",
-               "min-width": "6em"}
+#: A header never breaks inside a word (项目, 合计): ``keep-all`` lets a line break only where
+#: :func:`header_html` puts a ``<wbr>``, between two words (本年收入<wbr>合计), so a wide table still fits.
+HEADER_CELL = {"word-break": "keep-all", "overflow-wrap": "normal", "text-align": "center"}
+#: An amount or rate: on one line (its column as wide as its widest number), right-aligned, digits
+#: of equal width, so that the decimal points line up.
+NUMBER_CELL = {"text-align": "right", "white-space": "nowrap", "font-variant-numeric": "tabular-nums"}
+#: Words a header may break before (never inside them).
+_HEADER_WORDS = re.compile(r"(?<=.)(?=收入|支出|合计|决算数|预算数|科目|编码|名称|（)")
+
+
+def header_html(text: object) -> str:
+    """A column header, escaped, with a ``<wbr>`` between its words: 支出功能分类<wbr>科目<wbr>编码."""
+    return "<wbr>".join(html.escape(part) for part in _HEADER_WORDS.split(str(text)))
 
 
 @dataclass
@@ -56,6 +66,10 @@ class PublicTable:
                    if any(isinstance(v, Decimal) for v in self.frame[c])]
         if numeric:
             styler = styler.set_properties(subset=numeric, **NUMBER_CELL)
+        codes = [c for c in self.frame.columns if str(c).endswith("编码")]
+        if codes:  # three to seven digits: the room goes to the names beside them
+            styler = styler.set_properties(subset=codes, **{"width": "4.5em", "white-space": "nowrap"})
+        styler = styler.format_index(header_html, axis="columns", escape=None)
         headers = {"selector": "th", "props": list(HEADER_CELL.items())}
         return styler.set_table_styles([headers], overwrite=False)
 
