@@ -269,7 +269,7 @@ def test_small_slices_stay_legible_without_overlapping_text():
         texts = visible_texts(fig)
         inside = [t.get_text() for t in texts_with_gid(fig, "juesuan-wedge-label")]
         assert "0.02%" not in inside  # too small for its wedge: only in the legend
-        boxes = [(t.get_text(), t.get_window_extent()) for t in texts]
+        boxes = [(t.get_text(), Text.get_window_extent(t)) for t in texts]  # the text, not a leader line
         for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
             assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r}"
 

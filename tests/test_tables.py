@@ -38,6 +38,32 @@ def test_empty_fund_tables_still_shown_with_a_note():
 
 def test_styled_html_formats_amounts_in_wanyuan():
     html = tables()["公开01表"].styler().to_html()
-    assert "1,848.7" in html and "1,759.16" in html
+    assert ">1,848.70<" in html and ">1,759.16<" in html and ">1,848.7<" not in html
     assert "None" not in html and "nan" not in html
     assert 'id="T_公开01表"' in html  # a fixed id: re-running gives the same HTML
+
+
+def test_every_amount_and_rate_has_two_decimals():
+    """A column is read down: 1,848.70 beside 1,759.38, never 1,848.7; rates 100.00 beside 90.45."""
+    import re
+
+    for table in tables().values():
+        html = table.styler().to_html()
+        cells = re.findall(r'<td id="[^"]+" class="data row\d+ col\d+" >([^<]*)</td>', html)
+        numbers = [c for c in cells if re.fullmatch(r"-?[\d,]+(\.\d+)?", c) and not re.fullmatch(r"\d{3,7}", c)]
+        assert numbers or table.number in ("公开08表", "公开09表")
+        for number in numbers:
+            assert re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d\d", number), (table.number, number)
+    three = tables()["公开07表"].styler().to_html()
+    assert ">90.45<" in three and ">100.00<" in three and "%<" not in three  # the unit is in the header
+
+
+def test_headers_never_break_and_numbers_line_up():
+    html = tables()["公开05表"].styler().to_html()
+    header_rule = html[html.index("#T_公开05表 th {"):].split("}")[0]
+    assert "word-break: keep-all" in header_rule  # a line breaks only at a <wbr>, between words
+    assert ">科目<wbr>编码</th>" in html and ">完成预算<wbr>（%）</th>" in html
+    assert ">本年<wbr>收入<wbr>合计</th>" in tables()["公开02表"].styler().to_html()
+    number_rule = html[html.index("_row0_col3"):].split("}")[0]  # 决算数
+    for prop in ("text-align: right", "white-space: nowrap", "font-variant-numeric: tabular-nums"):
+        assert prop in number_rule

@@ -215,9 +215,10 @@ def build_reports(
     result = BatchResult(year=year)
 
     notebook_json = notebook.read_text(encoding="utf-8")
+    present, earlier_failures = _manifest.reports_present(year_dir)  # the index lists these too
     fingerprints = _manifest.Fingerprints(
         data_dir=data_dir, year=year, notebook=notebook, kernel_name=KERNEL_NAME,
-        department_ids=[d for d, _ in departments])
+        department_ids=[d for d, _ in departments] + [*present, *earlier_failures])
     jobs: list[tuple[_engine.Job, dict]] = []
     all_inputs: dict[str, dict] = {}
     for d_id, name in departments:
@@ -271,10 +272,8 @@ def build_reports(
     order = {d_id: i for i, (d_id, _) in enumerate(departments)}
     for reports in (result.built, result.failed, result.skipped):
         reports.sort(key=lambda r: order[r.id])
-    entries = [{"id": r.id, "name": r.name} for r in result.built + result.skipped]
-    entries += [{"id": f.id, "name": f.name, "error": f.reason} for f in result.failed]
-    entries.sort(key=lambda e: order[e["id"]])
-    key = _manifest.index_key(year, entries, all_inputs, fingerprints)
+    entries = _year_entries(year_dir, result, names, order)
+    key = _manifest.index_key(year, entries, fingerprints)
     if force or not _manifest.index_up_to_date(year_dir, key):
         result.index = _write_index(Path(out_dir), year, entries, data_dir)
         _manifest.record_index(year_dir, key)
@@ -284,10 +283,65 @@ def build_reports(
     return result
 
 
+def _year_entries(year_dir: Path, result: BatchResult, names: dict[str, str], order: dict[str, int]) -> list[dict]:
+    """The index's entries: every report in ``year_dir`` (with its manifest), whichever run built it,
+    this run's failures and earlier ones that left ``<id>.failed.ipynb``; this run's departments first,
+    in its order, then the others by id (the page puts them in the data's order where it can)."""
+    built, earlier_failures = _manifest.reports_present(year_dir)
+    failed = {f.id: f.reason for f in result.failed}
+    entries = [{"id": d, "name": names.get(d) or name or d} for d, name in built.items() if d not in failed]
+    entries += [{"id": d, "name": names.get(d, d), "error": reason} for d, reason in failed.items()]
+    entries += [{"id": d, "name": names.get(d, d), "error": _earlier_failure(year_dir / f"{d}.failed.ipynb")}
+                for d in earlier_failures if d not in failed]
+    return sorted(entries, key=lambda e: (order.get(e["id"], len(order)), e["id"]))
+
+
+def _earlier_failure(path: Path) -> str:
+    """Why an earlier run failed, as its kept notebook records it (the error of the failing cell)."""
+    import json
+
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        for cell in cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    text = f"{output.get('ename')}: {first_line(output.get('evalue', ''))}"
+                    if cell.get("execution_count") is not None:
+                        text += f"（单元格 In [{cell['execution_count']}]）"
+                    return text
+    except (OSError, ValueError, AttributeError):
+        pass
+    return f"此前的生成失败（执行记录：{path.name}）"
+
+
+def _in_display_order(entries: list[dict], data_dir: Path, year: int) -> list[dict]:
+    """The year's departments in the order of its departments.csv, with the names the data gives them;
+    a report whose department the data no longer holds stays listed (its files are still there) and says so."""
+    from .loading import load_year
+
+    try:
+        departments = load_year(data_dir, year).departments
+    except Exception:  # noqa: BLE001 -- unreadable data: the ids' order, the recorded names
+        return entries
+    if not departments:  # no departments.csv to go by: nothing says a department was removed
+        return entries
+    order = {d: i for i, d in enumerate(departments)}
+    shown = []
+    for entry in entries:
+        entry = dict(entry)
+        if entry["id"] in departments:
+            entry["name"] = departments[entry["id"]].name
+        else:
+            entry["name"] = f"{entry['name']}（数据中已无此部门）"
+        shown.append(entry)
+    return sorted(shown, key=lambda e: (e["id"] not in order, order.get(e["id"], 0), e["id"]))
+
+
 def _write_index(out_dir: Path, year: int, entries: list[dict], data_dir: Path) -> Path:
     """The index with each department's key figures; without them if the data cannot give them."""
     from .export import write_index
 
+    entries = _in_display_order(entries, data_dir, year)
     try:
         return write_index(out_dir, year, entries, data_dir=data_dir)
     except Exception as exc:  # noqa: BLE001 -- the list of reports matters more than the figures
@@ -313,7 +367,7 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
             write_atomic(nb_path, rendered.notebook_json)
             write_atomic(html_path, rendered.html)
             failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
-            _manifest.record(year_dir, d_id, inputs, html_path, nb_path)
+            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name)
             return _built(year_dir, d_id, name)
         except OSError as exc:
             rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))

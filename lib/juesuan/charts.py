@@ -29,6 +29,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
+from matplotlib.patheffects import withStroke
 from matplotlib.textpath import text_to_path
 
 from .formatting import format_amount, format_percent
@@ -62,7 +63,9 @@ MUTED_TEXT = "#595959"
 WIDTH, HEIGHT, DPI = 7.0, 4.0, 120  # inches, inches, dots per inch
 MARGIN = 0.15  # inches kept clear on every side of the figure
 CAPTION_SIZE, LABEL_SIZE, LEGEND_SIZE, NOTE_SIZE = 12.0, 11.0, 10.5, 14.0
-INSIDE_LABEL_MIN_SHARE = Decimal(10)  # wedges of at least 10% also carry their share
+INSIDE_LABEL_MIN_SHARE = Decimal(10)  # wedges of at least 10% carry their share inside
+OUTSIDE_LABEL_GAP = 0.12  # smaller wedges carry it outside, this far (in radii) from the rim, on a leader line
+LABEL_GAP_POINTS = 2.0  # the least room between two labels of a trend at one year
 NO_SPENDING = "本年无此项支出"
 
 _family: str | None = None  # set once the bundled font is registered
@@ -255,6 +258,14 @@ def pie_structure(
 
     height = max(HEIGHT, legend_h + caption_band + 2 * MARGIN + 0.2)
     diameter = min(3.3, height - caption_band - 2 * MARGIN - 0.1)
+    outside = [share < INSIDE_LABEL_MIN_SHARE for _, _, share in drawn] if len(drawn) > 1 else [False]
+    # The axes' half-width in units of the pie's radius: room around the pie for the outside labels.
+    reach = 1.02
+    if any(outside):
+        widest = max(_text_size(format_percent(share), LEGEND_SIZE)[0]
+                     for (_, _, share), out in zip(drawn, outside) if out)
+        # reach = rim + gap + label width in radii, a radius being diameter / 2 / reach inches:
+        reach = (1.02 + OUTSIDE_LABEL_GAP + 0.05) / max(1 - 2 * widest * 1.1 / diameter, 0.4)
     pie_gap = 0.4
     content_w = diameter + pie_gap + legend_w
     width = max(WIDTH, content_w + 2 * MARGIN, caption_w + 2 * MARGIN)
@@ -271,12 +282,15 @@ def pie_structure(
         counterclock=False,
         wedgeprops={"edgecolor": "white", "linewidth": 1.0},
     )
-    ax.set_xlim(-1.02, 1.02)
-    ax.set_ylim(-1.02, 1.02)
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
     ax.set_aspect("equal")
-    for wedge, (_, _, share), colour in zip(wedges, drawn, colours):
+    line_height = _text_size("0.01%", LEGEND_SIZE)[1] / (diameter / 2 / reach)  # in radii
+    _label_outside(ax, [(w, format_percent(share)) for w, (_, _, share), out in zip(wedges, drawn, outside) if out],
+                   line_height, reach)
+    for wedge, (_, _, share), colour, out in zip(wedges, drawn, colours, outside):
         wedge.set_gid("juesuan-wedge")
-        if share < INSIDE_LABEL_MIN_SHARE:
+        if out:
             continue
         if len(drawn) == 1:
             x = y = 0.0
@@ -304,6 +318,38 @@ def pie_structure(
     _add_caption(fig, title, width)
     fig.juesuan_data = data
     return fig
+
+
+def _label_outside(ax, labels: list[tuple], line_height: float, reach: float) -> None:
+    """Each small wedge's share beside the pie, joined to its wedge by a leader line.
+
+    Labels go to the side of the pie their wedge is on and are spread apart
+    vertically, so that neighbouring slivers (0.01%, 0.02%…) never write
+    over each other; each leader line runs from its wedge's rim to its label.
+    """
+    step = line_height * 1.35
+    limit = reach - line_height * 0.7
+    for side in (1, -1):
+        placed = []
+        for wedge, text in labels:
+            middle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+            x, y = math.cos(middle), math.sin(middle)
+            if (x >= 0) == (side == 1):
+                placed.append([y, x, y, text])
+        placed.sort(key=lambda p: p[0])
+        for i in range(1, len(placed)):  # bottom to top: each at least a line above the one below
+            placed[i][0] = max(placed[i][0], placed[i - 1][0] + step)
+        if placed and placed[-1][0] > limit:  # too high: the whole column comes down
+            placed[-1][0] = limit
+            for i in range(len(placed) - 2, -1, -1):
+                placed[i][0] = min(placed[i][0], placed[i + 1][0] - step)
+        for label_y, x, y, text in placed:
+            label_x = side * (1.0 + OUTSIDE_LABEL_GAP)
+            ax.annotate(text, xy=(x, y), xytext=(label_x, label_y), ha="left" if side == 1 else "right",
+                        va="center", color=TEXT, fontproperties=_font(LEGEND_SIZE), annotation_clip=False,
+                        arrowprops={"arrowstyle": "-", "color": MUTED_TEXT, "linewidth": 0.8,
+                                    "shrinkA": 1, "shrinkB": 0, "connectionstyle": "arc3"},
+                        gid="juesuan-wedge-outside-label")
 
 
 def _add_caption(fig: Figure, title: str, width: float) -> None:
@@ -342,6 +388,7 @@ def trend_lines(
     axes = fig.subplots(1, len(checked), width_ratios=[3 if len(p) > 1 else 1.5 for p in checked], squeeze=False)[0]
     positions = list(range(len(years)))
     colour_index = 0
+    point_labels: list[tuple] = []
     for ax, panel in zip(axes, checked):
         drawn: list[list[Decimal | None]] = []
         for name, values in panel.items():
@@ -355,8 +402,11 @@ def trend_lines(
             if not repeat:
                 for x, value in zip(positions, values):
                     if value is not None:
-                        ax.annotate(format_amount(value), (x, float(value)), textcoords="offset points",
-                                    xytext=(0, 7), ha="center", color=colour, fontproperties=_font(LEGEND_SIZE - 2))
+                        point_labels.append((ax, x, ax.annotate(
+                            format_amount(value), (x, float(value)), textcoords="offset points",
+                            xytext=(0, POINT_LABEL_OFFSET), ha="center", va="bottom", color=colour,
+                            fontproperties=_font(LEGEND_SIZE - 2), gid="juesuan-point-label",
+                            path_effects=[HALO])))
             drawn.append(values)
         ax.set_xticks(positions, [f"{y}年" for y in years], fontproperties=_font(LEGEND_SIZE), color=TEXT)
         ax.set_xlim(-0.4, len(years) - 0.6)
@@ -370,10 +420,52 @@ def trend_lines(
                   ncol=2 if len(panel) > 1 else 1)
     axes[0].set_ylabel(f"单位：{unit}", fontproperties=_font(LEGEND_SIZE), color=MUTED_TEXT)
     fig.supxlabel(title, fontproperties=_font(CAPTION_SIZE), color=TEXT).set_gid("juesuan-caption")
+    _spread_point_labels(fig, point_labels)
     series = {name: values for panel in checked for name, values in panel.items()}
     fig.juesuan_data = {"kind": "trend", "figure_number": figure_number, "caption": title,
                         "labels": [f"{y}年" for y in years], "years": list(years), "series": series, "unit": unit}
     return fig
+
+
+POINT_LABEL_OFFSET = 5.0  # points between a point and its label above it
+HALO = withStroke(linewidth=3, foreground="white")  # a line passing behind a label does not cross it out
+
+
+def _spread_point_labels(fig: Figure, labels: list[tuple]) -> None:
+    """Labels of one year in one panel stacked upwards, in the order of their points, never on each other.
+
+    Two close figures (9,733.75 and 9,667.29) would write their labels over
+    each other: each label keeps its place above its point unless the label
+    below it is in the way, then sits just above that one. The layout sizes
+    the axes, which moves the points: so the labels are placed, the figure
+    laid out again, and the labels placed again.
+    """
+    groups: dict[tuple, list] = {}
+    for ax, x, label in labels:
+        groups.setdefault((id(ax), x), []).append(label)
+    groups = {k: g for k, g in groups.items() if len(g) > 1}
+    if not groups:
+        return
+    to_points = 72 / fig.dpi
+    for _ in range(3):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for group in groups.values():
+            stack = sorted(group, key=lambda a: (a.axes.transData.transform(a.xy)[1]))
+            below = -math.inf
+            lowest = stack[0]
+            point = lowest.axes.transData.transform(lowest.xy)[1]
+            height = lowest.get_window_extent(renderer).height
+            if point - POINT_LABEL_OFFSET / to_points - height >= lowest.axes.bbox.y0:
+                # the lowest point's label goes under it, out of the way of the others
+                lowest.xyann = (0, -POINT_LABEL_OFFSET - height * to_points)
+                stack = stack[1:]
+            for label in stack:
+                point = label.axes.transData.transform(label.xy)[1]
+                height = label.get_window_extent(renderer).height
+                bottom = max(point + POINT_LABEL_OFFSET / to_points, below + LABEL_GAP_POINTS / to_points)
+                label.xyann = (0, (bottom - point) * to_points)
+                below = bottom + height
 
 
 # ---------------------------------------------------------------- ranking

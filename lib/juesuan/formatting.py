@@ -3,6 +3,10 @@
 Amounts: 万元 rounded half up to two decimals, thousands separated, trailing
 zeros dropped (1,848.7; 0.22; 0). Percentages: two decimals (99.99%, 90.50%),
 except a whole number, written bare (100%, 0%).
+
+The public tables (公开表) are columns to be read down: there every amount
+and every rate keeps both decimals (1,848.70; 0.00; 100.00), so that a
+column lines up on its decimal point, as the standard tables print them.
 """
 from __future__ import annotations
 
@@ -39,3 +43,14 @@ def describe_change(change: Change | None) -> str:
     verb, rate_verb = ("增加", "增长") if change.direction > 0 else ("减少", "下降")
     rate = "" if change.rate is None else f"（{rate_verb}{format_percent(change.rate)}）"
     return f"{verb}{format_amount(change.amount)}万元{rate}"
+
+
+def format_table_amount(value: Decimal) -> str:
+    """In a 公开表: 1848.7 -> '1,848.70'; 0 -> '0.00'; -5.5 -> '-5.50' (rounded half up, both decimals)."""
+    text = f"{round_half_up(value):,.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def format_table_rate(value: Decimal) -> str:
+    """In a 公开表's 完成预算（%） column, the unit in its header: 90.45 -> '90.45'; 100 -> '100.00'."""
+    return format_table_amount(value)

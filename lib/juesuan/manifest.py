@@ -171,11 +171,14 @@ class Fingerprints:
         path = self.data_dir / "glossary.yaml"
         return _sha(path.read_bytes() if path.is_file() else b"-")
 
-    def inputs(self, d_id: str, name: str, *, output: str) -> dict:
-        data = _sha(self.glossary.encode(),
+    def data(self, d_id: str) -> str:
+        """The hash of what the data holds for ``d_id`` (which must be among ``department_ids``)."""
+        return _sha(self.glossary.encode(),
                     *(f"{year}:{rows.department(d_id)}".encode() for year, rows in self.years.items()))
+
+    def inputs(self, d_id: str, name: str, *, output: str) -> dict:
         parts = {
-            "data": data,
+            "data": self.data(d_id),
             "notebook": self.notebook,
             "library": self.library,
             "environment": self.environment,
@@ -197,12 +200,12 @@ def _stamp(p: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path) -> Path:
+def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path, name: str | None = None) -> Path:
     from .export import write_atomic
 
     target = path(year_dir, d_id)
     target.parent.mkdir(exist_ok=True)
-    entry = {"format": FORMAT, "department": d_id, "inputs": inputs,
+    entry = {"format": FORMAT, "department": d_id, "name": name, "inputs": inputs,
              "outputs": {"html": _stamp(html), "notebook": _stamp(notebook)}}
     return write_atomic(target, json.dumps(entry, indent=1, sort_keys=True) + "\n")
 
@@ -225,17 +228,43 @@ def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
         return False
 
 
+def reports_present(year_dir: Path) -> tuple[dict[str, str | None], list[str]]:
+    """What ``year_dir`` holds, whichever runs built it: the index lists all of it.
+
+    Returns the built reports, id -> the name recorded with them (``None`` in
+    manifests written before names were), each with its manifest, ``<id>.html``
+    and ``<id>.ipynb``; and the ids of failed runs that left ``<id>.failed.ipynb``.
+    """
+    year_dir = Path(year_dir)
+    built: dict[str, str | None] = {}
+    for manifest in sorted((year_dir / BUILD_DIR).glob("*.json")):
+        try:
+            entry = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        d_id = entry.get("department") if isinstance(entry, dict) else None
+        if (d_id != manifest.stem or not DEPARTMENT_ID.fullmatch(d_id)
+                or not (year_dir / f"{d_id}.html").is_file() or not (year_dir / f"{d_id}.ipynb").is_file()):
+            continue
+        name = entry.get("name")
+        built[d_id] = name if isinstance(name, str) and name else None
+    failed = sorted(p.name[:-len(".failed.ipynb")] for p in year_dir.glob("*.failed.ipynb"))
+    return built, [d for d in failed if DEPARTMENT_ID.fullmatch(d) and d not in built]
+
+
 # --------------------------------------------------------------------------
 # The year's index page: rewritten only when what it shows may have changed
 
 INDEX = "index"
 
 
-def index_key(year: int, entries: list[dict], inputs: dict[str, dict], fingerprints: Fingerprints) -> str:
-    """What the index shows: its entries, and each listed department's data (its key figures)."""
+def index_key(year: int, entries: list[dict], fingerprints: Fingerprints) -> str:
+    """What the index shows: its entries, and each listed department's data (its key figures).
+
+    Every listed id must be among the ``department_ids`` of ``fingerprints``."""
     return _sha(json.dumps({
         "format": FORMAT, "year": year, "entries": entries,
-        "data": [inputs[e["id"]]["data"] for e in entries],
+        "data": [fingerprints.data(e["id"]) for e in entries],
         "library": fingerprints.library, "environment": fingerprints.environment,
         "data_dir": str(fingerprints.data_dir),
     }, sort_keys=True, ensure_ascii=False).encode())

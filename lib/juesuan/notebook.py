@@ -3,12 +3,49 @@ from __future__ import annotations
 
 import html
 import io
+import os
 from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
 from .loading import latest_year, load_year
 from .narrative import escape_markdown
+
+
+#: The report notebook, and its folder in the repository (where an editable install's package finds it).
+REPORT_NOTEBOOK = "department_report.ipynb"
+REPOSITORY_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def notebook_folder() -> Path:
+    """The folder of the notebook this kernel runs, as well as it can be known.
+
+    * JupyterLab (any Jupyter server) tells its kernels the notebook's path
+      (``JPY_SESSION_NAME``); its folder is also the kernel's working folder.
+    * papermill says nothing to the kernel and starts it in the caller's
+      folder (unless ``--cwd``): a working folder that holds the report
+      notebook is taken to be its folder; otherwise the report notebook is the
+      repository's, ``notebooks/`` beside this package, wherever papermill was
+      started from.
+    * The batch starts the kernel in the notebook's folder (and passes an
+      absolute ``data_dir`` anyway).
+    """
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb") and Path(session).is_file():
+        return Path(session).resolve().parent
+    here = Path.cwd()
+    if (here / REPORT_NOTEBOOK).is_file():
+        return here
+    if (REPOSITORY_NOTEBOOKS / REPORT_NOTEBOOK).is_file():
+        return REPOSITORY_NOTEBOOKS
+    return here
+
+
+def data_folder(data_dir: str | Path) -> Path:
+    """``data_dir`` as an absolute path: a relative one is taken from the notebook's folder, never from
+    wherever the kernel happened to start (see :func:`notebook_folder`)."""
+    path = Path(data_dir).expanduser()
+    return path if path.is_absolute() else Path(os.path.normpath(notebook_folder() / path))
 
 
 def show(markdown: str) -> None:
@@ -31,7 +68,7 @@ def show_chart(figure) -> None:
 
 def departments_table(data_dir: str | Path, year: int | None = None) -> str:
     """The departments an analyst can choose from, as a Markdown table."""
-    data_dir = Path(data_dir)
+    data_dir = data_folder(data_dir)
     year = year or latest_year(data_dir)
     data = load_year(data_dir, year)
     rows = [f"| `{d.department_id}` | {escape_markdown(html.escape(d.name))} |" for d in data.departments.values()]

@@ -26,7 +26,6 @@ from .validation import (CHANGE_REASONS, GPB_BUDGET_REASON, THREE_PUBLIC_BUDGET_
 SECTIONS = {
     "part1": "part1.md.j2",
     "overview": "p2_01_overview.md.j2",
-    "trend": "p2_trend.md.j2",
     "income": "p2_02_income.md.j2",
     "expenditure": "p2_03_expenditure.md.j2",
     "fiscal": "p2_04_fiscal.md.j2",
@@ -39,6 +38,7 @@ SECTIONS = {
     "three_public_items": "p2_07c_three_public_items.md.j2",
     "funds": "p2_08_09_funds.md.j2",
     "other": "p2_10_other.md.j2",
+    "trend": "p2_trend.md.j2",  # 图8 after 图1–图7, at the end of 第二部分
     "glossary": "part3_glossary.md.j2",
     "attachment": "part4_attachment.md.j2",
 }

@@ -5,6 +5,8 @@ A table with nothing in it is still shown, with the published note 本表无数�
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,10 +14,24 @@ import pandas as pd
 
 from . import catalogue
 from .figures import Figures
-from .formatting import format_amount, format_percent
+from .formatting import format_table_amount, format_table_rate
 from .money import completion
 
 ZERO = Decimal(0)
+
+#: A header never breaks inside a word (项目, 合计): ``keep-all`` lets a line break only where
+#: :func:`header_html` puts a ``<wbr>``, between two words (本年收入<wbr>合计), so a wide table still fits.
+HEADER_CELL = {"word-break": "keep-all", "overflow-wrap": "normal", "text-align": "center"}
+#: An amount or rate: on one line (its column as wide as its widest number), right-aligned, digits
+#: of equal width, so that the decimal points line up.
+NUMBER_CELL = {"text-align": "right", "white-space": "nowrap", "font-variant-numeric": "tabular-nums"}
+#: Words a header may break before (never inside them).
+_HEADER_WORDS = re.compile(r"(?<=.)(?=收入|支出|合计|决算数|预算数|科目|编码|名称|（)")
+
+
+def header_html(text: object) -> str:
+    """A column header, escaped, with a ``<wbr>`` between its words: 支出功能分类<wbr>科目<wbr>编码."""
+    return "<wbr>".join(html.escape(part) for part in _HEADER_WORDS.split(str(text)))
 
 
 @dataclass
@@ -30,25 +46,32 @@ class PublicTable:
         return self.note is not None
 
     def styler(self):
-        """The table as the report shows it: amounts in 万元, rates in %, blanks blank."""
+        """The table as the report shows it: amounts in 万元 and rates in %, both with two decimals,
+        right-aligned on the decimal point; blanks blank; headers never broken inside a word."""
+        rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
+
         def cell(value):
             if value is None or value == "":
                 return ""
             if isinstance(value, Decimal):
-                return format_amount(value)
+                return format_table_amount(value)
             return str(value)
 
         styler = self.frame.style.format(cell, escape="html").hide(axis="index")
         styler = styler.set_uuid(self.number)
         styler = styler.set_table_attributes('class="public-table"')
+        if rate_columns:
+            styler = styler.format(lambda v: "" if v is None else format_table_rate(v), subset=rate_columns)
         numeric = [c for c in self.frame.columns
                    if any(isinstance(v, Decimal) for v in self.frame[c])]
         if numeric:
-            styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
-        rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
-        if rate_columns:
-            styler = styler.format(lambda v: "" if v is None else format_percent(v), subset=rate_columns)
-        return styler
+            styler = styler.set_properties(subset=numeric, **NUMBER_CELL)
+        codes = [c for c in self.frame.columns if str(c).endswith("编码")]
+        if codes:  # three to seven digits: the room goes to the names beside them
+            styler = styler.set_properties(subset=codes, **{"width": "4.5em", "white-space": "nowrap"})
+        styler = styler.format_index(header_html, axis="columns", escape=None)
+        headers = {"selector": "th", "props": list(HEADER_CELL.items())}
+        return styler.set_table_styles([headers], overwrite=False)
 
     def caption(self, department: str, year: int) -> str:
         return f"{self.number}　{self.title}"

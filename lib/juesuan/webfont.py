@@ -32,7 +32,7 @@ def page_characters(page: str) -> set[str]:
     """The characters a reader sees on the page (text and attribute values such as alt)."""
     visible = html.unescape(_MARKUP.sub(" ", page))
     attributes = html.unescape(" ".join(re.findall(r'(?:alt|title)="([^"]*)"', page)))
-    return {c for c in visible + attributes if not c.isspace()}
+    return {c for c in visible + attributes if not c.isspace() or c == "\u3000"}  # 　 indents table rows: a glyph of its own
 
 
 def font_subset(characters: set[str]) -> bytes:
