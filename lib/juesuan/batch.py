@@ -203,9 +203,9 @@ def build_reports(
     notebook = Path(notebook).resolve()
     data_dir = Path(data_dir).resolve()
     if not notebook.is_file():
-        raise FileNotFoundError(f"report notebook not found: {notebook}")
+        raise FileNotFoundError(f"找不到报告笔记本：{notebook}")
     if not data_dir.is_dir():
-        raise FileNotFoundError(f"data folder not found: {data_dir}")
+        raise FileNotFoundError(f"找不到数据文件夹：{data_dir}")
     if scheduler is None:
         _check_kernel()
 
@@ -384,7 +384,7 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
             log.warning("could not keep the failed notebook of %s: %s", d_id, exc)
     if kept is None:
         failed_path.unlink(missing_ok=True)
-    return FailedReport(id=d_id, name=name, reason=rendered.reason or "unknown error", notebook=kept)
+    return FailedReport(id=d_id, name=name, reason=rendered.reason or "原因不明的错误", notebook=kept)
 
 
 def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:

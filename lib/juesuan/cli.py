@@ -8,6 +8,7 @@ and what was expected, grouped by department; never a traceback. Exit codes:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -275,7 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 2
-    except ValueError as exc:
+    except BrokenPipeError:
+        # The reader went away (`juesuan audit … | head`): nothing more to say, and no traceback either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except (ValueError, OSError, RuntimeError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
 

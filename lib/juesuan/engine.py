@@ -186,7 +186,7 @@ class WarmKernel:
                 log.warning("kernel start failed (attempt %d of %d): %s", attempt, START_ATTEMPTS, exc)
                 self.shutdown()
                 time.sleep(0.2 * attempt)
-        raise KernelTrouble(f"could not start the {self.kernel_name!r} kernel: {last}") from last
+        raise KernelTrouble(f"无法启动内核 {self.kernel_name!r}：{last}") from last
 
     def _start_once(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -268,11 +268,11 @@ class WarmKernel:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise KernelTrouble("the kernel did not answer in time")
+                raise KernelTrouble("内核未在限定时间内响应")
             try:
                 reply = self._run(self.kc.get_shell_msg, timeout=remaining)
             except Exception as exc:  # noqa: BLE001 -- queue.Empty on timeout
-                raise KernelTrouble(f"the kernel did not answer: {exc!r}") from None
+                raise KernelTrouble(f"内核没有响应：{exc!r}") from None
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 

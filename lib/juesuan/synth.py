@@ -94,9 +94,9 @@ def parse_years(text: str) -> list[int]:
     try:
         start, end = int(first), int(last) if sep else int(first)
     except ValueError:
-        raise ValueError(f"years must look like 2020-2022 or 2022, not {text!r}") from None
+        raise ValueError(f"--years 应写成 2020-2022 或 2022，实为 {text!r}") from None
     if not 2000 <= start <= end <= 2100:
-        raise ValueError(f"years must run forwards between 2000 and 2100, not {text!r}")
+        raise ValueError(f"--years 应为 2000 至 2100 之间由小到大的年度，实为 {text!r}")
     return list(range(start, end + 1))
 
 
@@ -425,10 +425,10 @@ def _text(dept: SyntheticDepartment, year: int, figures: YearFigures, previous: 
 def generate(count: int, years: list[int], seed: int = 0, first: int = 1) -> list[SyntheticDepartment]:
     """Departments number `first` … `first + count - 1`, with figures and texts for `years`."""
     if not 1 <= count or first + count - 1 > MAX_DEPARTMENTS:
-        raise ValueError(f"between 1 and {MAX_DEPARTMENTS} synthetic departments, not {count}")
+        raise ValueError(f"合成部门个数应为 1 至 {MAX_DEPARTMENTS}，实为 {count}")
     years = sorted(years)
     if years != list(range(years[0], years[-1] + 1)):
-        raise ValueError(f"years must be consecutive, not {years}")
+        raise ValueError(f"年度应连续，实为 {years}")
     departments = []
     for number in range(first, first + count):
         rng = random.Random(f"juesuan-synth:{seed}:{number}")
@@ -469,18 +469,17 @@ def check_target(out: Path) -> Path:
     out = Path(out).resolve()
     for forbidden in {REPO_DATA, Path("data").resolve()}:
         if out == forbidden or forbidden in out.parents:
-            raise ValueError(f"refusing to write synthetic departments into {forbidden}: "
-                             "that is where real data lives; name another folder with --out")
+            raise ValueError(f"不写入 {forbidden}（refusing）：那里是真实数据；请用 --out 指定另一个文件夹")
     if out.is_file():
-        raise ValueError(f"{out} is a file, not a folder")
+        raise ValueError(f"{out} 是文件，应为文件夹")
     if out.is_dir():
         for listing in out.glob("*/departments.csv"):
             with listing.open(encoding="utf-8-sig", newline="") as handle:
                 ids = [row.get("department_id", "") for row in csv.DictReader(handle)]
             real = [i for i in ids if not i.startswith(ID_PREFIX)]
             if real:
-                raise ValueError(f"refusing to write into {out}: {listing} lists departments that are "
-                                 f"not synthetic ({', '.join(real[:3])}); name an empty folder with --out")
+                raise ValueError(f"不写入 {out}（refusing）：{listing} 中有非合成部门（{', '.join(real[:3])}）；"
+                                 "请用 --out 指定一个空文件夹")
     return out
 
 
