@@ -11,14 +11,25 @@ from pathlib import Path
 
 from .errors import DataError, DataErrors
 from .loading import available_years, is_comparison_only, latest_year, load_year
+from .resources import report_notebook
 from .year_check import validation_problems
 
+#: Relative to the folder the command runs in (the repository, for `make report`).
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "department_report.ipynb"
+
+
+def _check_data_folder(data_dir: Path) -> None:
+    """A missing data folder is one line saying so (and how to name another), not a traceback."""
+    if not data_dir.is_dir():
+        given = "the default, data/ in the current folder" if data_dir == DEFAULT_DATA else "given with --data"
+        raise DataError(data_dir, None, "data folder",
+                        f"an existing folder of data/<year>/ folders ({given}); name it with --data DIR",
+                        "no such folder" if not data_dir.exists() else "not a folder")
 
 
 def _year(value: str, data_dir: Path) -> int:
+    _check_data_folder(data_dir)
     if value == "latest":
         return latest_year(data_dir)
     if not value.isdigit():
@@ -42,6 +53,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
+    _check_data_folder(args.data)
     years = available_years(args.data)
     if not years:
         raise DataError(args.data, None, "year folders", "data/<year>/ folders, e.g. data/2022", "none")
@@ -72,8 +84,12 @@ def cmd_report(args) -> int:
                 raise DataError(data.folder / "departments.csv", wanted, "department_id",
                                 "one of " + ", ".join(sorted(known)), wanted)
         departments = [d for d in departments if d[0] in args.department]
+    try:
+        notebook = args.notebook or report_notebook()
+    except FileNotFoundError as exc:
+        raise ValueError(str(exc)) from None
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
-                           notebook=args.notebook, progress=not args.quiet, workers=args.workers,
+                           notebook=notebook, progress=not args.quiet, workers=args.workers,
                            force=args.force, scheduler=args.scheduler)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
@@ -143,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--year", default="latest", help="a year, or 'latest' (default)")
     report.add_argument("--department", action="append", help="only this department (repeatable)")
     report.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    report.add_argument("--notebook", type=Path, default=NOTEBOOK)
+    report.add_argument("--notebook", type=Path, default=None,
+                        help="the report notebook (default: the one installed with juesuan)")
     report.add_argument("--quiet", action="store_true", help="no progress bar")
     report.add_argument("--workers", type=_positive, default=None,
                         help="departments built at once, each on a kept-warm kernel (default: one per core)")
