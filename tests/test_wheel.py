@@ -118,6 +118,16 @@ def test_the_installed_command_builds_the_report(report):
     assert (report["out"] / "index.html").is_file()
 
 
+def test_the_batch_kernel_is_the_venvs_own_python(installed, report):
+    """No kernel registered in the new venv: the batch's `juesuan` kernel is its interpreter (juesuan.kernel)."""
+    spec = _run([installed["python"], "-c",
+                 "from juesuan.kernel import KernelSpecManager; print(KernelSpecManager().get_kernel_spec('juesuan').argv[0])"],
+                env=report["env"], cwd=report["work"])
+    assert spec.returncode == 0, spec.stderr
+    assert spec.stdout.strip() == str(installed["python"])
+    assert not (installed["venv"] / "share" / "jupyter" / "kernels").exists()
+
+
 def test_the_kernel_ran_on_the_installed_package(installed, report):
     nb = (report["out"] / f"{DEPARTMENT}.ipynb").read_text(encoding="utf-8")
     assert str(installed["site"] / "juesuan" / "notebooks") in nb  # papermill's input_path
