@@ -1,17 +1,27 @@
 # The two commands a newcomer runs: `make report` and `make test`.
-# Each creates .venv/ when it is missing or older than pyproject.toml.
+# Each (re)creates .venv/ when it is missing or older than the lock file,
+# pyproject.toml or setup.py: first exactly the versions of requirements.lock,
+# then the project itself (editable, adding nothing: --no-deps).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 YEAR   ?= latest
+# pip itself is not in the lock; this one installs it.
+PIP_VERSION := 26.3
+# `make lock` compiles the lock with this uv, in a venv of its own.
+UV_VERSION  := 0.13.9
+LOCK_VENV   := .venv-lock
+LOCK_FLAGS  := --extra test --python-version 3.11 --python-platform x86_64-manylinux_2_28
 
-.PHONY: setup browser report test fuzz lab clean
+.PHONY: setup browser report test fuzz lab lock clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(STAMP): $(LOCK) pyproject.toml setup.py
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name juesuan --display-name "Python (juesuan)" >/dev/null
 	touch $(STAMP)
 
@@ -42,5 +52,15 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/department_report.ipynb
 
+# Re-make requirements.lock after changing pyproject.toml's dependencies. It keeps
+# the versions the lock already holds where it can; to move one on, e.g.
+#   make lock LOCK_UPGRADE="--upgrade-package pandas"   (or LOCK_UPGRADE=--upgrade for all)
+lock:
+	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(LOCK_VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) $(LOCK_UPGRADE) \
+	  --custom-compile-command "make lock  (uv pip compile pyproject.toml $(LOCK_FLAGS) -o $(LOCK))" \
+	  -o $(LOCK)
+
 clean:
-	rm -rf $(VENV) outputs/[0-9]*
+	rm -rf $(VENV) $(LOCK_VENV) build outputs/[0-9]*

@@ -3,7 +3,7 @@
 One batch over the fixture notebook (tests/fixtures/tiny_report.ipynb) is run
 once for the whole module (a kernel start costs about two seconds per
 department); the tests below inspect what it left behind. Needs the Jupyter
-kernel ``juesuan`` (``make setup`` registers it).
+kernel ``juesuan`` (on this interpreter: :mod:`juesuan.kernel`).
 """
 
 from __future__ import annotations

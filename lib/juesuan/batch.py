@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -52,8 +53,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The Jupyter kernel the Makefile registers (``ipykernel install --sys-prefix
-#: --name juesuan --display-name "Python (juesuan)"``).
+#: The Jupyter kernel the kept notebooks name (``make setup`` registers it for
+#: JupyterLab); the batch starts it on its own interpreter (:mod:`juesuan.kernel`).
 KERNEL_NAME = "juesuan"
 KERNEL_DISPLAY_NAME = "Python (juesuan)"
 
@@ -486,13 +487,15 @@ def reason_for(exc: BaseException) -> str:
 
 
 def _check_kernel() -> None:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    """The kernel runs on this interpreter (:mod:`juesuan.kernel`): it needs ipykernel here, nothing registered."""
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    from .kernel import KernelSpecManager
 
     try:
         KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    except NoSuchKernel:
+    except (NoSuchKernel, ImportError) as exc:
         raise RuntimeError(
-            f"Jupyter kernel {KERNEL_NAME!r} is not installed; run `make setup` "
-            f"(or: python -m ipykernel install --sys-prefix --name {KERNEL_NAME} "
-            f'--display-name "{KERNEL_DISPLAY_NAME}")'
+            f"Jupyter kernel {KERNEL_NAME!r} cannot run on {sys.executable} ({type(exc).__name__}: {exc}); "
+            "reinstall juesuan with its dependencies (`make setup`, or pip install juesuan)"
         ) from None

@@ -16,14 +16,25 @@ from pathlib import Path
 
 from .errors import DataError, DataErrors, printable
 from .loading import available_years, is_comparison_only, latest_year, load_year
+from .resources import report_notebook
 from .year_check import validation_problems
 
+#: Relative to the folder the command runs in (the repository, for `make report`).
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("outputs")
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "department_report.ipynb"
+
+
+def _check_data_folder(data_dir: Path) -> None:
+    """A missing data folder is one line saying so (and how to name another), not a traceback."""
+    if not data_dir.is_dir():
+        given = "默认为当前文件夹下的 data/" if data_dir == DEFAULT_DATA else "由 --data 指定"
+        raise DataError(data_dir, None, "data folder",
+                        f"存在的数据文件夹，内有 <年度>/ 文件夹（{given}）；可用 --data 文件夹 指定",
+                        "不存在" if not data_dir.exists() else "不是文件夹")
 
 
 def _year(value: str, data_dir: Path) -> int:
+    _check_data_folder(data_dir)
     if value == "latest":
         return latest_year(data_dir)
     if not value.isdigit():
@@ -65,6 +76,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
+    _check_data_folder(args.data)
     years = available_years(args.data)
     if not years:
         raise DataError(args.data, None, "year folders", "年度文件夹 data/<年度>/，如 data/2022", "没有")
@@ -101,8 +113,12 @@ def cmd_report(args) -> int:
     problems = [p for p in problems if p.department in wanted_ids or p.department not in names]
     if problems:
         print_problems(problems, {}, names, args.data / str(year))
+    try:
+        notebook = args.notebook or report_notebook()
+    except FileNotFoundError as exc:
+        raise ValueError(str(exc)) from None
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
-                           notebook=args.notebook, progress=not args.quiet, workers=args.workers,
+                           notebook=notebook, progress=not args.quiet, workers=args.workers,
                            force=args.force, scheduler=args.scheduler)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
@@ -227,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--department", action="append", metavar="ID",
                         help="只生成这个部门（department_id；可重复；默认：全部部门）")
     report.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
-    report.add_argument("--notebook", type=Path, default=NOTEBOOK, help="报告笔记本（默认：随软件安装的 department_report.ipynb）")
+    report.add_argument("--notebook", type=Path, default=None, help="报告笔记本（默认：随软件安装的 department_report.ipynb）")
     report.add_argument("--quiet", action="store_true", help="不显示进度条")
     report.add_argument("--workers", type=_positive, default=None,
                         help="同时生成的部门数，每个使用一个常驻内核（默认：每个处理器核心一个）")

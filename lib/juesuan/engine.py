@@ -148,7 +148,7 @@ class WarmKernel:
         self.max_runs = max_runs
         self.startup_timeout = startup_timeout
         self.cache = cache
-        self.km: AsyncKernelManager | None = None
+        self.km: KernelManager | None = None
         self.kc = None
         self.runs = 0          # runs on the current kernel
         self.starts = 0        # kernels started, over this object's life
@@ -189,7 +189,8 @@ class WarmKernel:
         raise KernelTrouble(f"无法启动内核 {self.kernel_name!r}：{last}") from last
 
     def _start_once(self) -> None:
-        from jupyter_client.manager import AsyncKernelManager
+        # The batch's own interpreter, never a kernel registered elsewhere (juesuan.kernel).
+        from .kernel import KernelManager
 
         transport = _transport()
         if transport == "ipc":
@@ -203,9 +204,9 @@ class WarmKernel:
             prefix = runtime / f"juesuan-{uuid.uuid4().hex[:16]}"
             if len(str(prefix)) > 90:  # Unix socket paths hold about 107 bytes
                 prefix = Path(tempfile.gettempdir()) / prefix.name
-            km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=str(prefix))
+            km = KernelManager(kernel_name=self.kernel_name, transport="ipc", ip=str(prefix))
         else:
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            km = KernelManager(kernel_name=self.kernel_name)
         self.km = km
         self._run(km.start_kernel, cwd=self.cwd)
         # Our own session id: a client's sockets take their identity from it,
@@ -528,6 +529,8 @@ def _execute_fresh(job: Job, source: str, cwd: str, output_path: str, parameters
     # ipykernel >= 7.4 warns on every start that TCP traffic is not encrypted;
     # with CurveZMQ the kernel manager can provision keys instead.
     config = Config({"KernelManager": {"transport_encryption": "auto"}}) if zmq.has("curve") else Config()
+    # The kernel on this interpreter, as the warm kernels (juesuan.kernel).
+    config.NotebookClient.kernel_manager_class = "juesuan.kernel.KernelManager"
     papermill.execute_notebook(
         source, output_path, parameters=parameters, kernel_name=job.kernel_name, cwd=cwd,
         progress_bar=False, execution_timeout=job.timeout, config=config,

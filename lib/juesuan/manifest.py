@@ -81,7 +81,7 @@ def environment_fingerprint(kernel_name: str) -> str:
         except metadata.PackageNotFoundError:
             versions[name] = None
     try:
-        from jupyter_client.kernelspec import KernelSpecManager
+        from .kernel import KernelSpecManager
 
         spec = KernelSpecManager().get_kernel_spec(kernel_name).to_dict()
     except Exception:  # noqa: BLE001 -- no kernel here (a Dask client): its workers have one

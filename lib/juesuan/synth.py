@@ -33,14 +33,17 @@ from pathlib import Path
 
 import yaml
 
+from .resources import source_checkout
+
 __all__ = ["PROFILES", "SyntheticDepartment", "check_target", "generate", "parse_years",
            "synthetic_id", "write_synthetic"]
 
 ID_PREFIX = "synth-"
 MAX_DEPARTMENTS = 9999
 
-#: The project's own data folder: synthetic data never goes there.
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+#: The project's own data folder (in a source checkout): synthetic data never goes there.
+_CHECKOUT = source_checkout()
+REPO_DATA = _CHECKOUT / "data" if _CHECKOUT is not None else None
 
 # (kind, main function class, classes of its 政府性基金 spending)
 PROFILES = [
@@ -467,7 +470,7 @@ def generate(count: int, years: list[int], seed: int = 0, first: int = 1) -> lis
 def check_target(out: Path) -> Path:
     """The resolved folder to write into, or ValueError if it is data that is not synthetic."""
     out = Path(out).resolve()
-    for forbidden in {REPO_DATA, Path("data").resolve()}:
+    for forbidden in {REPO_DATA, Path("data").resolve()} - {None}:
         if out == forbidden or forbidden in out.parents:
             raise ValueError(f"不写入 {forbidden}（refusing）：那里是真实数据；请用 --out 指定另一个文件夹")
     if out.is_file():
