@@ -144,4 +144,4 @@ def test_a_missing_data_folder_is_one_clear_line(installed, report):
                env=report["env"])
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
-    assert run.stderr.startswith("error: data") and "--data DIR" in run.stderr, run.stderr
+    assert run.stderr.startswith("错误：data：") and "可用 --data 文件夹 指定" in run.stderr, run.stderr
