@@ -335,7 +335,7 @@ def test_cli_report_summarises_built_skipped_failed_and_exits_non_zero(city, tmp
 def test_cli_rejects_zero_workers(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["report", "--workers", "0"])
-    assert "at least 1" in capsys.readouterr().err
+    assert "参数 --workers：应为不小于 1 的整数，实为 0" in capsys.readouterr().err
 
 
 def test_the_batch_reads_a_notebook_a_worker_does_not_have(tmp_path):
