@@ -50,3 +50,10 @@ def test_the_public_tables_are_there(html):
 
 def test_nothing_is_fetched_from_the_internet(html):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+def test_every_character_of_the_report_is_in_its_embedded_font(html):
+    from test_webfont import missing_characters
+
+    assert "\u3000" in html  # 公开表 titles and indented rows
+    assert missing_characters(html) == []
