@@ -15,6 +15,8 @@ years 2021-2022, reports of 2022) and measures on this machine:
   notebook makes: ``load_report``, sections, charts to PNG, tables), collects
   their outputs into the notebook and exports it with ``notebook_to_html``,
   then writes both files; the time excludes the processes' start-up and warm-up;
+  of it, the time spent making each report's embedded font subset
+  (``juesuan.webfont.font_subset``) is the font's share;
 * **re-run**: after all ``--rerun-departments`` (default 100) reports are built,
   ``juesuan report`` again with nothing changed (wall time of the command);
 * **peak worker memory**: the largest resident memory of one worker (its
@@ -22,10 +24,13 @@ years 2021-2022, reports of 2022) and measures on this machine:
 
 The last line is::
 
-    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… rerun_s=… peak_worker_mb=…
+    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=…
 
 where speedup = naive / juesuan with 2 workers and overhead_ratio = juesuan
-with 2 workers / kernel-free with 2 processes. ``--memory-run M`` instead
+with 2 workers / kernel-free with 2 processes; font_s_per_report is the mean
+time of one report's font subset in the kernel-free render and font_share its
+part of that render's time (summed over the reports' own times, which the two
+processes overlap). ``--memory-run M`` instead
 builds M departments with 2 workers and prints the workers' memory as the
 batch goes (is it flat?).
 """
@@ -153,7 +158,8 @@ def naive(data: Path, out: Path, notebook: Path, departments: list[str]) -> floa
 
 
 def kernel_free(data: Path, out: Path, notebook: Path, departments: list[tuple[str, str]],
-                processes: int = 2) -> float:
+                processes: int = 2) -> tuple[float, float, float]:
+    """(wall seconds, the reports' own seconds summed, their font subsets' seconds summed)."""
     out.mkdir(parents=True)
     ctx = multiprocessing.get_context("spawn")
     from kernel_free import kernel_free_render, setup  # a module of its own: the pool pickles by name
@@ -165,8 +171,9 @@ def kernel_free(data: Path, out: Path, notebook: Path, departments: list[tuple[s
         pool.map_async(kernel_free_render, warm, chunksize=1).get(limit)
         jobs = [(d, n, str(data), str(out)) for d, n in departments]
         started = time.perf_counter()
-        pool.map_async(kernel_free_render, jobs, chunksize=1).get(limit)
-        return time.perf_counter() - started
+        times = pool.map_async(kernel_free_render, jobs, chunksize=1).get(limit)
+        wall = time.perf_counter() - started
+        return wall, sum(t for t, _ in times), sum(f for _, f in times)
 
 
 # --------------------------------------------------------------------------
@@ -248,8 +255,9 @@ def main() -> None:
         log(f"  {two_s:.1f} s, {two_s / n:.2f} s per report, peak worker {two_mb:.0f} MB")
 
         log("kernel-free render, 2 warm processes …")
-        free_s = kernel_free(data, base / "free", notebook, chosen)
-        log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report")
+        free_s, free_own_s, font_s = kernel_free(data, base / "free", notebook, chosen)
+        log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report; font subset {font_s / n:.3f} s per report, "
+            f"{font_s / free_own_s:.0%} of a report's render")
 
         log(f"re-run: building all {total} departments first …")
         prep_s, prep_mb, _ = juesuan_report(data, base / "two", notebook, 2, None, force=False)
@@ -267,7 +275,8 @@ def main() -> None:
         print(json.dumps({"juesuan_1_worker_s_per_report": round(one_s / n, 3)}))
         print(f"RESULT departments={n} naive_s_per_report={naive_per:.3f} juesuan_s_per_report={juesuan_per:.3f} "
               f"speedup={naive_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
-              f"overhead_ratio={juesuan_per / free_per:.2f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f}")
+              f"overhead_ratio={juesuan_per / free_per:.2f} font_s_per_report={font_s / n:.3f} "
+              f"font_share={font_s / free_own_s:.3f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f}")
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)

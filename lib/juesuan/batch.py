@@ -230,8 +230,9 @@ def build_reports(
         jobs.append((_engine.Job(
             year=year, department=d_id, name=name, data_dir=str(data_dir),
             notebook=str(notebook), notebook_json=notebook_json,
-            output_path=str(year_dir / f"{d_id}.ipynb"),
-            failed_path=str(year_dir / f"{d_id}.failed.ipynb"),
+            # Absolute: a worker (on Dask, another machine) writes paths relative to these.
+            output_path=os.path.abspath(year_dir / f"{d_id}.ipynb"),
+            failed_path=os.path.abspath(year_dir / f"{d_id}.failed.ipynb"),
             title=f"{name}{year}年度部门决算", timeout=CELL_TIMEOUT_S,
             kernel_name=KERNEL_NAME, max_runs=max_runs_per_kernel, engine=engine,
             library=fingerprints.library,
@@ -455,8 +456,35 @@ def _run_on_dask(scheduler, jobs: list[_engine.Job], done: Callable[[_engine.Ren
 # What the kept notebook records, and why a department failed
 
 
-def fix_output_metadata(nb, *, final_path: str | Path, input_path: str | Path | None = None):
-    """Fix what papermill records about the run, in place, and return ``nb``."""
+#: What papermill and nbclient record about when a run happened (never the same twice).
+_RUN_TIMES = ("start_time", "end_time", "duration")
+#: ipykernel names a cell's code <tmp>/ipykernel_<pid>/<hash>.py in warnings and tracebacks.
+_KERNEL_TMP = re.compile(r"(?:/[^\s/:\"'<>]+)*/ipykernel_\d+/")
+
+
+def fix_output_metadata(nb, *, final_path: str | Path, input_path: str | Path | None = None,
+                        source_ids: Iterable[str] = ()):
+    """Make the kept notebook a function of its inputs alone, in place, and return ``nb``.
+
+    The same data built twice (warm kernel or papermill's fresh one, today or
+    next month, here or in another folder at the same depth) gives the same
+    bytes, so what differs from run to run is normalised here, when writing:
+
+    * papermill's times (notebook and cells) and nbclient's ``execution``
+      timestamps are dropped;
+    * paths are written relative to the kept notebook's folder: its own
+      ``output_path`` is its file name, ``input_path`` and the ``data_dir``
+      parameter (in ``metadata.papermill.parameters`` and in the injected
+      cell, which papermill's translator writes again) lead from there, so the
+      kept notebook re-runs from its folder (JupyterLab's working folder);
+    * a warning's or traceback's file name in the kernel's temporary folder
+      (``/tmp/ipykernel_<pid>/<hash>.py``) loses the folder, which names the
+      machine's temporary folder and the kernel's process id:
+      ``ipykernel/<hash>.py`` (the hash is of the cell's code);
+    * cells that papermill adds (the injected parameters, the error markers of
+      a failed run) get ids from their tag and place instead of random ones;
+      so does any cell whose id is not in ``source_ids`` (the input notebook's).
+    """
     # papermill #856: the kernel_name passed in is not written into the
     # output's kernelspec. Tools that re-run the kept notebook (nbval, Lab)
     # must pick the project's kernel.
@@ -465,12 +493,51 @@ def fix_output_metadata(nb, *, final_path: str | Path, input_path: str | Path | 
         "display_name": KERNEL_DISPLAY_NAME,
         "language": "python",
     }
+    folder = Path(final_path).parent
     pm = nb.metadata.get("papermill")
+    relative_parameters = None
     if pm is not None:
-        pm["output_path"] = str(final_path)  # not the scratch file
+        for key in _RUN_TIMES:
+            pm.pop(key, None)
+        pm["output_path"] = Path(final_path).name  # not the scratch file
         if input_path is not None:
-            pm["input_path"] = str(input_path)  # not a worker's copy
+            pm["input_path"] = _relative(input_path, folder)  # not a worker's copy
+        parameters = pm.get("parameters")
+        if parameters:
+            relative_parameters = {k: _relative(v, folder) if isinstance(v, str) and os.path.isabs(v) else v
+                                   for k, v in parameters.items()}
+            pm["parameters"] = relative_parameters
+    source_ids = set(source_ids)
+    used: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell_pm = cell.metadata.get("papermill")
+        if cell_pm is not None:
+            for key in _RUN_TIMES:
+                cell_pm.pop(key, None)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = _KERNEL_TMP.sub("ipykernel/", output["text"])
+            elif output.get("output_type") == "error":
+                output["traceback"] = [_KERNEL_TMP.sub("ipykernel/", line) for line in output["traceback"]]
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and relative_parameters is not None:
+            from papermill.translators import translate_parameters
+
+            cell.source = translate_parameters(KERNEL_NAME, "python", relative_parameters, "Parameters")
+        if "id" in cell and (cell.id not in source_ids or cell.id in used):
+            cell.id = f"{tags[0] if tags else cell.cell_type}-{index}"[:64]
+        if "id" in cell:
+            used.add(cell.id)
     return nb
+
+
+def _relative(path: str | Path, folder: Path) -> str:
+    """``path`` as seen from ``folder``, with forward slashes (as it is where none leads there)."""
+    try:
+        return Path(os.path.relpath(Path(path), folder)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return Path(path).as_posix()
 
 
 def reason_for(exc: BaseException) -> str:

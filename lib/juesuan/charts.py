@@ -126,6 +126,9 @@ def _caption(figure_number: int, caption: str) -> str:
 
 
 def _new_figure(width: float, height: float, **kwargs) -> Figure:
+    # The theme first: axes take their style (spines, ticks) from rcParams when they are made, so a chart
+    # made before any text had called _font() -- the index's, first in a process -- looked different.
+    use_cjk_font()
     fig = Figure(figsize=(width, height), dpi=DPI, facecolor="white", **kwargs)
     FigureCanvasAgg(fig)  # renders to PNG with Agg, in or out of a notebook
     return fig

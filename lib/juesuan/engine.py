@@ -474,6 +474,7 @@ def render_department(job: Job) -> Rendered:
 
     started = time.perf_counter()
     scratch = _scratch()
+    source_ids = _cell_ids(job.notebook_json)
     source, cwd = _notebook_source(job, scratch)
     kernel = _worker_kernel(job, cwd) if job.engine == "warm" else None
     tmp_output = scratch / f"{job.department}.ipynb"
@@ -488,7 +489,7 @@ def render_department(job: Job) -> Rendered:
         else:
             raise ValueError(f"unknown engine {job.engine!r}: 'warm' or 'fresh'")
         nb = nbformat.read(tmp_output, as_version=4)
-        fix_output_metadata(nb, final_path=job.output_path, input_path=job.notebook)
+        fix_output_metadata(nb, final_path=job.output_path, input_path=job.notebook, source_ids=source_ids)
         result.notebook_json = nbformat.writes(nb)
         if kernel is not None:
             tmp_output.write_text(result.notebook_json, encoding="utf-8")
@@ -506,7 +507,8 @@ def render_department(job: Job) -> Rendered:
         try:
             if tmp_output.exists():  # as far as it got, with papermill's error markers
                 failed = nbformat.read(tmp_output, as_version=4)
-                fix_output_metadata(failed, final_path=job.failed_path, input_path=job.notebook)
+                fix_output_metadata(failed, final_path=job.failed_path, input_path=job.notebook,
+                                    source_ids=source_ids)
                 result.notebook_json = nbformat.writes(failed)
         except Exception as keep_exc:  # noqa: BLE001
             log.warning("could not keep the failed notebook of %s: %s", job.department, keep_exc)
@@ -518,6 +520,16 @@ def render_department(job: Job) -> Rendered:
         result.peak_mb = kernel.memory_mb()
         result.extra = {"kernel_starts": kernel.starts, "kernel_pid": kernel.pid}
     return result
+
+
+def _cell_ids(notebook_json: str) -> set[str]:
+    """The cell ids the input notebook itself carries (upgrading an older notebook would invent random ones)."""
+    import json
+
+    try:
+        return {c["id"] for c in json.loads(notebook_json).get("cells", []) if isinstance(c.get("id"), str)}
+    except (ValueError, AttributeError, TypeError):
+        return set()
 
 
 def _execute_fresh(job: Job, source: str, cwd: str, output_path: str, parameters: dict) -> None:

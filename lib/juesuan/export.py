@@ -219,7 +219,8 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
     columns sort with a click, and a chart compares the largest departments.
 
     Every name, id and error is HTML-escaped. Like the reports, the page is
-    offline: the stylesheet, the sorting script and the chart are inlined.
+    offline: the stylesheet, the sorting script, the chart and a subset of
+    the font for its characters are inlined.
     """
     year = _check_year(year)
     built: list[dict[str, str]] = []
@@ -244,7 +245,9 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
     )
     year_dir = Path(out_dir) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(year_dir / "index.html", html)
+    # Like a report, the index carries the font for its own characters: on a
+    # machine without a Chinese font it would otherwise show boxes.
+    return write_atomic(year_dir / "index.html", embed_font(html))
 
 
 RANKED_DEPARTMENTS = 20

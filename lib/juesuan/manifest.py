@@ -42,7 +42,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 #: Packages whose version can change a report's bytes.
 OUTPUT_PACKAGES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "ipython", "jupyter_client",
                    "matplotlib", "matplotlib-inline", "seaborn", "pandas", "numpy", "jinja2", "pyyaml",
-                   "mistune", "pygments", "pillow", "bleach", "beautifulsoup4")
+                   "mistune", "pygments", "pillow", "bleach", "beautifulsoup4", "uharfbuzz")
 
 
 def _sha(*chunks: bytes) -> str:

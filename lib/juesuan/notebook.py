@@ -82,9 +82,20 @@ def show_tables(report) -> None:
     show(f"## {TABLES_HEADING}")
     for table in report.tables():
         show(f"#### {table.number}　{table.title}\n\n单位：万元")
-        display(table.styler())
+        display(table_bundle(table), raw=True)
         if table.note:
             show(table.note)
+
+
+def table_bundle(table) -> dict[str, str]:
+    """A 公开表 as display data: the Styler's own HTML, and the same figures as plain text.
+
+    Displaying the Styler itself would also write its repr as text/plain,
+    ``<pandas.io.formats.style.Styler at 0x7f…>``: a memory address, different
+    in every run, in the kept notebook.
+    """
+    styler = table.styler()
+    return {"text/html": styler._repr_html_(), "text/plain": styler.to_string(delimiter="\t")}
 
 
 def show_trend(report) -> None:
