@@ -280,3 +280,43 @@ def test_every_missing_reason_is_listed_in_one_run_with_its_figures(tmp_path, ca
     assert len(errors) == len(wanted)
     assert out.splitlines()[0] == f"部门 pzh-swzzb（攀枝花市委组织部）：{len(wanted)}个问题"
     assert out.splitlines()[-1].startswith(f"共{len(wanted)}个问题，涉及1个部门")
+
+
+def test_a_clerk_reaches_ok_in_one_correction_round(tmp_path, capsys):
+    """Several mistakes at once: validate names each; fixing exactly what it names gives "通过" on the next run."""
+    data = tmp_path / "data"
+    shutil.copytree(CORPUS / "encoding_utf8_bom_ok", data, ignore=shutil.ignore_patterns("expected*.txt"))
+    amounts, text = data / "2022" / "amounts.csv", data / "2022" / "text" / "pzh-swzzb.yaml"
+    good_amounts, good_text = amounts.read_text(encoding="utf-8-sig"), text.read_text(encoding="utf-8-sig")
+    broken = good_amounts.replace("pzh-swzzb,income.operating,,0\n", "")          # a zero row left out
+    broken = broken.replace("pzh-swzzb,gpb.actual,208,", "pzh-swzzb,gpb.actual,20805,")  # a 款 code
+    broken = broken.replace("pzh-swzzb,admin_operating,,174.97", "pzh-swzzb，admin_operating，，174.97")  # 全角
+    amounts.write_text(broken, encoding="utf-8")
+    text.write_text(good_text.replace("  suggestions: 加强部门绩效管理。\n", "")              # a heading's text
+                    .replace("  reception_change: 接待活动减少\n", ""), encoding="utf-8")  # a reason
+    assert broken != good_amounts and "suggestions" not in text.read_text(encoding="utf-8")
+
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 1
+    named = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  错误：")]
+    fixes = {
+        "income.operating：应为2022年报告所需的经营收入（没有时写一行 0），实为 '没有这一行'":
+            lambda: amounts.write_text(amounts.read_text(encoding="utf-8") + "pzh-swzzb,income.operating,,0\n",
+                                       encoding="utf-8"),
+        "20805 是款级（5位）编码，这里只收类级编码：请按类 208 社会保障和就业支出合计填写":
+            lambda: amounts.write_text(amounts.read_text(encoding="utf-8").replace(",20805,", ",208,"),
+                                       encoding="utf-8"),
+        "这一行用了全角的“，”分隔":
+            lambda: amounts.write_text(amounts.read_text(encoding="utf-8").replace("，", ","), encoding="utf-8"),
+        "attachment.suggestions：应为本部门对这一项的文字":
+            lambda: text.write_text(text.read_text(encoding="utf-8") + "  suggestions: 加强部门绩效管理。\n",
+                                    encoding="utf-8"),
+        "reasons.reception_change：应为说明公务接待费变动：2022年1.15万元，2021年1.59万元，减少0.44万元":
+            lambda: text.write_text(text.read_text(encoding="utf-8").replace(
+                "reasons:\n", "reasons:\n  reception_change: 接待活动减少\n"), encoding="utf-8"),
+    }
+    assert len(named) == len(fixes), named
+    for fragment, fix in fixes.items():
+        assert sum(fragment in line for line in named) == 1, (fragment, named)
+        fix()
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 0, capsys.readouterr().out
+    assert "通过：" in capsys.readouterr().out

@@ -26,8 +26,11 @@ class DataError(Exception):
     """One problem in the data, located precisely enough to fix without reading code."""
 
     def __init__(self, file, department: str | None, field: str, expected: str,
-                 got: object = None, row: int | None = None, line: int | None = None):
+                 got: object = None, row: int | None = None, line: int | None = None, item: str | None = None):
         self.file = str(file)
+        # The amount item the problem concerns, where known (a row that could not be read, a missing row,
+        # a reason for a figure): what else to check is decided by it, so that one mistake is said once.
+        self.item = item
         self.line = line  # a line of a text file (YAML); `row` is a CSV row, the header being row 1
         self.department = department
         self.field = field

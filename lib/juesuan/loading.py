@@ -122,19 +122,21 @@ def _bad_row(path: Path, columns: list[str], line: int, cells: list[str]) -> Dat
     split = re.split(f"[,{FULL_WIDTH_SEPARATORS}]", ",".join(cells))
     first = split[0].strip() if split else ""
     department = first if DEPARTMENT_ID.fullmatch(first) else None
+    item = split[1].strip() if len(split) > 1 and columns[:2] == ["department_id", "item"] else None
     if len(cells) < len(columns) and len(split) >= len(columns):
         used = "".join(sorted({c for c in ",".join(cells) if c in FULL_WIDTH_SEPARATORS}))
         return DataError(path, department, "cells",
                          f"{len(columns)}个以半角逗号“,”分隔的单元格（{','.join(columns)}）：这一行用了全角的"
-                         f"“{used}”分隔，请改为半角逗号（切换到英文输入法输入）", f"{len(cells)}个单元格", line)
+                         f"“{used}”分隔，请改为半角逗号（切换到英文输入法输入）", f"{len(cells)}个单元格", line,
+                         item=item)
     if columns[-1] == "amount" and len(cells) == len(columns) + 1 \
             and re.fullmatch(r"\d{1,3}", cells[-2]) and re.fullmatch(r"\d{3}(\.\d*)?", cells[-1]):
         typed = f"{cells[-2]},{cells[-1]}"
         return DataError(path, department, "amount",
-                         "不带千位分隔符的数字（写 1848.70，不写 1,848.70）", typed, line)
+                         "不带千位分隔符的数字（写 1848.70，不写 1,848.70）", typed, line, item=item)
     return DataError(path, department, "cells",
                      f"{len(columns)}个单元格（{','.join(columns)}）；含逗号的单元格用英文双引号括起",
-                     f"{len(cells)}个单元格", line)
+                     f"{len(cells)}个单元格", line, item=item)
 
 
 def read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -426,13 +428,14 @@ def _check_code(path, dept, item, code, vocabulary, rownum, errors) -> bool:
     """A coded item takes a code from its vocabulary, or none for its total."""
     if vocabulary is None:
         if code:
-            errors.append(DataError(path, dept.department_id, f"{item} 的 code", "空的 code（此项目不分编码）", code, rownum))
+            errors.append(DataError(path, dept.department_id, f"{item} 的 code", "空的 code（此项目不分编码）", code, rownum,
+                                    item=item))
             return False
         return True
     known = catalogue.CODE_VOCABULARIES[vocabulary]
     if code and code not in known:
         errors.append(DataError(path, dept.department_id, f"{item} 的 code", _code_hint(vocabulary, code),
-                                code, rownum))
+                                code, rownum, item=item))
         return False
     return True
 
@@ -457,7 +460,7 @@ def _read_amounts(path, frame, departments, errors):
         value = parse_amount(text)
         if value is None:
             errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''} 的 amount",
-                                    describe_bad_amount(text), text, rownum))
+                                    describe_bad_amount(text), text, rownum, item=item))
             continue
         if (item, code) in dept.amounts:
             errors.append(DataError(path, dept.department_id, f"{item}{' ' + code if code else ''}",

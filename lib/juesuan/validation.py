@@ -162,7 +162,8 @@ def completeness(figures: Figures) -> list[DataError]:
     for key in REQUIRED_AMOUNTS if figures.source.amounts else ():
         if figures.value(key) is None:
             errors.append(DataError(path, figures.department_id, key,
-                                    f"{figures.year}年报告所需的{catalogue.item_name(key)}（没有时写一行 0）", "没有这一行"))
+                                    f"{figures.year}年报告所需的{catalogue.item_name(key)}（没有时写一行 0）", "没有这一行",
+                                    item=key))
     counts_path = figures.source.sources.get("counts", path.with_name("counts.csv"))
     if not figures.source.counts:
         errors.append(DataError(counts_path, figures.department_id, "counts",
@@ -190,6 +191,13 @@ def completeness(figures: Figures) -> list[DataError]:
     return errors
 
 
+def items_behind(key: str) -> set[str]:
+    """The amount items a figure is computed from: itself, or its parts' items, all the way down."""
+    if key not in catalogue.COMPOSITES:
+        return {key}
+    return set().union(*(items_behind(part) for part in catalogue.COMPOSITES[key][1]))
+
+
 def text_path(figures: Figures) -> Path:
     """The department's text file of the year (where its words are, or would go)."""
     folder = figures.source.sources.get("departments", _amounts_file(figures)).parent
@@ -209,27 +217,28 @@ def missing_reasons(current: Figures, previous: Figures | None) -> list[DataErro
         return errors  # the missing file is the one problem to fix (completeness says so)
     year, dept = current.year, current.department_id
 
-    def need(field: str, what: str):
+    def need(field: str, what: str, *figures: str):
         if not text_field(current.text, field):
-            errors.append(DataError(path, dept, field, f"说明{what}的原因（用本部门的话写在 {field}）", "空"))
+            errors.append(DataError(path, dept, field, f"说明{what}的原因（用本部门的话写在 {field}）", "空",
+                                    item=",".join(figures)))
 
     for key, field in CHANGE_REASONS.items():
         change = change_between(current, previous, key)
         if change is not None and change.direction != 0:
             need(field, f"{COMPARED[key]}变动：{year}年{format_amount(change.current)}万元，{previous.year}年"
-                        f"{format_amount(change.previous)}万元，{describe_change(change)}")
+                        f"{format_amount(change.previous)}万元，{describe_change(change)}", key)
 
-    def against_budget(field: str, name: str, actual: Decimal | None, budget: Decimal | None):
+    def against_budget(field: str, name: str, actual: Decimal | None, budget: Decimal | None, *figures: str):
         if actual is not None and budget is not None and budget_direction(actual, budget) != 0:
             side = "大于" if actual > budget else "小于"
             need(field, f"{name}决算数{side}预算数：决算{format_amount(actual)}万元，预算{format_amount(budget)}万元，"
-                        f"相差{format_amount(abs(actual - budget))}万元")
+                        f"相差{format_amount(abs(actual - budget))}万元", *figures)
 
     against_budget(THREE_PUBLIC_BUDGET_REASON, "“三公”经费", current.value("three_public.total"),
-                   current.value("three_public_budget.total"))
+                   current.value("three_public_budget.total"), "three_public.total", "three_public_budget.total")
     for code, actual in current.by_code("gpb.actual").items():
         against_budget(GPB_BUDGET_REASON.format(code=code), f"{code} {catalogue.FUNCTION_CLASSES[code]}", actual,
-                       current.stated("gpb.budget", code))
+                       current.stated("gpb.budget", code), "gpb.actual", "gpb.budget")
     return errors
 
 

@@ -11,8 +11,33 @@ from pathlib import Path
 from .errors import DataError
 from .figures import Figures
 from .loading import is_comparison_only, load_glossary, load_year
-from .validation import (completeness, missing_comparisons, missing_reasons, stated_totals_only, text_path,
-                         tie_outs)
+from .validation import (completeness, items_behind, missing_comparisons, missing_reasons, stated_totals_only,
+                         text_path, tie_outs)
+
+
+def _beside_broken_rows(figures: Figures, own_errors: list[DataError], previous) -> list[DataError]:
+    """What else a department with unreadable rows lacks, leaving out whatever only follows from those rows.
+
+    Its totals are not checked (they would repeat the broken rows). A missing row, a missing text and a
+    missing reason are named as long as the figures they depend on were all read: so that a clerk who fixes
+    the broken rows and everything else named at once reaches "通过" on the next run.
+    """
+    text_file = str(text_path(figures))
+    text_broken = any(e.file == text_file for e in own_errors)
+    broken = {e.item for e in own_errors if e.item}
+    if any(not e.item and e.file != text_file for e in own_errors):
+        broken = None  # a row whose item is unknown: any figure may be off
+    prev = None
+    if previous is not None and figures.department_id in previous.departments:
+        prev = Figures(previous.departments[figures.department_id])
+
+    def unaffected(error: DataError) -> bool:
+        if error.file == text_file:
+            return not text_broken and (not error.item or broken is not None and not any(
+                items_behind(key) & broken for key in error.item.split(",")))
+        return broken is not None and error.item is not None and error.item not in broken
+
+    return [e for e in completeness(figures) + missing_reasons(figures, prev) if unaffected(e)]
 
 
 def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
@@ -34,18 +59,17 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
             problems.append(exc)
     for dept_id, source in data.departments.items():
         figures = Figures(source)
-        if data.errors_for(dept_id) and any(e.department == dept_id for e in data.errors):
-            # Its totals would only repeat the broken rows; what its text lacks is known all the same.
+        own_errors = [e for e in data.errors if e.department == dept_id]
+        if own_errors:
             if report_year:
-                text_file = str(text_path(figures))
-                if not any(e.file == text_file for e in data.errors_for(dept_id)):
-                    problems += [e for e in completeness(figures) if e.file == text_file]
+                problems += _beside_broken_rows(figures, own_errors, previous)
             continue
         # A file the year could not read is one problem, not one more for each department's missing rows.
         unreadable = {e.file for e in problems if e.department is None}
-        own_problems = tie_outs(figures) + [e for e in (completeness(figures) if report_year else [])
-                                            if e.file not in unreadable]
-        problems += own_problems
+        missing = [e for e in (completeness(figures) if report_year else []) if e.file not in unreadable]
+        # A row left out is one problem: the totals it would have tied out are checked once it is there.
+        rows_missing = any(e.file == str(figures.source.sources.get("amounts")) for e in missing)
+        problems += ([] if rows_missing else tie_outs(figures)) + missing
         if not report_year:
             only_totals = stated_totals_only(figures)
             if only_totals:
