@@ -67,3 +67,15 @@ def test_headers_never_break_and_numbers_line_up():
     number_rule = html[html.index("_row0_col3"):].split("}")[0]  # 决算数
     for prop in ("text-align: right", "white-space: nowrap", "font-variant-numeric: tabular-nums"):
         assert prop in number_rule
+
+
+def test_row_names_break_only_between_words():
+    """政府性基金预算财政拨款收入 wrapped as 收/入 in a narrow column: a name breaks only where a word ends."""
+    html = tables()["公开01表"].styler().to_html()
+    assert ">政府性基金<wbr>预算<wbr>财政拨款<wbr>收入</td>" in html
+    assert ">年末<wbr>结转和<wbr>结余</td>" in html
+    name_rule = html[html.index("_row1_col0"):].split("}")[0]  # 收入项目 of the second row
+    assert "word-break: keep-all" in name_rule
+    hostile = tables()["公开01表"]
+    hostile.frame.iloc[0, 0] = "<script>收入</script>"
+    assert "<script>" not in hostile.styler().to_html() and "&lt;script&gt;" in hostile.styler().to_html()

@@ -27,11 +27,20 @@ HEADER_CELL = {"word-break": "keep-all", "overflow-wrap": "normal", "text-align"
 NUMBER_CELL = {"text-align": "right", "white-space": "nowrap", "font-variant-numeric": "tabular-nums"}
 #: Words a header may break before (never inside them).
 _HEADER_WORDS = re.compile(r"(?<=.)(?=收入|支出|合计|决算数|预算数|科目|编码|名称|（)")
+#: ...and a row's name (政府性基金<wbr>预算<wbr>财政拨款<wbr>收入), which wraps the same way in a narrow column.
+_NAME_WORDS = re.compile(r"(?<=[^（(])(?=预算|财政拨款|收入|支出|结转|结余|合计|补助|经费|（)")
+#: A row's name: broken only between its words, as a header is.
+NAME_CELL = {"word-break": "keep-all", "overflow-wrap": "normal"}
 
 
 def header_html(text: object) -> str:
     """A column header, escaped, with a ``<wbr>`` between its words: 支出功能分类<wbr>科目<wbr>编码."""
     return "<wbr>".join(html.escape(part) for part in _HEADER_WORDS.split(str(text)))
+
+
+def name_html(text: object) -> str:
+    """A row's name, escaped, with a ``<wbr>`` between its words (the leading 　 of an indented row kept)."""
+    return "<wbr>".join(html.escape(part) for part in _NAME_WORDS.split(str(text)))
 
 
 @dataclass
@@ -69,6 +78,10 @@ class PublicTable:
         codes = [c for c in self.frame.columns if str(c).endswith("编码")]
         if codes:  # three to seven digits: the room goes to the names beside them
             styler = styler.set_properties(subset=codes, **{"width": "4.5em", "white-space": "nowrap"})
+        names = [c for c in self.frame.columns if c not in numeric and c not in codes and c not in rate_columns]
+        if names:
+            styler = styler.format(lambda v: "" if v is None else name_html(v), subset=names, escape=None)
+            styler = styler.set_properties(subset=names, **NAME_CELL)
         styler = styler.format_index(header_html, axis="columns", escape=None)
         headers = {"selector": "th", "props": list(HEADER_CELL.items())}
         return styler.set_table_styles([headers], overwrite=False)
