@@ -366,8 +366,8 @@ def _row_has_data_mark(table: Table, row: list, first_col: int) -> bool:
     cells = [v for v in row if not _blank(v)]
     if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in cells):
         return True
-    if any(isinstance(v, str) and _looks_numeric(v) and "," in v or (isinstance(v, str) and re.fullmatch(r"\d+\.\d+", v.strip() or "x"))
-           for v in cells):
+    # Amounts typed as text: with a separator or decimals, so that a code typed as text is not one.
+    if any(isinstance(v, str) and _looks_numeric(v) and ("," in v or "." in v) for v in cells):
         return True
     if table.rows == SINGLE:
         return False

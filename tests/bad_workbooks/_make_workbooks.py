@@ -147,9 +147,6 @@ def block(tid, text, split, number):
                  ["总计", fig(ALL_T + BEGIN), "总计", fig(ALL_T + BEGIN)]]
         return title, header, [(0, 0, 0, 1), (0, 2, 0, 3)], data
     if tid == "02":
-        heads = ([None, None, None, None, "附属单位上缴收入", None, None],
-                 ["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", None, "经营收入", "其他收入"],
-                 [None] * 7)
         heads = (["本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"],
                  [None] * 7, [None] * 7)
         vals = lambda r: [ALL_T, ALL_T, 0, 0, 0, 0, 0] if r is None else [r[1] + r[2], r[1] + r[2], 0, 0, 0, 0, 0]  # noqa
