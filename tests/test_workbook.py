@@ -1,0 +1,152 @@
+"""Reading a department's workbook of the nine tables (juesuan.workbook), good and bad.
+
+The workbooks are in tests/bad_workbooks/, made by its _make_workbooks.py
+(which documents each); `expected.tsv` holds, for each bad one, the fragment of
+the one line it must be refused with.
+"""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from juesuan.errors import DataErrors
+from juesuan.standard_tables import BY_ID, TABLES
+from juesuan.workbook import MAX_WORKBOOK_BYTES, amount, read_workbook
+
+HERE = Path(__file__).resolve().parent / "bad_workbooks"
+CASES = dict(line.split("\t", 1) for line in (HERE / "expected.tsv").read_text(encoding="utf-8").splitlines())
+
+
+def refusal(path) -> str:
+    with pytest.raises(DataErrors) as info:
+        read_workbook(path, department="demo-dept")
+    errors = info.value.errors
+    assert len(errors) == 1, [e.message for e in errors]
+    message = errors[0].message
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_bad_workbook_is_one_located_line(case):
+    message = refusal(HERE / f"{case}.xlsx")
+    assert message.startswith(f"{case}.xlsx：部门 demo-dept：")
+    assert CASES[case] in message
+
+
+def test_there_are_at_least_fifteen_bad_workbooks():
+    assert len(CASES) >= 15
+
+
+def test_a_huge_workbook_is_refused_by_its_size_before_opening(tmp_path, monkeypatch):
+    big = tmp_path / "部门决算.xlsx"
+    with big.open("wb") as handle:  # 80 MB, sparse: nothing written to disk
+        handle.truncate(80 * 1024 * 1024)
+    monkeypatch.setattr(pd, "read_excel", lambda *a, **k: pytest.fail("opened a file over the limit"))
+    message = refusal(big)
+    assert "应为不超过 20 MB 的工作簿" in message and "实为 '80.0 MB'" in message
+    assert MAX_WORKBOOK_BYTES == 20 * 1024 * 1024
+
+
+def test_other_extensions_are_refused(tmp_path):
+    ods = tmp_path / "tables.csv"
+    ods.write_text("合计,1\n", encoding="utf-8")
+    assert "扩展名为 .xlsx 或 .xls" in refusal(ods)
+
+
+def figures(workbook):
+    return {f[:5]: f[5] for f in workbook.figures()}
+
+
+def test_the_two_layouts_read_to_the_same_figures():
+    per_sheet = read_workbook(HERE / "good_per_sheet.xlsx")
+    one_sheet = read_workbook(HERE / "good_one_sheet.xlsx")
+    assert sorted(per_sheet.tables) == sorted(one_sheet.tables) == [t.id for t in TABLES]
+    assert figures(per_sheet) == figures(one_sheet)
+    assert len(figures(per_sheet)) > 400
+    assert per_sheet.unplaced == [] and one_sheet.unplaced == []
+    # The hidden sheet holds last year's 03 (with 99999 in it): noted, never read.
+    assert one_sheet.notes == ["隐藏的工作表“2023年”未读取"]
+    assert all(value != Decimal("99999") for value in figures(one_sheet).values())
+
+
+def test_figures_keep_their_cells_and_are_exact():
+    wb = read_workbook(HERE / "good_per_sheet.xlsx")
+    t03 = wb.tables["03"]
+    assert t03.columns[""] == {"total": "C", "basic": "D", "project": "E", "remit_superior": "F",
+                               "operating": "G", "subsidy_subordinate": "H"}
+    row = t03.row("2013201")
+    assert row.name == "行政运行" and row.cell == "公开03表!A9"
+    assert row.values["basic"].value == Decimal("1100.50") and row.values["basic"].cell == "公开03表!D9"
+    assert row.values["project"].value == Decimal("0.00")  # blank is 0, and keeps its address
+    assert t03.row("合计").values["total"].value == Decimal("1168.19")
+    one = read_workbook(HERE / "good_one_sheet.xlsx")
+    # Split 类/款/项 columns and text amounts "1,100.50" give the same code and the same Decimal.
+    split_row = one.tables["03"].row("2013201")
+    assert split_row.values["basic"].value == Decimal("1100.50")
+    assert split_row.values["basic"].cell.startswith("决算表!F")
+    # 01 and 04: two sides; 04's lines under 年初财政拨款结转和结余 repeat the income labels.
+    t04 = wb.tables["04"]
+    assert t04.row("income.general_budget", "收入").values["amount"].value == Decimal("1163.19")
+    assert t04.row("carryover.begin_fiscal.general_budget", "收入").values["amount"].value == Decimal("10.00")
+    assert t04.row("function.212", "支出").values["government_fund"].value == Decimal("5.00")
+    # 06 in two blocks side by side, and its 人员经费合计 line.
+    t06 = wb.tables["06"]
+    assert t06.row("30211").values["amount"].cell == "公开06表!F7"
+    assert t06.row("personnel_total").values["amount"].value == Decimal("1112.94")
+    # 07: one row under a three-row header.
+    assert wb.tables["07"].rows[0].values["vehicle_operation.actual"].value == Decimal("3.20")
+
+
+def test_a_number_no_column_takes_is_listed_by_its_address(tmp_path):
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    book["公开03表"]["K9"] = 42.5       # beside a table row, under no header
+    book["公开09表"]["B30"] = "1,000"   # far below every table
+    path = tmp_path / "extra.xlsx"
+    book.save(path)
+    wb = read_workbook(path)
+    assert wb.unplaced == [("公开03表!K9", "42.5"), ("公开09表!B30", "1,000")]
+
+
+def test_a_visible_table_is_read_and_a_hidden_copy_ignored(tmp_path):
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    old = book.copy_worksheet(book["公开03表"])
+    old.title = "上年"
+    old["D9"] = 1.0  # last year's figure, which would break the tie-outs if it were read
+    old.sheet_state = "hidden"
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    wb = read_workbook(path)
+    assert wb.notes == ["隐藏的工作表“上年”未读取"]
+    assert wb.tables["03"].sheet == "公开03表"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (1100.5, "1100.50"), (0.1, "0.10"), (3.3000000000000003, "3.30"), (12, "12.00"),
+    ("1,234.50", "1234.50"), (" 1234.5 ", "1234.50"), ("12,345,678.90", "12345678.90"),
+    (None, "0.00"), ("", "0.00"), ("-", "0.00"), ("—", "0.00"),
+])
+def test_amounts_are_exact_decimals_of_whole_fen(raw, expected):
+    value = amount(raw)
+    assert isinstance(value, Decimal) and str(value) == expected
+
+
+@pytest.mark.parametrize("raw", [12.345, "12.345", "1,23.4", "1 234", "１２３", "12万元", "1.2E3", -1.0, True,
+                                 "1,000,000,000,000.01"])
+def test_amounts_that_are_not_refused(raw):
+    with pytest.raises(ValueError):
+        amount(raw)
+
+
+def test_every_table_has_titles_and_column_keys():
+    assert [t.id for t in TABLES] == [f"0{n}" for n in range(1, 10)]
+    assert {c.key for c in BY_ID["03"].sides[0].columns} == {
+        "total", "basic", "project", "remit_superior", "operating", "subsidy_subordinate"}
+    assert {"general_budget", "superior_subsidy", "subordinate_remittance"} <= {
+        c.key for c in BY_ID["02"].sides[0].columns}
+    assert os.path.exists(HERE / "_make_workbooks.py")
