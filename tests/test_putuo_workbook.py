@@ -392,3 +392,34 @@ def test_every_line_of_part_three_naming_2024_is_recorded():
     naming = {n for n, t in lines.items() if n > part3 and "2024" in t}
     covered = {n for f in FACTS["facts"] for n in range(f["lines"][0], f["lines"][1] + 1)}
     assert naming and naming <= covered
+
+
+def test_the_tables_agree_with_each_other(book):
+    """The overlaps the nine tables share (all hold in this report)."""
+    l01, r01 = two_sided(book["公开01表"], {0: [1], 2: [3]})
+    rows02, _ = coded(book["公开02表"])
+    rows03, _ = coded(book["公开03表"])
+    l04, r04 = two_sided(book["公开04表"], {0: [1], 2: [3, 4, 5, 6]})
+    rows05, _ = coded(book["公开05表"])
+    rows08, _ = coded(book["公开08表"])
+    # 01's income = 02's 合计 columns; 01's classes = 02's and 03's 类 = 04's 合计 column
+    assert l01["本年收入合计"][0] == rows02["合计"]["本年收入合计"] == rows03["合计"]["本年支出合计"]
+    assert total(l01[k][0] for k in l01 if ENUM.match(k) and ("财政拨款" in k)) == rows02["合计"]["财政拨款收入"]
+    for label, (amount,) in r01.items():
+        if not ENUM.match(label) or amount is None:
+            continue
+        name = ENUM.sub("", label, count=1)
+        code = next(k for k, r in rows02.items() if len(k) == 3 and r["科目名称"] == name)
+        assert amount == rows02[code]["本年收入合计"] == rows03[code]["本年支出合计"] == r04[label][0], label
+        # 04's 政府性基金 column = 08's 类 本年收入
+        fund = rows08[code]["本年收入"] if code in rows08 else None
+        assert r04[label][2] == fund, label
+    # 05 = 04's 一般公共预算 column; 05's 基本支出 = 06's 人员经费 + 公用经费
+    assert rows05["合计"]["本年支出合计"] == r04["本年支出合计"][1] == l04["一、一般公共预算财政拨款"][0]
+    assert rows05["207"]["本年支出合计"] == r04["七、文化旅游体育与传媒支出"][1]
+    df = book["公开06表"]
+    sums = {text_of(df.iat[i, c]): money(df.iat[i, c + 2]) for i in range(len(df)) for c in (0, 3)
+            if text_of(df.iat[i, c]).endswith("经费合计")}
+    assert sums["人员经费合计"] + sums["公用经费合计"] == rows05["合计"]["基本支出"]
+    # 08's 本年收入 = 04's 政府性基金 income
+    assert rows08["合计"]["本年收入"] == l04["二、政府性基金预算财政拨款"][0]
