@@ -681,6 +681,12 @@ def _read_row(found: FoundTable, layout: _SideLayout, sheet: _Sheet, r: int, use
             problems.add(f"{where_label}（{label} 科目编码）", "金额所在行的科目编码", f"空白（科目名称 {name_text}）")
         return None
     pattern = FUNCTION_CODE if spec.rows == FUNCTION else ECONOMIC_CODE
+    if not pattern.fullmatch(code) and name_text is None:
+        # A line such as 人员经费合计, written across the code and name cells (the code cell holding it).
+        line = next((ln for ln in layout.spec.lines if normalise(code) in map(normalise, ln.labels)), None)
+        if line is not None:
+            values = figures()
+            return None if values is None else Row(line.key, code, "", where_label, values)
     if not pattern.fullmatch(code):
         return "bad-code"
     if name_text is None:
