@@ -302,7 +302,7 @@ def test_a_clerk_reaches_ok_in_one_correction_round(tmp_path, capsys):
         "income.operating：应为2022年报告所需的经营收入（没有时写一行 0），实为 '没有这一行'":
             lambda: amounts.write_text(amounts.read_text(encoding="utf-8") + "pzh-swzzb,income.operating,,0\n",
                                        encoding="utf-8"),
-        "20805 是款级（5位）编码，这里只收类级编码：请按类 208 社会保障和就业支出合计填写":
+        "20805 是款级编码（属类 208 社会保障和就业支出），它的名称要写在本年度的 function_names.csv":
             lambda: amounts.write_text(amounts.read_text(encoding="utf-8").replace(",20805,", ",208,"),
                                        encoding="utf-8"),
         "这一行用了全角的“，”分隔":

@@ -5,6 +5,8 @@ the tables and the charts take their Chinese wording from here.
 """
 from __future__ import annotations
 
+import re
+
 # 本年收入, in the order the report lists them.
 INCOME_SOURCES = {
     "income.general_budget": "一般公共预算财政拨款收入",
@@ -77,6 +79,10 @@ VEHICLE_USES = {
 }
 
 UNIT_KINDS = ("行政单位", "参照公务员法管理的事业单位", "其他事业单位")
+
+#: A function code at 类 (3 digits), 款 (5) or 项 (7) level: 201, 20132, 2013201.
+FUNCTION_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}", re.ASCII)
+FUNCTION_LEVELS = {3: "类", 5: "款", 7: "项"}
 
 CODE_VOCABULARIES = {
     "function": FUNCTION_CLASSES,

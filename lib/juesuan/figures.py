@@ -33,9 +33,43 @@ class Figures:
         return self.source.amounts.get((item, code))
 
     def by_code(self, item: str) -> dict[str, Decimal]:
-        """The coded rows of an item (e.g. gpb.actual by function class), in code order."""
+        """The coded rows of an item in code order; function items by 类 (201…), whatever detail the rows give."""
+        rows = self.detail(item)
+        if not is_function_item(item):
+            return rows
+        return {code: self.amount_at(item, code) for code in sorted({c[:3] for c in rows})}
+
+    def detail(self, item: str) -> dict[str, Decimal]:
+        """The coded rows of an item exactly as the data gives them (类, 款 and 项 alike), in code order."""
         rows = {code: v for (key, code), v in self.source.amounts.items() if key == item and code}
         return dict(sorted(rows.items()))
+
+    def leaves(self, item: str) -> dict[str, Decimal]:
+        """The finest rows of a function item: those with no row beneath them. Totals are their sums."""
+        rows = self.detail(item)
+        return {code: v for code, v in rows.items()
+                if not any(other != code and other.startswith(code) for other in rows)}
+
+    def amount_at(self, item: str, code: str) -> Decimal | None:
+        """A function item at a 类, 款 or 项 code: the sum of the finest rows at or beneath it (None: none)."""
+        beneath = [v for c, v in self.leaves(item).items() if c.startswith(code)]
+        return sum(beneath, ZERO) if beneath else None
+
+    def function_name(self, code: str) -> str:
+        """A function code's name: the catalogue's for a 类, the year's function_names.csv for a 款 or 项."""
+        return catalogue.FUNCTION_CLASSES.get(code) or self.source.function_names.get(code, code)
+
+    def line_name(self, code: str) -> str:
+        """How a line of 五（三） names its code: a 类 by its name; below it, 类 and 款/项 together, as
+        Sichuan's template writes them (20132 组织事务 → 一般公共服务组织事务支出)."""
+        if len(code) == 3:
+            return self.function_name(code)
+        name = self.function_name(code)
+        return catalogue.FUNCTION_CLASSES[code[:3]].removesuffix("支出") + name + ("" if name.endswith("支出") else "支出")
+
+    def budget_lines(self) -> list[str]:
+        """The codes at which the budget of 一般公共预算财政拨款支出 is given: one line of 五（三） each."""
+        return list(self.leaves("gpb.budget"))
 
     def parts_stated(self, key: str) -> bool:
         if key in catalogue.COMPOSITES:
@@ -45,6 +79,8 @@ class Figures:
     def sum_of_parts(self, key: str) -> Decimal | None:
         if key in catalogue.COMPOSITES:
             known = [v for v in (self.value(p) for p in catalogue.COMPOSITES[key][1]) if v is not None]
+        elif is_function_item(key):
+            known = list(self.leaves(key).values())
         else:
             known = list(self.by_code(key).values())
         return sum(known, ZERO) if known else None
@@ -86,6 +122,11 @@ class Figures:
     @property
     def units(self):
         return self.source.units
+
+
+def is_function_item(item: str) -> bool:
+    """gpb.actual, gpb.budget, gf.actual, sc.actual: coded by function class, at any level."""
+    return item in catalogue.AMOUNT_ITEMS and catalogue.AMOUNT_ITEMS[item][1] == "function"
 
 
 def change_between(current: Figures, previous: Figures | None, key: str) -> Change | None:

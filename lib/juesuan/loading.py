@@ -37,7 +37,11 @@ FILES = {
     "amounts": ("amounts.csv", ["department_id", "item", "code", "amount"]),
     "counts": ("counts.csv", ["department_id", "item", "code", "count"]),
     "breakdowns": ("breakdowns.csv", ["department_id", "item", "label", "amount"]),
+    # The names of the 款 (5-digit) and 项 (7-digit) function codes the year's rows use, as the tables print them.
+    "function_names": ("function_names.csv", ["code", "name"]),
 }
+#: Files of the whole year rather than of one department each (every row read, whatever `only` says).
+YEAR_WIDE = ("function_names",)
 REQUIRED_FILES = ("departments", "amounts")
 
 
@@ -200,6 +204,8 @@ class DepartmentFigures:
     units: list[Unit] = field(default_factory=list)
     text: dict = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
+    #: The year's names of 款 and 项 codes (function_names.csv); 类 names are the catalogue's.
+    function_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -326,13 +332,16 @@ def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
             errors.append(exc)
             frames[key] = empty
             continue
-        if only:
+        if only and key not in YEAR_WIDE:
             frame = frame[frame["department_id"] == only]
             row_errors = [e for e in row_errors if e.department in (only, None)]
         errors.extend(row_errors)
         frames[key] = frame
 
+    function_names = _read_function_names(folder / FILES["function_names"][0], frames["function_names"], errors)
     departments = _read_departments(folder, year, frames["departments"], errors)
+    for dept in departments.values():
+        dept.function_names = function_names
     # Without a readable departments.csv no row can be placed: that one error says it.
     listing = str(folder / FILES["departments"][0])
     listed = not any(e.file == listing and e.department is None for e in errors)
@@ -365,6 +374,28 @@ def _orphan_texts(folder: Path, departments, errors) -> None:
             errors.append(DataError(path, path.stem, "file name",
                                     "departments.csv 中已列出部门的 text/<department_id>.yaml",
                                     path.name))
+
+
+def _read_function_names(path, frame, errors) -> dict[str, str]:
+    """款 and 项 names, by code; a 类 listed must carry the national name the catalogue gives it."""
+    names: dict[str, str] = {}
+    for index, row in frame.iterrows():
+        rownum = _row_number(row, index)
+        code, name = row["code"], row["name"]
+        if not catalogue.FUNCTION_CODE.fullmatch(code) or code[:3] not in catalogue.FUNCTION_CLASSES:
+            errors.append(DataError(path, None, "code", "3、5 或 7 位的功能分类科目编码，前3位是已知的类（如 20132、2013201）",
+                                    code, rownum))
+        elif bad_name(name):
+            errors.append(DataError(path, None, f"{code} 的 name", f"1 至 {MAX_NAME_CHARS} 个字符的单行名称，不含控制字符",
+                                    name, rownum))
+        elif code in names:
+            errors.append(DataError(path, None, f"code {code}", "每个编码只列一次", "重复的行", rownum))
+        elif len(code) == 3 and name != catalogue.FUNCTION_CLASSES[code]:
+            errors.append(DataError(path, None, f"{code} 的 name", f"类 {code} 的全国统一名称“{catalogue.FUNCTION_CLASSES[code]}”",
+                                    name, rownum))
+        else:
+            names[code] = name
+    return names
 
 
 def _read_departments(folder, year, frame, errors) -> dict[str, DepartmentFigures]:
@@ -408,19 +439,22 @@ def _department_of(path, row, rownum, departments, errors) -> DepartmentFigures 
     return departments[dept_id]
 
 
-CODE_KINDS = {"function": "功能分类科目的类级编码（3位）", "vehicle": "车辆类型编码", "vehicle_use": "车辆用途编码"}
+CODE_KINDS = {"function": "功能分类科目编码：3位的类，或其下5位的款、7位的项", "vehicle": "车辆类型编码",
+              "vehicle_use": "车辆用途编码"}
 
 
 def _code_hint(vocabulary: str, code: str) -> str:
-    """What the code column takes, and, for a function code of the wrong level, which level it is and what to write."""
+    """What the code column takes; for a 款 or 项 code, what is missing (a known 类 above it, or its name)."""
     known = catalogue.CODE_VOCABULARIES[vocabulary]
     listed = "、".join(f"{c} {n}" for c, n in list(known.items())[:4 if vocabulary == "function" else None])
     hint = f"{CODE_KINDS[vocabulary]}，如 {listed}"
-    if vocabulary == "function" and code.isascii() and code.isdigit() and len(code) in (5, 7):
-        level = "款级（5位）" if len(code) == 5 else "项级（7位）"
-        parent = code[:3]
-        parent_name = f"类 {parent} {known[parent]}" if parent in known else f"所属的类（前3位 {parent} 不是已知的类）"
-        hint += f"；{code} 是{level}编码，这里只收类级编码：请按{parent_name}合计填写"
+    if vocabulary == "function" and catalogue.FUNCTION_CODE.fullmatch(code) and len(code) > 3:
+        level = catalogue.FUNCTION_LEVELS[len(code)]
+        if code[:3] not in known:
+            hint += f"；{code} 的前3位 {code[:3]} 不是已知的类"
+        else:
+            hint += (f"；{code} 是{level}级编码（属类 {code[:3]} {known[code[:3]]}），它的名称要写在本年度的 "
+                     f"function_names.csv（一行：{code},{level}名称），或按类 {code[:3]} 合计填写")
     return hint
 
 
@@ -433,7 +467,8 @@ def _check_code(path, dept, item, code, vocabulary, rownum, errors) -> bool:
             return False
         return True
     known = catalogue.CODE_VOCABULARIES[vocabulary]
-    if code and code not in known:
+    named_detail = vocabulary == "function" and len(code) > 3 and code in dept.function_names
+    if code and code not in known and not named_detail:
         errors.append(DataError(path, dept.department_id, f"{item} 的 code", _code_hint(vocabulary, code),
                                 code, rownum, item=item))
         return False
@@ -616,11 +651,25 @@ def _yaml_line(exc: yaml.YAMLError) -> int | None:
 TEXT = "text"
 TEXTS = ["text"]
 TEXT_OR_TEXTS = "text or list of texts"
+
+
+class _FunctionCodeKeys(dict):
+    """Fields named by a function code at any level (reasons.gpb_budget.201, …20132, …2013201)."""
+
+    def __contains__(self, key) -> bool:
+        key = str(key)
+        return bool(catalogue.FUNCTION_CODE.fullmatch(key)) and key[:3] in catalogue.FUNCTION_CLASSES
+
+    def __getitem__(self, key):
+        return TEXT
+
+
+FUNCTION_CODE_KEYS = _FunctionCodeKeys({code: TEXT for code in catalogue.FUNCTION_CLASSES})
 TEXT_SCHEMA = {
     "duties": [{"title": TEXT, "items": TEXTS}],
     "reasons": {
         "total_change": TEXT, "fiscal_change": TEXT, "gpb_change": TEXT,
-        "gpb_budget": {code: TEXT for code in catalogue.FUNCTION_CLASSES},
+        "gpb_budget": FUNCTION_CODE_KEYS,
         "three_public_against_budget": TEXT,
         "abroad_change": TEXT, "vehicle_change": TEXT, "reception_change": TEXT,
         "admin_operating_change": TEXT,

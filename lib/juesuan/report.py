@@ -241,17 +241,18 @@ def build_context(report: Report) -> dict:
 
     gpb_amount = v("gpb.total")
     gpb_change = _change(report, "gpb.total")
-    classes = []
-    for code, actual in f.by_code("gpb.actual").items():
-        budget = f.stated("gpb.budget", code)
+    classes = [_ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=actual, share=share(actual, gpb_amount))
+               for code, actual in f.by_code("gpb.actual").items()]
+    lines = []
+    for code in f.budget_lines():
+        actual, budget = f.amount_at("gpb.actual", code) or Decimal(0), f.amount_at("gpb.budget", code)
         direction = budget_direction(actual, budget)
-        classes.append(_ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=actual,
-                           share=share(actual, gpb_amount), budget=budget,
-                           completion=completion(actual, budget), budget_direction=direction,
-                           reason=_reason(report, GPB_BUDGET_REASON.format(code=code))))
+        lines.append(_ns(code=code, name=f.line_name(code), amount=actual, budget=budget,
+                         completion=completion(actual, budget), budget_direction=direction,
+                         reason=_reason(report, GPB_BUDGET_REASON.format(code=code))))
     gpb = _ns(amount=gpb_amount, share_of_expenditure=share(gpb_amount, expenditure_total),
               change=gpb_change, reason=_reason(report, CHANGE_REASONS["gpb.total"]),
-              classes=classes, budget=v("gpb.budget_total"),
+              classes=classes, lines=lines, budget=v("gpb.budget_total"),
               completion=completion(gpb_amount, v("gpb.budget_total")))
 
     def fund(key):

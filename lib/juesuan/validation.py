@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import catalogue
 from .errors import DataError
-from .figures import Figures, change_between
+from .figures import Figures, change_between, is_function_item
 from .formatting import describe_change, format_amount
 from .loading import FILES
 
@@ -128,6 +128,15 @@ def tie_outs(figures: Figures) -> list[DataError]:
         if code not in actuals:
             fail(f"gpb.budget {code}", f"有预算的功能分类 {code} 同时有 gpb.actual 行", "没有")
 
+    # A 类 or 款 row given beside the rows beneath it is their subtotal: 类 = Σ款 = Σ项.
+    for item in (k for k in catalogue.AMOUNT_ITEMS if is_function_item(k)):
+        for code, stated in figures.detail(item).items():
+            beneath = figures.amount_at(item, code)
+            if code not in figures.leaves(item) and beneath != stated:
+                below = "款、项" if len(code) == 3 else "项"
+                fail(f"{item} {code}", f"其下各{below}之和 {format_amount(beneath)}（{code} {figures.function_name(code)}）",
+                     format_amount(stated))
+
     for item, parts in figures.source.breakdowns.items():
         whole = v(item)
         total = sum((amount for _, amount in parts), Decimal(0))
@@ -182,12 +191,13 @@ def completeness(figures: Figures) -> list[DataError]:
         if not text_field(figures.text, dotted):
             errors.append(DataError(words, figures.department_id, dotted,
                                     "本部门对这一项的文字（见 data/README.md；确实没有内容时写“无”）", "空"))
-    for code, actual in figures.by_code("gpb.actual").items():
-        budget = figures.stated("gpb.budget", code)
-        if budget is None:
+    budget_lines = figures.budget_lines()
+    for code in figures.leaves("gpb.actual"):
+        # Each spending row's budget is given at its own level, above it or beneath it (one line of 五（三） each).
+        if not any(code.startswith(b) or b.startswith(code) for b in budget_lines):
             errors.append(DataError(path, figures.department_id, f"gpb.budget {code}",
-                                    f"功能分类 {code}（{catalogue.FUNCTION_CLASSES[code]}）的预算数（gpb.budget 行）",
-                                    "没有这一行"))
+                                    f"功能分类 {code}（{figures.function_name(code)}）的预算数（gpb.budget 行，"
+                                    f"写在这一级或其上级）", "没有这一行", item="gpb.budget"))
     return errors
 
 
@@ -236,9 +246,10 @@ def missing_reasons(current: Figures, previous: Figures | None) -> list[DataErro
 
     against_budget(THREE_PUBLIC_BUDGET_REASON, "“三公”经费", current.value("three_public.total"),
                    current.value("three_public_budget.total"), "three_public.total", "three_public_budget.total")
-    for code, actual in current.by_code("gpb.actual").items():
-        against_budget(GPB_BUDGET_REASON.format(code=code), f"{code} {catalogue.FUNCTION_CLASSES[code]}", actual,
-                       current.stated("gpb.budget", code), "gpb.actual", "gpb.budget")
+    for code in current.budget_lines():
+        against_budget(GPB_BUDGET_REASON.format(code=code), f"{code} {current.line_name(code)}",
+                       current.amount_at("gpb.actual", code), current.amount_at("gpb.budget", code),
+                       "gpb.actual", "gpb.budget")
     return errors
 
 

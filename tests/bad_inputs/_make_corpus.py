@@ -303,8 +303,8 @@ def _(d):
 # ---------------------------------------------------------------- codes
 
 @case("unknown_function_code",
-      "2022/amounts.csv 第19行：部门 pzh-swzzb：gpb.actual 的 code：应为功能分类科目的类级编码（3位），如 "
-      "201 一般公共服务支出、202 外交支出、203 国防支出、204 公共安全支出，实为 '299'")
+      "2022/amounts.csv 第19行：部门 pzh-swzzb：gpb.actual 的 code：应为功能分类科目编码：3位的类，或其下5位的款、"
+      "7位的项，如 201 一般公共服务支出、202 外交支出、203 国防支出、204 公共安全支出，实为 '299'")
 def _(d):
     replace(amounts(d), "gpb.actual,201,", "gpb.actual,299,")
 
@@ -346,9 +346,10 @@ def _(d):
 
 
 @case("function_code_of_kuan_level",
-      "2022/amounts.csv 第20行：部门 pzh-swzzb：gpb.actual 的 code：应为功能分类科目的类级编码（3位），"
-      "如 201 一般公共服务支出、202 外交支出、203 国防支出、204 公共安全支出；20805 是款级（5位）编码，"
-      "这里只收类级编码：请按类 208 社会保障和就业支出合计填写，实为 '20805'")
+      "2022/amounts.csv 第20行：部门 pzh-swzzb：gpb.actual 的 code：应为功能分类科目编码：3位的类，或其下5位的款、"
+      "7位的项，如 201 一般公共服务支出、202 外交支出、203 国防支出、204 公共安全支出；20805 是款级编码（属类 208 "
+      "社会保障和就业支出），它的名称要写在本年度的 function_names.csv（一行：20805,款名称），或按类 208 合计填写，"
+      "实为 '20805'")
 def _(d):
     replace(amounts(d), "pzh-swzzb,gpb.actual,208,", "pzh-swzzb,gpb.actual,20805,")
 
@@ -508,7 +509,7 @@ def _(d):
 
 @case("spending_without_budget_row",
       "2022/amounts.csv：部门 pzh-swzzb：gpb.budget 210：应为功能分类 210（卫生健康支出）"
-      "的预算数（gpb.budget 行），实为 '没有这一行'")
+      "的预算数（gpb.budget 行，写在这一级或其上级），实为 '没有这一行'")
 def _(d):
     replace(amounts(d), "pzh-swzzb,gpb.budget,210,0.36\n", "")
 
