@@ -24,8 +24,6 @@ CONTRADICTIONS = [
      "1,848.48 / 1,848.7 = 99.988%, which rounds half up to 99.99%; the published figure is truncated"),
     ("一般公共预算支出决算数为1，848.48，完成预算", "一般公共预算支出决算数为1，848.48万元，完成预算",
      "an amount without its unit 万元"),
-    ("一般公共服务组织事务支出：支出决算为1，520.71万元", "一般公共服务支出：支出决算为1，520.71万元",
-     "class 201 is 一般公共服务支出, as (二) names it; 组织事务 is one of its 款 (20132)"),
     ("人员经费1517.61万元", "人员经费1，517.61万元", "one number format: thousands separated"),
     ("完成预算90.50%", "完成预算90.45%",
      "6.82 / (0 + 5.67 + 1.87) = 90.45%, the item budgets implied by the items' own completion rates "

@@ -79,3 +79,37 @@ def test_row_names_break_only_between_words():
     hostile = tables()["公开01表"]
     hostile.frame.iloc[0, 0] = "<script>收入</script>"
     assert "<script>" not in hostile.styler().to_html() and "&lt;script&gt;" in hostile.styler().to_html()
+
+
+def test_the_tables_show_every_level_the_data_gives():
+    """The seed gives class 201 by its 款 20132 组织事务 (as its 五（三） names it): 公开05表 shows both rows."""
+    frame = tables()["公开05表"].frame
+    assert list(frame["科目编码"][:5]) == ["201", "20132", "208", "210", "221"]
+    assert list(frame["科目名称"][:2]) == ["一般公共服务支出", "\u3000组织事务"]
+    assert list(frame["决算数"][:2]) == [D("1520.71"), D("1520.71")]
+
+
+def test_xiang_rows_add_up_to_their_kuan_and_class(tmp_path):
+    """项 rows given: the 款 and the 类 are their sums (1,000.71 + 520.00 = 1,520.71), shown at every level."""
+    import shutil
+
+    from juesuan.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    amounts = data / "2022" / "amounts.csv"
+    amounts.write_text(amounts.read_text(encoding="utf-8").replace(
+        "pzh-swzzb,gpb.actual,20132,1520.71\n",
+        "pzh-swzzb,gpb.actual,2013201,1000.71\npzh-swzzb,gpb.actual,2013202,520\n"), encoding="utf-8")
+    (data / "2022" / "function_names.csv").write_text(
+        "code,name\n20132,组织事务\n2013201,行政运行\n2013202,一般行政管理事务\n", encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 0
+    frame = {t.number: t for t in public_tables(load_report("pzh-swzzb", 2022, data).current)}["公开05表"].frame
+    rows = {code: (name, actual) for code, name, actual in zip(frame["科目编码"], frame["科目名称"], frame["决算数"])}
+    assert rows["201"] == ("一般公共服务支出", D("1520.71"))
+    assert rows["20132"] == ("\u3000组织事务", D("1520.71"))
+    assert rows["2013201"] == ("\u3000\u3000行政运行", D("1000.71"))
+    assert rows["2013202"] == ("\u3000\u3000一般行政管理事务", D("520"))
+    # A 款 row stated beside its 项 is their subtotal, and must be it.
+    amounts.write_text(amounts.read_text(encoding="utf-8") + "pzh-swzzb,gpb.actual,20132,1500\n", encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 1

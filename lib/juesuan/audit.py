@@ -489,6 +489,14 @@ class Auditor:
             self.add(line, line.original(*m.span()), f"决算数{exp.value}预算数", "budget_direction",
                      f"{exp.name}：{exp.why}", "error", key)
 
+    def _line_name(self, code: str) -> str:
+        """The name 五（三） gives a class: its 款 (一般公共服务组织事务支出) where its budget is given for one 款."""
+        if self.expect is None:
+            return catalogue.FUNCTION_CLASSES[code]
+        figures = self.expect.current
+        lines = [b for b in figures.budget_lines() if b.startswith(code)]
+        return figures.line_name(lines[0]) if len(lines) == 1 else catalogue.FUNCTION_CLASSES[code]
+
     def check_class_item(self, line: Line, m: re.Match):
         label = m.group("label")
         code = CLASS_BY_NAME.get(label)
@@ -508,10 +516,10 @@ class Auditor:
         key = f"gpb.actual:{code}"
         self._class_keys[line.number] = key
         self.record(line, f"label:{key}", label, label, index=int(m.group("idx")))
-        if self.expect is not None and label != catalogue.FUNCTION_CLASSES[code]:
-            self.add(line, line.original(*m.span("label")), catalogue.FUNCTION_CLASSES[code], "name",
-                     f"支出功能分类科目{code}为“{catalogue.FUNCTION_CLASSES[code]}”，名称应与五（二）一致",
-                     "warning", key)
+        expected = self._line_name(code)
+        if self.expect is not None and label != expected:
+            self.add(line, line.original(*m.span("label")), expected, "name",
+                     f"支出功能分类科目{code}为“{expected}”，名称应与数据中的科目一致", "warning", key)
         self.check_number(line, m, "a", f"amount:{key}")
         if m.group("c") is not None:
             self.check_number(line, m, "c", f"completion:{key}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from . import catalogue
-from .figures import ZERO_WHEN_ABSENT, Figures
+from .figures import ZERO_WHEN_ABSENT, Figures, is_function_item
 from .formatting import format_amount, format_percent
 from .money import HUNDRED, ZERO, round_half_up
 
@@ -114,7 +114,7 @@ class Expectations:
             if item == "breakdown":
                 item, label = code.split(":", 1)
                 return dict(f.breakdown(item)).get(label)
-            value = f.stated(item, code)
+            value = f.amount_at(item, code) if is_function_item(item) else f.stated(item, code)
             if value is None and this_year and item in ("gpb.actual", "gf.actual", "sc.actual"):
                 return ZERO  # a function class without a row has no expenditure
             return value
@@ -126,6 +126,9 @@ class Expectations:
     def leaves(self, key: str, f: Figures) -> int:
         """How many non-zero rows of data/ a figure adds up."""
         if ":" in key:
+            item, code = key.split(":", 1)
+            if is_function_item(item):  # a class given by its 款 or 项 adds up those rows
+                return sum(1 for c, v in f.leaves(item).items() if c.startswith(code) and v)
             value = self.amount(key, f)
             return 1 if value else 0
         if key in catalogue.COMPOSITES and f.parts_stated(key):

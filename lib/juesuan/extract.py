@@ -230,6 +230,14 @@ def _amounts(reader: Reader, ex: Extraction) -> None:
     for prefix in ("gpb.actual", "gf.actual", "sc.actual"):
         for code in reader.codes(f"amount:{prefix}:"):
             _take(reader, ex, f"amount:{prefix}:{code}", prefix, code)
+    for code in reader.codes("label:gpb.actual:"):
+        label = reader.first(f"label:gpb.actual:{code}")
+        if label is not None and label.value != catalogue.FUNCTION_CLASSES.get(code, label.value):
+            # 一般公共服务组织事务支出: a 款 named under its 类, whose code the text does not give.
+            ex.assume(f"amounts.gpb.actual.{code}", code,
+                      f"{reader.where(label)}按款或项命名「{label.value}」，文字不给它的编码：按类 {code} 记录；"
+                      f"要按款记录，在 function_names.csv 写上该款的编码和名称，并把 gpb.actual、gpb.budget 的 {code} "
+                      f"改成该编码")
     if not reader.codes("amount:gpb.actual:"):
         gpb = reader.first("amount:gpb.total")
         if gpb is None or gpb.value != 0:

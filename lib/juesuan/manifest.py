@@ -37,6 +37,7 @@ from pathlib import Path
 FORMAT = 1
 BUILD_DIR = ".build"
 CSV_FILES = ("departments.csv", "units.csv", "amounts.csv", "counts.csv", "breakdowns.csv")
+YEAR_FILES = ("year.yaml", "function_names.csv")
 DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Packages whose version can change a report's bytes.
@@ -97,8 +98,9 @@ class _YearRows:
         self.folder = folder
         self.rows: dict[str, hashlib._Hash] = {}
         common = hashlib.sha256()
-        year_yaml = folder / "year.yaml"
-        common.update(_sha(b"year.yaml", year_yaml.read_bytes() if year_yaml.is_file() else b"-").encode())
+        for name in YEAR_FILES:  # files of the whole year: every department's report reads all of them
+            path = folder / name
+            common.update(_sha(name.encode(), path.read_bytes() if path.is_file() else b"-").encode())
         for name in CSV_FILES:
             path = folder / name
             if not path.is_file():

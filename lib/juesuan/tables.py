@@ -161,11 +161,23 @@ def fiscal_summary(f: Figures) -> PublicTable:
     return PublicTable("公开04表", "财政拨款收入支出决算总表", _two_sided(income, spending))
 
 
+def _levels(f: Figures, *items: str) -> list[str]:
+    """Every 类, and each 款 and 项 the data gives, in the order the tables print them (201, 20132, 2013201, 208…)."""
+    codes = {c for item in items for c in f.detail(item)}
+    return sorted(codes | {c[:3] for c in codes} | {c[:5] for c in codes if len(c) == 7})
+
+
+def _indented_name(f: Figures, code: str) -> str:
+    """款 one ideographic space in from its 类, 项 two, as the published tables print them."""
+    return "\u3000" * ((len(code) - 3) // 2) + f.function_name(code)
+
+
 def general_budget_expenditure(f: Figures) -> PublicTable:
     rows = []
-    for code, actual in f.by_code("gpb.actual").items():
-        budget = f.stated("gpb.budget", code) or ZERO
-        rows.append((code, catalogue.FUNCTION_CLASSES[code], budget, actual, completion(actual, budget)))
+    for code in _levels(f, "gpb.actual", "gpb.budget"):
+        actual, budget = f.amount_at("gpb.actual", code) or ZERO, f.amount_at("gpb.budget", code)
+        rows.append((code, _indented_name(f, code), budget, actual,
+                     None if budget is None else completion(actual, budget)))
     total, budget = _value(f, "gpb.total"), _value(f, "gpb.budget_total")
     rows.append(("", "合计", budget, total, completion(total, budget)))
     basic = _value(f, "gpb_basic.total")
@@ -201,8 +213,8 @@ def three_public(f: Figures) -> PublicTable:
 
 
 def _fund_table(f: Figures, number: str, title: str, income_key: str | None, item: str) -> PublicTable:
-    rows = [(code, catalogue.FUNCTION_CLASSES[code], amount) for code, amount in f.by_code(item).items()]
-    total = sum((a for _, _, a in rows), ZERO)
+    rows = [(code, _indented_name(f, code), f.amount_at(item, code)) for code in _levels(f, item)]
+    total = _value(f, item.replace(".actual", ".total"))
     income = _value(f, income_key) if income_key else None
     columns = ["科目编码", "科目名称", "本年支出"]
     frame = pd.DataFrame(rows + [("", "合计", total)], columns=columns)

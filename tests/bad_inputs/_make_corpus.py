@@ -306,7 +306,7 @@ def _(d):
       "2022/amounts.csv 第19行：部门 pzh-swzzb：gpb.actual 的 code：应为功能分类科目编码：3位的类，或其下5位的款、"
       "7位的项，如 201 一般公共服务支出、202 外交支出、203 国防支出、204 公共安全支出，实为 '299'")
 def _(d):
-    replace(amounts(d), "gpb.actual,201,", "gpb.actual,299,")
+    replace(amounts(d), "gpb.actual,20132,", "gpb.actual,299,")
 
 
 @case("wrong_vehicle_code",
@@ -433,6 +433,19 @@ def _(d):
       "实为 '重复的行'")
 def _(d):
     append(d / "2022" / "units.csv", "pzh-swzzb,党员教育中心,参照公务员法管理的事业单位")
+
+
+@case("function_name_of_a_class_differs",
+      "2022/function_names.csv 第3行：全部部门：201 的 name：应为类 201 的全国统一名称“一般公共服务支出”，实为 '一般公共服务'")
+def _(d):
+    write(d / "2022" / "function_names.csv", "code,name\n20132,组织事务\n201,一般公共服务\n")
+
+
+@case("kuan_subtotal_does_not_add_up",
+      "2022/amounts.csv：部门 pzh-swzzb：gpb.actual 201：应为其下各款、项之和 1,520.71（201 一般公共服务支出），"
+      "实为 '1,600'")
+def _(d):
+    append(amounts(d), "pzh-swzzb,gpb.actual,201,1600")
 
 
 @case("unit_is_the_department_itself",
