@@ -55,7 +55,7 @@ def test_partial_comparison_year_is_said_plainly(capsys):
     ("income.other,,0.22", "income.other,,0.22万元", "不带单位的万元数"),
     ("income.other,,0.22", "income.other,,0.225", "最多两位小数"),
     ("income.other,,0.22", "income.other,,-0.22", "不能为负"),
-    ("gpb.actual,201,", "gpb.actual,299,", "gpb.actual 的 code：应为功能分类科目编码：3位的类，或其下5位的款、7位的项"),
+    ("gpb.actual,20132,", "gpb.actual,299,", "gpb.actual 的 code：应为功能分类科目编码：3位的类"),
     ("income.other,,0.22", "income.others,,0.22", "item：应为data/README.md 中列出的项目"),
 ])
 def test_bad_amount_rows_are_located(data_copy, capsys, old, new, fragment):

@@ -113,3 +113,35 @@ def test_xiang_rows_add_up_to_their_kuan_and_class(tmp_path):
     # A 款 row stated beside its 项 is their subtotal, and must be it.
     amounts.write_text(amounts.read_text(encoding="utf-8") + "pzh-swzzb,gpb.actual,20132,1500\n", encoding="utf-8")
     assert main(["validate", "--data", str(data), "--year", "2022"]) == 1
+
+
+def test_basic_expenditure_by_economic_class(tmp_path):
+    """Table 06's classes given: 人员经费 = 301 + 303 and 公用经费 = 302 + 310 come from them (hand sums below),
+    the table lists each class and 款, and a stated total that disagrees with them is an error."""
+    import shutil
+
+    from juesuan.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    amounts = data / "2022" / "amounts.csv"
+    text = amounts.read_text(encoding="utf-8")
+    # The seed's 人员经费 1,517.61 and 公用经费 174.97, split into classes: 1,400.00 + 117.61; 170.00 + 4.97.
+    rows = ("pzh-swzzb,gpb_basic.economic,30101,800\npzh-swzzb,gpb_basic.economic,30102,600\n"
+            "pzh-swzzb,gpb_basic.economic,303,117.61\npzh-swzzb,gpb_basic.economic,30201,170\n"
+            "pzh-swzzb,gpb_basic.economic,310,4.97\n")
+    amounts.write_text(text.replace("pzh-swzzb,gpb_basic.personnel,,1517.61\n", "")
+                       .replace("pzh-swzzb,gpb_basic.public,,174.97\n", "") + rows, encoding="utf-8")
+    (data / "2022" / "economic_names.csv").write_text("code,name\n30101,基本工资\n30102,津贴补贴\n30201,办公费\n",
+                                                       encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 0
+    current = load_report("pzh-swzzb", 2022, data).current
+    assert current.value("gpb_basic.personnel") == D("1517.61") and current.value("gpb_basic.public") == D("174.97")
+    frame = {t.number: t for t in public_tables(current)}["公开06表"].frame
+    listed = dict(zip(frame["科目名称"], frame["决算数"]))
+    assert listed["工资福利支出"] == D("1400") and listed["\u3000基本工资"] == D("800")
+    assert listed["人员经费合计"] == D("1517.61") and listed["公用经费合计"] == D("174.97")
+    assert list(frame["科目编码"][:7]) == ["301", "30101", "30102", "302", "30201", "303", "310"]
+    amounts.write_text(amounts.read_text(encoding="utf-8") + "pzh-swzzb,gpb_basic.personnel,,1500\n",
+                       encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 1

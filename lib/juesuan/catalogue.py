@@ -80,6 +80,25 @@ VEHICLE_USES = {
 
 UNIT_KINDS = ("行政单位", "参照公务员法管理的事业单位", "其他事业单位")
 
+# 部门预算支出经济分类科目, 类 level: the classes of table 06 (一般公共预算财政拨款基本支出).
+ECONOMIC_CLASSES = {
+    "301": "工资福利支出",
+    "302": "商品和服务支出",
+    "303": "对个人和家庭的补助",
+    "307": "债务利息及费用支出",
+    "309": "资本性支出（基本建设）",
+    "310": "资本性支出",
+    "311": "对企业补助（基本建设）",
+    "312": "对企业补助",
+    "313": "对社会保障基金补助",
+    "399": "其他支出",
+}
+#: 人员经费 and 公用经费 by economic class (DOMAIN: 301 + 303, and 302 + 310).
+PERSONNEL_CLASSES = ("301", "303")
+PUBLIC_CLASSES = ("302", "310")
+#: An economic code at 类 (3 digits) or 款 (5) level: 302, 30201.
+ECONOMIC_CODE = re.compile(r"\d{3}(?:\d{2})?", re.ASCII)
+
 #: A function code at 类 (3 digits), 款 (5) or 项 (7) level: 201, 20132, 2013201.
 FUNCTION_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}", re.ASCII)
 FUNCTION_LEVELS = {3: "类", 5: "款", 7: "项"}
@@ -88,6 +107,7 @@ CODE_VOCABULARIES = {
     "function": FUNCTION_CLASSES,
     "vehicle": VEHICLE_TYPES,
     "vehicle_use": VEHICLE_USES,
+    "economic": ECONOMIC_CLASSES,
 }
 
 # Amount items (万元): key -> (Chinese name, vocabulary of the code column or None).
@@ -99,6 +119,7 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     "gpb.budget": ("一般公共预算财政拨款支出预算数", "function"),
     "gf.actual": ("政府性基金预算财政拨款支出", "function"),
     "sc.actual": ("国有资本经营预算财政拨款支出", "function"),
+    "gpb_basic.economic": ("一般公共预算财政拨款基本支出（按经济分类）", "economic"),
     "gpb_basic.personnel": ("人员经费", None),
     "gpb_basic.public": ("公用经费", None),
     "three_public.abroad": ("因公出国（境）费", None),

@@ -33,9 +33,9 @@ class Figures:
         return self.source.amounts.get((item, code))
 
     def by_code(self, item: str) -> dict[str, Decimal]:
-        """The coded rows of an item in code order; function items by 类 (201…), whatever detail the rows give."""
+        """The coded rows of an item in code order; function and economic items by 类, whatever detail is given."""
         rows = self.detail(item)
-        if not is_function_item(item):
+        if not is_hierarchical(item):
             return rows
         return {code: self.amount_at(item, code) for code in sorted({c[:3] for c in rows})}
 
@@ -54,6 +54,10 @@ class Figures:
         """A function item at a 类, 款 or 项 code: the sum of the finest rows at or beneath it (None: none)."""
         beneath = [v for c, v in self.leaves(item).items() if c.startswith(code)]
         return sum(beneath, ZERO) if beneath else None
+
+    def economic_name(self, code: str) -> str:
+        """An economic code's name: the catalogue's for a 类 (302), the year's economic_names.csv for a 款."""
+        return catalogue.ECONOMIC_CLASSES.get(code) or self.source.economic_names.get(code, code)
 
     def function_name(self, code: str) -> str:
         """A function code's name: the catalogue's for a 类, the year's function_names.csv for a 款 or 项."""
@@ -79,7 +83,7 @@ class Figures:
     def sum_of_parts(self, key: str) -> Decimal | None:
         if key in catalogue.COMPOSITES:
             known = [v for v in (self.value(p) for p in catalogue.COMPOSITES[key][1]) if v is not None]
-        elif is_function_item(key):
+        elif is_hierarchical(key):
             known = list(self.leaves(key).values())
         else:
             known = list(self.by_code(key).values())
@@ -95,7 +99,16 @@ class Figures:
         if key in catalogue.COMPOSITES or is_coded:
             total = self.sum_of_parts(key)
             return total if total is not None else self.stated(key)
-        return self.stated(key)
+        stated = self.stated(key)
+        if stated is None and key in ECONOMIC_TOTALS:
+            return self.economic_total(key)  # table 06's classes, where the two totals are not stated
+        return stated
+
+    def economic_total(self, key: str) -> Decimal | None:
+        """人员经费 (301 + 303) or 公用经费 (302 + 310) from the economic rows of table 06; None without them."""
+        amounts = [self.amount_at("gpb_basic.economic", c) for c in ECONOMIC_TOTALS[key]]
+        known = [a for a in amounts if a is not None]
+        return sum(known, ZERO) if known else None
 
     def report_value(self, key: str) -> Decimal:
         """A figure of the report year, where validation has made sure it is known."""
@@ -122,6 +135,14 @@ class Figures:
     @property
     def units(self):
         return self.source.units
+
+
+ECONOMIC_TOTALS = {"gpb_basic.personnel": catalogue.PERSONNEL_CLASSES, "gpb_basic.public": catalogue.PUBLIC_CLASSES}
+
+
+def is_hierarchical(item: str) -> bool:
+    """Items whose codes nest (类 201 ⊃ 款 20132 ⊃ 项 2013201; 302 ⊃ 30201): totals come from the finest rows."""
+    return is_function_item(item) or item == "gpb_basic.economic"
 
 
 def is_function_item(item: str) -> bool:

@@ -39,9 +39,11 @@ FILES = {
     "breakdowns": ("breakdowns.csv", ["department_id", "item", "label", "amount"]),
     # The names of the 款 (5-digit) and 项 (7-digit) function codes the year's rows use, as the tables print them.
     "function_names": ("function_names.csv", ["code", "name"]),
+    # ...and of the 款 (5-digit) economic codes of table 06 (30101 基本工资…).
+    "economic_names": ("economic_names.csv", ["code", "name"]),
 }
 #: Files of the whole year rather than of one department each (every row read, whatever `only` says).
-YEAR_WIDE = ("function_names",)
+YEAR_WIDE = ("function_names", "economic_names")
 REQUIRED_FILES = ("departments", "amounts")
 
 
@@ -204,8 +206,9 @@ class DepartmentFigures:
     units: list[Unit] = field(default_factory=list)
     text: dict = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
-    #: The year's names of 款 and 项 codes (function_names.csv); 类 names are the catalogue's.
+    #: The year's names of 款 and 项 codes (function_names.csv, economic_names.csv); 类 names are the catalogue's.
     function_names: dict[str, str] = field(default_factory=dict)
+    economic_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -338,10 +341,13 @@ def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
         errors.extend(row_errors)
         frames[key] = frame
 
-    function_names = _read_function_names(folder / FILES["function_names"][0], frames["function_names"], errors)
+    function_names = _read_code_names(folder / FILES["function_names"][0], frames["function_names"], errors,
+                                      catalogue.FUNCTION_CODE, catalogue.FUNCTION_CLASSES, "功能分类", "20132、2013201")
+    economic_names = _read_code_names(folder / FILES["economic_names"][0], frames["economic_names"], errors,
+                                      catalogue.ECONOMIC_CODE, catalogue.ECONOMIC_CLASSES, "经济分类", "30101、30201")
     departments = _read_departments(folder, year, frames["departments"], errors)
     for dept in departments.values():
-        dept.function_names = function_names
+        dept.function_names, dept.economic_names = function_names, economic_names
     # Without a readable departments.csv no row can be placed: that one error says it.
     listing = str(folder / FILES["departments"][0])
     listed = not any(e.file == listing and e.department is None for e in errors)
@@ -376,23 +382,21 @@ def _orphan_texts(folder: Path, departments, errors) -> None:
                                     path.name))
 
 
-def _read_function_names(path, frame, errors) -> dict[str, str]:
+def _read_code_names(path, frame, errors, pattern, classes, kind: str, example: str) -> dict[str, str]:
     """款 and 项 names, by code; a 类 listed must carry the national name the catalogue gives it."""
     names: dict[str, str] = {}
     for index, row in frame.iterrows():
         rownum = _row_number(row, index)
         code, name = row["code"], row["name"]
-        if not catalogue.FUNCTION_CODE.fullmatch(code) or code[:3] not in catalogue.FUNCTION_CLASSES:
-            errors.append(DataError(path, None, "code", "3、5 或 7 位的功能分类科目编码，前3位是已知的类（如 20132、2013201）",
-                                    code, rownum))
+        if not pattern.fullmatch(code) or code[:3] not in classes:
+            errors.append(DataError(path, None, "code", f"{kind}科目编码，前3位是已知的类（如 {example}）", code, rownum))
         elif bad_name(name):
             errors.append(DataError(path, None, f"{code} 的 name", f"1 至 {MAX_NAME_CHARS} 个字符的单行名称，不含控制字符",
                                     name, rownum))
         elif code in names:
             errors.append(DataError(path, None, f"code {code}", "每个编码只列一次", "重复的行", rownum))
-        elif len(code) == 3 and name != catalogue.FUNCTION_CLASSES[code]:
-            errors.append(DataError(path, None, f"{code} 的 name", f"类 {code} 的全国统一名称“{catalogue.FUNCTION_CLASSES[code]}”",
-                                    name, rownum))
+        elif len(code) == 3 and name != classes[code]:
+            errors.append(DataError(path, None, f"{code} 的 name", f"类 {code} 的全国统一名称“{classes[code]}”", name, rownum))
         else:
             names[code] = name
     return names
@@ -440,7 +444,7 @@ def _department_of(path, row, rownum, departments, errors) -> DepartmentFigures 
 
 
 CODE_KINDS = {"function": "功能分类科目编码：3位的类，或其下5位的款、7位的项", "vehicle": "车辆类型编码",
-              "vehicle_use": "车辆用途编码"}
+              "vehicle_use": "车辆用途编码", "economic": "经济分类科目编码：3位的类，或其下5位的款（名称写在 economic_names.csv）"}
 
 
 def _code_hint(vocabulary: str, code: str) -> str:
@@ -467,7 +471,8 @@ def _check_code(path, dept, item, code, vocabulary, rownum, errors) -> bool:
             return False
         return True
     known = catalogue.CODE_VOCABULARIES[vocabulary]
-    named_detail = vocabulary == "function" and len(code) > 3 and code in dept.function_names
+    named_detail = (vocabulary == "function" and len(code) > 3 and code in dept.function_names
+                    or vocabulary == "economic" and len(code) == 5 and code in dept.economic_names)
     if code and code not in known and not named_detail:
         errors.append(DataError(path, dept.department_id, f"{item} 的 code", _code_hint(vocabulary, code),
                                 code, rownum, item=item))

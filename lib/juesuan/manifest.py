@@ -37,7 +37,7 @@ from pathlib import Path
 FORMAT = 1
 BUILD_DIR = ".build"
 CSV_FILES = ("departments.csv", "units.csv", "amounts.csv", "counts.csv", "breakdowns.csv")
-YEAR_FILES = ("year.yaml", "function_names.csv")
+YEAR_FILES = ("year.yaml", "function_names.csv", "economic_names.csv")
 DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Packages whose version can change a report's bytes.

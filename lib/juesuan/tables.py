@@ -189,6 +189,15 @@ def general_budget_expenditure(f: Figures) -> PublicTable:
 
 
 def general_budget_basic(f: Figures) -> PublicTable:
+    if f.detail("gpb_basic.economic"):
+        # By economic class, as the standard table 06 prints it: 类, its 款 indented, then the two totals.
+        codes = _levels(f, "gpb_basic.economic")
+        rows = [(code, "\u3000" * ((len(code) - 3) // 2) + f.economic_name(code), f.amount_at("gpb_basic.economic", code))
+                for code in codes]
+        rows += [("", "人员经费合计", _value(f, "gpb_basic.personnel")), ("", "公用经费合计", _value(f, "gpb_basic.public")),
+                 ("", "合计", _value(f, "gpb_basic.total"))]
+        return PublicTable("公开06表", "一般公共预算财政拨款基本支出决算表",
+                           pd.DataFrame(rows, columns=["科目编码", "科目名称", "决算数"]))
     rows = [("人员经费", "301 工资福利支出、303 对个人和家庭的补助", _value(f, "gpb_basic.personnel")),
             ("公用经费", "302 商品和服务支出、310 资本性支出", _value(f, "gpb_basic.public")),
             ("合计", "", _value(f, "gpb_basic.total"))]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import catalogue
 from .errors import DataError
-from .figures import Figures, change_between, is_function_item
+from .figures import ECONOMIC_TOTALS, Figures, change_between, is_function_item, is_hierarchical
 from .formatting import describe_change, format_amount
 from .loading import FILES
 
@@ -129,13 +129,21 @@ def tie_outs(figures: Figures) -> list[DataError]:
             fail(f"gpb.budget {code}", f"有预算的功能分类 {code} 同时有 gpb.actual 行", "没有")
 
     # A 类 or 款 row given beside the rows beneath it is their subtotal: 类 = Σ款 = Σ项.
-    for item in (k for k in catalogue.AMOUNT_ITEMS if is_function_item(k)):
+    for item in (k for k in catalogue.AMOUNT_ITEMS if is_hierarchical(k)):
+        name = figures.function_name if is_function_item(item) else figures.economic_name
         for code, stated in figures.detail(item).items():
             beneath = figures.amount_at(item, code)
             if code not in figures.leaves(item) and beneath != stated:
-                below = "款、项" if len(code) == 3 else "项"
-                fail(f"{item} {code}", f"其下各{below}之和 {format_amount(beneath)}（{code} {figures.function_name(code)}）",
+                below = ("款、项" if len(code) == 3 else "项") if is_function_item(item) else "款"
+                fail(f"{item} {code}", f"其下各{below}之和 {format_amount(beneath)}（{code} {name(code)}）",
                      format_amount(stated))
+    # 人员经费 and 公用经费 stated beside table 06's classes are their sums.
+    for key, classes in ECONOMIC_TOTALS.items():
+        stated, by_class = figures.stated(key), figures.economic_total(key)
+        if stated is not None and by_class is not None and stated != by_class:
+            fail(f"{catalogue.item_name(key)} ({key})",
+                 f"经济分类 {' + '.join(classes)} 之和 {format_amount(by_class)}（gpb_basic.economic 行）",
+                 format_amount(stated))
 
     for item, parts in figures.source.breakdowns.items():
         whole = v(item)

@@ -448,6 +448,13 @@ def _(d):
     append(amounts(d), "pzh-swzzb,gpb.actual,201,1600")
 
 
+@case("economic_code_without_a_name",
+      "2022/amounts.csv 第43行：部门 pzh-swzzb：gpb_basic.economic 的 code：应为经济分类科目编码：3位的类，或其下5位的款"
+      "（名称写在 economic_names.csv）")
+def _(d):
+    append(amounts(d), "pzh-swzzb,gpb_basic.economic,30101,100")
+
+
 @case("unit_is_the_department_itself",
       "2022/units.csv 第4行：部门 pzh-swzzb：unit_name：应为下属二级预算单位的名称；本部门机关不列在 units.csv"
       "（报告会先写出本部门），实为 '市委组织部'")
