@@ -150,3 +150,75 @@ def test_every_table_has_titles_and_column_keys():
     assert {"general_budget", "superior_subsidy", "subordinate_remittance"} <= {
         c.key for c in BY_ID["02"].sides[0].columns}
     assert os.path.exists(HERE / "_make_workbooks.py")
+
+
+# ---------------------------------------------------------------- .xls (xls/README.md: converted by LibreOffice)
+
+XLS = HERE / "xls"
+
+
+@pytest.mark.parametrize("name", ["good_per_sheet", "good_one_sheet"])
+def test_xls_reads_to_the_same_figures_and_cells_as_its_xlsx(name):
+    xlsx = read_workbook(HERE / f"{name}.xlsx")
+    xls = read_workbook(XLS / f"{name}.xls")
+    assert list(xls.figures()) == list(xlsx.figures())
+    assert len(list(xls.figures())) > 400
+    assert xls.unplaced == xlsx.unplaced == []
+    assert xls.notes == xlsx.notes
+    assert {t: (f.sheet, f.title_cell, f.columns) for t, f in xls.tables.items()} == \
+        {t: (f.sheet, f.title_cell, f.columns) for t, f in xlsx.tables.items()}
+
+
+def test_xls_merged_headers_and_hidden_sheets_come_from_xlrd():
+    from juesuan.workbook import _open, _Problems
+
+    def sheets(path, engine):
+        return {s.name: s for s in _open(path, engine, _Problems(path, None))}
+
+    xlsx = sheets(HERE / "good_per_sheet.xlsx", "openpyxl")
+    xls = sheets(XLS / "good_per_sheet.xls", "xlrd")
+    assert list(xls) == list(xlsx)
+    for name in xlsx:
+        assert xls[name].merged == xlsx[name].merged, name  # every merged range, cell for cell
+    # 07's three-row header: 公务用车购置及运行维护费 merged over six columns, 合计 over two rows and columns.
+    assert xls["公开07表"].merged[(3, 9)] == (3, 4) and xls["公开07表"].merged[(4, 1)] == (3, 0)
+    one = sheets(XLS / "good_one_sheet.xls", "xlrd")
+    assert [(s.name, s.hidden) for s in one.values()] == [("决算表", False), ("2023年", True)]
+    assert one["决算表"].merged == {}  # this layout merges nothing: the header words carry across
+
+
+def test_xls_hidden_sheet_is_not_read_as_the_table():
+    message = refusal(XLS / "hidden_sheet_old_table.xls")
+    assert message.startswith("hidden_sheet_old_table.xls：部门 demo-dept：工作簿：")
+    assert "缺 公开03表（支出决算表）（隐藏的工作表“公开03表”未读取）" in message
+
+
+def test_xls_error_value_is_refused_at_its_cell_not_read_as_zero():
+    message = refusal(XLS / "error_value.xls")
+    assert "公开03表!D9（公开03表 基本支出）：应为金额（这是 Excel 公式的错误值" in message
+    assert "实为 '#DIV/0!'" in message
+
+
+def test_xls_damaged_is_one_line(tmp_path):
+    cut = tmp_path / "cut.xls"
+    cut.write_bytes((XLS / "good_per_sheet.xls").read_bytes()[:11000])
+    assert "应为完好的 .xls 工作簿" in refusal(cut)
+
+
+def test_xls_cells_become_what_pandas_gives_but_errors_stay_text():
+    import datetime
+
+    import xlrd
+
+    from juesuan.workbook import _xls_value
+
+    class Book:
+        datemode = 0
+
+    assert _xls_value(Book, xlrd.XL_CELL_NUMBER, 1100.5) == 1100.5
+    assert type(_xls_value(Book, xlrd.XL_CELL_NUMBER, 2070101.0)) is int
+    assert _xls_value(Book, xlrd.XL_CELL_TEXT, "1,100.50") == "1,100.50"
+    assert _xls_value(Book, xlrd.XL_CELL_TEXT, "  ") is None and _xls_value(Book, xlrd.XL_CELL_EMPTY, "") is None
+    assert _xls_value(Book, xlrd.XL_CELL_BOOLEAN, 1) is True
+    assert _xls_value(Book, xlrd.XL_CELL_ERROR, 0x2A) == "#N/A"
+    assert _xls_value(Book, xlrd.XL_CELL_DATE, 45292.0) == datetime.datetime(2024, 1, 1)

@@ -11,13 +11,21 @@ a table, a cell — is one located DataError in Chinese; they are all raised
 together as DataErrors and nothing is returned, so an import that fails
 writes nothing.
 
-The cells are read through pandas' own engines (openpyxl for .xlsx, xlrd for
-.xls); each workbook is opened once more by the same engine for what pandas
-does not give: merged ranges, hidden sheets and formulas without a value.
+An .xlsx is read through pandas (openpyxl engine), then opened once more by
+openpyxl for what pandas does not give: merged ranges, hidden sheets and
+formulas without a value. An .xls is read by xlrd alone, in one opening
+(`formatting_info=True` for merged ranges; sheet visibility), its cells turned
+into what pandas' xlrd engine gives (integral numbers as int, dates as
+datetime) but for one thing: an error value (#DIV/0!, #REF!) is kept as its
+text, to be refused as an amount, where pandas turns it into a blank that
+would read as 0. (pandas 3 also deprecates its xlrd engine.)
 """
 from __future__ import annotations
 
+import io
+import math
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -48,6 +56,8 @@ ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 AMOUNT_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)  # not １２３: \d alone takes full-width digits
 # Typed for "nothing" in published tables; read as 0 like a blank cell.
 NIL_TEXT = {"-", "—", "－", "--", "——"}
+# Excel's error values, as an .xls stores them (xlrd.error_text_from_code) and as an .xlsx shows them.
+ERROR_TEXT = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 # Float noise from Excel's own sums (1.1+2.2 is cached as 3.3000000000000003) is far below this;
 # a figure further than this from whole fen (12.345) is refused, not rounded.
 FLOAT_NOISE = Decimal("0.000001")
@@ -188,15 +198,13 @@ class _Sheet:
 def _open(path: Path, engine: str, problems: _Problems) -> list[_Sheet]:
     """Every sheet's cells (through pandas) with its metadata (through the same engine)."""
     broken = f"完好的 {'.xlsx' if engine == 'openpyxl' else '.xls'} 工作簿（文件已损坏或不完整，请重新导出）"
+    if engine == "xlrd":
+        return _open_xls(path, problems, broken)
     try:
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
-    except xlrd.biffh.XLRDError as exc:
-        if "encrypted" in str(exc).lower():
-            raise problems.fail("工作簿", "未加密的工作簿（请在 Excel 中取消密码后另存）", "已加密") from None
-        raise problems.fail("工作簿", broken, str(exc)) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, TypeError, AttributeError,
             IndexError, AssertionError) as exc:
-        # openpyxl and xlrd raise whatever their parser meets in a damaged file; any of them is this one line.
+        # openpyxl raises whatever its parser meets in a damaged file; any of them is this one line.
         raise problems.fail("工作簿", broken, type(exc).__name__) from None
 
     sheets: list[_Sheet] = []
@@ -214,20 +222,8 @@ def _open(path: Path, engine: str, problems: _Problems) -> list[_Sheet]:
                 formulas = {(cell.row - 1, cell.column - 1): str(cell.value)
                             for row in ws.iter_rows() for cell in row if cell.data_type == "f"}
                 sheets.append(_Sheet(ws.title, [], ws.sheet_state != "visible", merged, formulas))
-        else:
-            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-            for index in range(book.nsheets):
-                ws = book.sheet_by_index(index)
-                merged = {}
-                for rlo, rhi, clo, chi in ws.merged_cells:
-                    for r in range(rlo, rhi):
-                        for c in range(clo, chi):
-                            if (r, c) != (rlo, clo):
-                                merged[(r, c)] = (rlo, clo)
-                # An .xls always stores a formula's last value: nothing can be uncached.
-                sheets.append(_Sheet(ws.name, [], ws.visibility != 0, merged, {}))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, TypeError, AttributeError,
-            IndexError, AssertionError, xlrd.biffh.XLRDError) as exc:
+            IndexError, AssertionError) as exc:
         raise problems.fail("工作簿", broken, type(exc).__name__) from None
 
     for sheet in sheets:
@@ -238,6 +234,52 @@ def _open(path: Path, engine: str, problems: _Problems) -> list[_Sheet]:
         # blank: taken as 0 it would be a silent wrong figure. Keep only those without a value.
         sheet.uncached = {rc: f for rc, f in sheet.uncached.items() if _cell(grid, *rc) is None}
     return sheets
+
+
+def _open_xls(path: Path, problems: _Problems, broken: str) -> list[_Sheet]:
+    """Every sheet of an .xls: its cells, merged ranges and visibility, from one opening by xlrd."""
+    try:
+        # xlrd writes its warnings (a file size not a whole number of sectors…) to a log: not to our stdout.
+        book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO())
+        sheets = []
+        for ws in book.sheets():
+            merged = {}
+            for rlo, rhi, clo, chi in ws.merged_cells:
+                for r in range(rlo, rhi):
+                    for c in range(clo, chi):
+                        if (r, c) != (rlo, clo):
+                            merged[(r, c)] = (rlo, clo)
+            grid = [[_xls_value(book, ws.cell_type(r, c), ws.cell_value(r, c)) for c in range(ws.ncols)]
+                    for r in range(ws.nrows)]
+            # An .xls always stores a formula's last value: nothing can be uncached.
+            sheets.append(_Sheet(ws.name, grid, ws.visibility != 0, merged, {}))
+    except xlrd.biffh.XLRDError as exc:
+        if "encrypted" in str(exc).lower():
+            raise problems.fail("工作簿", "未加密的工作簿（请在 Excel 中取消密码后另存）", "已加密") from None
+        raise problems.fail("工作簿", broken, str(exc)) from None
+    except (KeyError, OSError, ValueError, EOFError, TypeError, AttributeError, IndexError, AssertionError,
+            struct.error) as exc:
+        # xlrd raises whatever its parser meets in a damaged file; any of them is this one line.
+        raise problems.fail("工作簿", broken, type(exc).__name__) from None
+    return sheets
+
+
+def _xls_value(book, kind: int, value):
+    """One .xls cell as pandas' xlrd engine gives it, but an error value kept as its text (#DIV/0!)."""
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, f"#错误{value}")
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_NUMBER:
+        return int(value) if math.isfinite(value) and value == int(value) else value
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(value, book.datemode)
+        except (OverflowError, ValueError):
+            return value
+    return None if _blank(value) else value
 
 
 def _blank(value) -> bool:
@@ -287,6 +329,8 @@ def amount(value) -> Decimal:
         text = value.strip()
         if text in NIL_TEXT:
             return ZERO.quantize(CENT)
+        if text in ERROR_TEXT:
+            raise _BadAmount("金额（这是 Excel 公式的错误值：请改正公式，或填入金额后另存）")
         if not AMOUNT_TEXT.fullmatch(text):
             raise _BadAmount("金额（数字，如 1234.50 或 1,234.50；空白为 0）")
         try:

@@ -16,11 +16,21 @@ fragment in `expected.tsv` (case, fragment): the import must refuse it with
 exactly one located line. The 80 MB workbook is not here: the test makes it
 as a sparse file. The files are committed; this script documents and
 regenerates them (xlsx bytes carry timestamps, so review by reading them).
+`_make_workbooks.py CASE …` remakes only the named cases (and expected.tsv),
+leaving the other files' bytes alone.
+
+`_make_workbooks.py --xls` makes the .xls fixtures in `xls/` (see its
+README.md): the workbooks of `XLS_SOURCES`, written as .xlsx to a temporary
+folder and converted by LibreOffice (`soffice --headless --convert-to xls`),
+which is needed only then, never by the tests.
 """
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -480,16 +490,59 @@ CASES = {
 }
 
 
-def main() -> None:
-    per_sheet().save(HERE / "good_per_sheet.xlsx")
-    one_sheet().save(HERE / "good_one_sheet.xlsx")
+def case_error_value(path):
+    # Only as .xls: LibreOffice computes the formula on converting and stores its value, #DIV/0!.
+    wb = per_sheet()
+    wb["公开03表"]["D9"] = "=1/0"
+    wb.save(path)
+
+
+# The .xls fixtures in xls/: name -> what writes its .xlsx before LibreOffice converts it.
+XLS_SOURCES = {
+    "good_per_sheet": lambda path: per_sheet().save(path),     # merged two- and three-row headers
+    "good_one_sheet": lambda path: one_sheet().save(path),     # a hidden sheet with last year's 03
+    "hidden_sheet_old_table": case_hidden_sheet_old_table,     # the only 03 on a hidden sheet
+    "error_value": case_error_value,                           # #DIV/0! where 03 has an amount
+}
+
+
+def make_xls() -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        sys.exit("soffice not found: apt-get install --no-install-recommends libreoffice-calc")
+    out = HERE / "xls"
+    out.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = []
+        for name, make in XLS_SOURCES.items():
+            make(Path(tmp) / f"{name}.xlsx")
+            sources.append(str(Path(tmp) / f"{name}.xlsx"))
+        # A profile of its own, so that a running LibreOffice (or its lock) does not swallow the job.
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--convert-to", "xls", "--outdir", str(out), *sources], check=True)
+    print(f"{len(XLS_SOURCES)} .xls workbooks in {out}", file=sys.stderr)
+
+
+def main(argv: list[str]) -> None:
+    if argv == ["--xls"]:
+        make_xls()
+        return
+    unknown = set(argv) - set(CASES) - {"good_per_sheet", "good_one_sheet"}
+    if unknown:
+        sys.exit(f"unknown cases: {sorted(unknown)}")
+    wanted = set(argv) or {*CASES, "good_per_sheet", "good_one_sheet"}
+    if "good_per_sheet" in wanted:
+        per_sheet().save(HERE / "good_per_sheet.xlsx")
+    if "good_one_sheet" in wanted:
+        one_sheet().save(HERE / "good_one_sheet.xlsx")
     lines = []
     for name, (make, fragment) in CASES.items():
-        make(HERE / f"{name}.xlsx")
+        if name in wanted:
+            make(HERE / f"{name}.xlsx")
         lines.append(f"{name}\t{fragment}")
     (HERE / "expected.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(CASES)} bad workbooks and 2 good ones in {HERE}", file=sys.stderr)
+    print(f"{len(wanted)} workbooks made in {HERE}; expected.tsv lists {len(CASES)} bad ones", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
