@@ -222,3 +222,59 @@ def test_xls_cells_become_what_pandas_gives_but_errors_stay_text():
     assert _xls_value(Book, xlrd.XL_CELL_BOOLEAN, 1) is True
     assert _xls_value(Book, xlrd.XL_CELL_ERROR, 0x2A) == "#N/A"
     assert _xls_value(Book, xlrd.XL_CELL_DATE, 45292.0) == datetime.datetime(2024, 1, 1)
+
+
+# ---------------------------------------------------------------- between the tables
+
+
+def lines_of(path) -> list[str]:
+    with pytest.raises(DataErrors) as info:
+        read_workbook(path, department="demo-dept")
+    return [e.message.split("：", 2)[2] for e in info.value.errors]
+
+
+def test_a_class_one_table_does_not_list_is_its_zero_against_the_other(tmp_path):
+    # 05 without class 221 (its 项 and 款 too), its 合计 lowered to match: 05 ties out on its own, but 04 gives
+    # 221 12.34 of 一般公共预算, and 06 still counts that 12.34 (30302 退休费) in 基本支出: two disagreements.
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    ws = book["公开05表"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for col in (3, 4):
+        ws.cell(rows["合计"], col).value = float(Decimal(str(ws.cell(rows["合计"], col).value)) - Decimal("12.34"))
+    ws.delete_rows(rows["221"], 3)
+    path = tmp_path / "no_221.xlsx"
+    book.save(path)
+    assert lines_of(path) == [
+        "公开04表!E24 与 公开05表（类 221）（公开04表 二十、住房保障支出 一般公共预算财政拨款 与 公开05表 类 221）："
+        "应为两表相同，实为 '12.34 与 没有类 221 这一行'",
+        "公开06表!C10+F10 与 公开05表!D6（公开06表 人员经费合计+公用经费合计 与 公开05表 合计 基本支出）："
+        "应为两表相同，实为 '1142.94 与 1130.60'",
+    ]
+
+
+def test_a_row_already_wrong_in_its_table_is_not_blamed_again_between_tables(tmp_path):
+    # 08's 合计 本年支出 left blank (as the putuo sample prints it): one line, its own sum, not a second one
+    # against 04's 政府性基金 本年支出合计.
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    ws = book["公开08表"]
+    r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    ws.cell(r, 5).value = ws.cell(r, 7).value = None
+    path = tmp_path / "blank_total.xlsx"
+    book.save(path)
+    assert lines_of(path) == ["公开08表!E6、G6（公开08表 合计 本年支出合计、项目支出）：应为各类之和 = 5.00、5.00，实为 '0.00、0.00'"]
+
+
+def test_three_public_items_add_up_as_the_table_declares_them(tmp_path):
+    # 07: 合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费, 小计 = 购置费 + 运行维护费.
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    book["公开07表"]["J7"] = 3.30  # 公务用车运行维护费 决算数: now 小计 3.20 ≠ 0 + 3.30
+    path = tmp_path / "three_public.xlsx"
+    book.save(path)
+    (line,) = lines_of(path)
+    assert line.startswith("公开07表!F7（公开07表 公务用车购置及运行维护费决算数）：应为公务用车购置费决算数+公务用车运行维护费决算数") and "= 3.30，实为 '3.20'" in line
+
+
+def test_the_good_layouts_agree_between_tables_in_every_format():
+    for path in (HERE / "good_per_sheet.xlsx", HERE / "good_one_sheet.xlsx", XLS / "good_per_sheet.xls",
+                 XLS / "good_one_sheet.xls"):
+        read_workbook(path)  # raises on any line

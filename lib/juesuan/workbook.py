@@ -748,11 +748,13 @@ def _side_prefix(layout: _SideLayout) -> str:
 # ---------------------------------------------------------------- tie-outs
 
 
-def _check(found: FoundTable, problems: _Problems) -> None:
-    """The table's own tie-outs; a row already found wrong is not blamed again in a sum it belongs to."""
+def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
+    """The table's own tie-outs; a row already found wrong is not blamed again in a sum it belongs to.
+
+    `suspect` collects the ids of the rows that failed a check, for the checks between tables too.
+    """
     spec = found.spec
     label = f"公开{spec.id}表"
-    suspect: set[int] = set()  # ids of rows that failed a check
 
     # Row totals: each column with parts = Σ its parts present on the row (a missing parent passes its
     # parts up: 一般公共预算 … add into 合计 when 财政拨款收入 is not printed).
@@ -772,7 +774,8 @@ def _check(found: FoundTable, problems: _Problems) -> None:
                 total = sum((row.values[p].value for p in parts), ZERO)
                 if row.values[parent].value != total:
                     names = "+".join(side_column(side, p).name for p in parts)
-                    problems.add(f"{row.values[parent].cell}（{label} {row.name} {side_column(side, parent).name}）",
+                    what = " ".join(x for x in (label, row.name, side_column(side, parent).name) if x)
+                    problems.add(f"{row.values[parent].cell}（{what}）",
                                  f"{names} = {total}", str(row.values[parent].value))
                     suspect.add(id(row))
 
@@ -888,6 +891,7 @@ def _sum_amount(found, line: Row, parts: list[Row], what: str, problems: _Proble
     expected = sum((p.values["amount"].value for p in parts if "amount" in p.values), ZERO)
     if fig.value != expected:
         problems.add(f"{fig.cell}（公开{found.spec.id}表 {line.name}）", f"{what} = {expected}", str(fig.value))
+        suspect.add(id(line))
 
 
 def _check_lines(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
@@ -922,6 +926,167 @@ def _check_lines(found: FoundTable, problems: _Problems, suspect: set[int]) -> N
             continue
         _sum_line(found, total, parts, "+".join(p.split(".", 1)[1] .rstrip(".*") for p in check.parts)
                   .replace("income", "各项收入").replace("function", "各类支出"), problems, suspect)
+
+
+# ---------------------------------------------------------------- between the tables
+
+
+@dataclass
+class _Term:
+    """One side of a comparison between two tables: the sum of some figures of one table.
+
+    A class the table does not list is a term of no figures (0), `absent` naming it; it stands on the table's
+    total row (`rows`), since 合计 = Σ类 is what makes a missing class mean 0. A term is not judged when
+    one of its `rows` already failed a check: one mistake, one line.
+    """
+
+    table: FoundTable
+    figures: list[Figure]
+    rows: list[Row]
+    what: str
+    absent: str | None = None
+
+    @property
+    def value(self) -> Decimal:
+        return sum((f.value for f in self.figures), ZERO)
+
+    @property
+    def cells(self) -> str:
+        if self.absent:
+            return f"公开{self.table.spec.id}表（{self.absent}）"
+        sheet = self.figures[0].cell.split("!")[0]
+        return f"{sheet}!" + "+".join(f.cell.split("!")[1] for f in self.figures)
+
+    @property
+    def shown(self) -> str:
+        return f"没有{self.absent} 这一行" if self.absent else str(self.value)
+
+
+def _term(table: FoundTable | None, key: str | tuple[str, ...], column: str, side: str = "") -> _Term | None:
+    """The figures of `column` on the row(s) `key` (a key or several, summed); None when none is there."""
+    if table is None or column not in table.columns.get(side, {}):
+        return None
+    rows = [r for k in ((key,) if isinstance(key, str) else key) for r in table.rows
+            if r.key == k and r.side == side and column in r.values]
+    if not rows:
+        return None
+    name = table.spec.column(column).name
+    what = "+".join(r.name for r in rows) + ("" if table.spec.rows == ECONOMIC else f" {name}")
+    return _Term(table, [r.values[column] for r in rows], rows, what)
+
+
+def _class_term(table: FoundTable, code: str, column: str, side: str = "") -> _Term | None:
+    """Class `code` of `column`: its row (a 类 row of a coded table, or the line function.CODE of 01/04), or,
+    when the table does not list it, 0 standing on the table's total row."""
+    key = code if table.spec.rows == FUNCTION else f"function.{code}"
+    found = _term(table, key, column, side)
+    if found is not None or column not in table.columns.get(side, {}):
+        return found
+    total = table.row("合计" if table.spec.rows == FUNCTION else "expenditure_total", side)
+    if total is None:
+        return None
+    return _Term(table, [], [total], f"类 {code}", absent=f"类 {code}")
+
+
+def _agree(problems: _Problems, suspect: set[int], a: _Term | None, b: _Term | None) -> bool | None:
+    """True when the two terms are equal, False when not (said in one line naming both), None: not judged."""
+    if a is None or b is None or (a.absent and b.absent):
+        return None
+    if any(id(r) in suspect for r in (*a.rows, *b.rows)):
+        return None
+    if a.value == b.value:
+        return True
+    problems.add(f"{a.cells} 与 {b.cells}（公开{a.table.spec.id}表 {a.what} 与 公开{b.table.spec.id}表 {b.what}）",
+                 "两表相同", f"{a.shown} 与 {b.shown}")
+    return False
+
+
+def _agree_group(problems: _Problems, suspect: set[int], parts, total=None) -> None:
+    """Each pair of `parts`, then the pair of totals only if every part agreed: a part that differs makes its
+    total differ too, and that is the same mistake."""
+    results = [_agree(problems, suspect, a, b) for a, b in parts]
+    if total is not None and False not in results:
+        _agree(problems, suspect, *total)
+
+
+def _classes(*terms: tuple[FoundTable | None, str]) -> list[str]:
+    """The 类 codes any of these tables lists (coded tables: 类 rows; 01/04: function lines), in code order."""
+    codes = set()
+    for table, side in terms:
+        if table is None:
+            continue
+        for row in table.rows:
+            if row.side != side:
+                continue
+            if table.spec.rows == FUNCTION and len(row.key) == 3 and row.key.isdigit():
+                codes.add(row.key)
+            elif row.key.startswith("function."):
+                codes.add(row.key.split(".", 1)[1])
+    return sorted(codes)
+
+
+def _check_between(found: dict[str, FoundTable], problems: _Problems, suspect: set[int]) -> None:
+    """The figures two tables both print, each pair where both tables (and rows and columns) are there.
+
+    01's income lines = 02's 合计 row; 01's 本年支出合计 and its classes (or kinds) = 03's 合计 row and 类 rows;
+    01's 财政拨款 income lines = 04's; 04's expenditure by class, fund by fund = 05 (一般公共预算), 08
+    (政府性基金), 09 (国有资本经营), with 08's and 09's income and carry-overs; 06's 人员经费 + 公用经费 =
+    05's 合计 基本支出. (07's 合计 = its items and 小计 = 购置 + 运行 are its own row checks.)
+    """
+    t = {n: found.get(n) for n in ("01", "02", "03", "04", "05", "06", "08", "09")}
+    FUNDS = ("general_budget", "government_fund", "state_capital")
+
+    # 01 and 02: income by source.
+    if t["01"] and t["02"]:
+        parts = []
+        for column in t["02"].columns.get("", {}):
+            if column == "total":
+                continue
+            lines = tuple(f"income.{f}" for f in FUNDS) if column == "fiscal" else f"income.{column}"
+            parts.append((_term(t["01"], lines, "amount", "收入"), _term(t["02"], "合计", column)))
+        _agree_group(problems, suspect, parts,
+                     (_term(t["01"], "income_total", "amount", "收入"), _term(t["02"], "合计", "total")))
+
+    # 01 and 03: expenditure by class (or by kind, where 01 lists kinds).
+    if t["01"] and t["03"]:
+        parts = [(_class_term(t["01"], code, "amount", "支出"), _class_term(t["03"], code, "total"))
+                 for code in _classes((t["01"], "支出"), (t["03"], ""))]
+        parts += [(_term(t["01"], f"expenditure.{column}", "amount", "支出"), _term(t["03"], "合计", column))
+                  for column in t["03"].columns.get("", {}) if column != "total"]
+        _agree_group(problems, suspect, parts,
+                     (_term(t["01"], "expenditure_total", "amount", "支出"), _term(t["03"], "合计", "total")))
+
+    # 01 and 04: the three kinds of 财政拨款 income.
+    if t["01"] and t["04"]:
+        _agree_group(problems, suspect, [(_term(t["01"], f"income.{f}", "amount", "收入"),
+                                          _term(t["04"], f"income.{f}", "amount", "收入")) for f in FUNDS])
+
+    # 04 and 05, 08, 09: each fund's expenditure by class; 08 and 09 also their income and carry-overs.
+    for fund, other in zip(FUNDS, ("05", "08", "09")):
+        if not (t["04"] and t[other]):
+            continue
+        parts = [(_class_term(t["04"], code, fund, "支出"), _class_term(t[other], code, "total"))
+                 for code in _classes((t["04"], "支出"), (t[other], ""))]
+        _agree_group(problems, suspect, parts,
+                     (_term(t["04"], "expenditure_total", fund, "支出"), _term(t[other], "合计", "total")))
+        if other != "05":
+            end = _term(t["04"], "carryover.end_fiscal", fund, "支出") \
+                or _term(t["04"], f"carryover.end_fiscal.{fund}", "total", "支出")
+            _agree_group(problems, suspect, [
+                (_term(t["04"], f"income.{fund}", "amount", "收入"), _term(t[other], "合计", "income")),
+                (_term(t["04"], f"carryover.begin_fiscal.{fund}", "amount", "收入"),
+                 _term(t[other], "合计", "carryover_begin")),
+                (end, _term(t[other], "合计", "carryover_end")),
+            ])
+
+    # 06 and 05: 基本支出 of 一般公共预算 = 人员经费 + 公用经费 (or 06's 合计, or its classes).
+    if t["06"] and t["05"]:
+        six = t["06"]
+        basic = _term(six, ("personnel_total", "public_total"), "amount")
+        if basic is None or len(basic.rows) < 2:
+            basic = _term(six, "合计", "amount") or _term(
+                six, tuple(r.key for r in six.rows if len(r.key) == 3 and r.key.isdigit()), "amount")
+        _agree(problems, suspect, basic, _term(t["05"], "合计", "basic"))
 
 
 # ---------------------------------------------------------------- the workbook
@@ -988,8 +1153,10 @@ def read_workbook(path: str | Path, department: str | None = None) -> Workbook:
         problems.add("工作簿", "九张决算表都在可见的工作表中（按表名和表头查找）",
                      "缺 " + "、".join(t.label for t in missing) + hidden)
     if not problems.errors:
+        suspect: set[int] = set()
         for table in found.values():
-            _check(table, problems)
+            _check(table, problems, suspect)
+        _check_between(found, problems, suspect)
     if problems.errors:
         raise DataErrors(problems.errors)
 
