@@ -278,3 +278,23 @@ def test_the_good_layouts_agree_between_tables_in_every_format():
     for path in (HERE / "good_per_sheet.xlsx", HERE / "good_one_sheet.xlsx", XLS / "good_per_sheet.xls",
                  XLS / "good_one_sheet.xls"):
         read_workbook(path)  # raises on any line
+
+
+@pytest.mark.parametrize("off_by", ["0", "1.00"])
+def test_an_01_listing_kinds_not_classes_is_held_against_03s_kinds(tmp_path, off_by):
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    ws = book["公开01表"]
+    for r in range(5, 29):  # the 24 class lines of the 支出 side
+        ws.cell(r, 3).value = ws.cell(r, 4).value = None
+    ws["C5"], ws["D5"] = "一、基本支出", float(Decimal("1142.94") + Decimal(off_by))
+    ws["C6"], ws["D6"] = "二、项目支出", 25.25
+    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "本年支出合计")
+    ws.cell(total, 4).value = float(Decimal("1168.19") + Decimal(off_by))
+    ws.cell(total + 2, 4).value = float(Decimal("10.00") - Decimal(off_by))  # 年末结转和结余
+    path = tmp_path / "kinds.xlsx"
+    book.save(path)
+    if off_by == "0":
+        assert read_workbook(path).tables["01"].row("expenditure.basic", "支出").cell == "公开01表!C5"
+    else:
+        assert lines_of(path) == ["公开01表!D5 与 公开03表!D6（公开01表 一、基本支出 决算数 与 公开03表 合计 基本支出）："
+                                  "应为两表相同，实为 '1143.94 与 1142.94'"]

@@ -982,6 +982,8 @@ def _class_term(table: FoundTable, code: str, column: str, side: str = "") -> _T
     found = _term(table, key, column, side)
     if found is not None or column not in table.columns.get(side, {}):
         return found
+    if table.spec.rows != FUNCTION and not any(r.key.startswith("function.") and r.side == side for r in table.rows):
+        return None  # an 01 that lists the kinds of expenditure, not the classes
     total = table.row("合计" if table.spec.rows == FUNCTION else "expenditure_total", side)
     if total is None:
         return None
