@@ -6,7 +6,10 @@ works out its header block (merged cells filled from their top-left value);
 names its columns by header words, never by position; reads its rows (codes in
 one column or split into 类/款/项 columns, amounts as numbers or as text with
 thousands separators, blank = 0) as exact Decimals, each with its address
-(`Sheet!B7`); then checks the tables' own tie-outs. Any problem — the file,
+(`Sheet!B7`); then checks the tables' own tie-outs, and then the figures two
+tables both print (`_check_between`: each disagreement one line naming both
+cells, `公开04表!E5 与 公开05表!C7`; a row already wrong in its own table is not
+blamed again). Any problem — the file,
 a table, a cell — is one located DataError in Chinese; they are all raised
 together as DataErrors and nothing is returned, so an import that fails
 writes nothing.
