@@ -150,3 +150,151 @@ def test_every_table_has_titles_and_column_keys():
     assert {"general_budget", "superior_subsidy", "subordinate_remittance"} <= {
         c.key for c in BY_ID["02"].sides[0].columns}
     assert os.path.exists(HERE / "_make_workbooks.py")
+
+
+# ---------------------------------------------------------------- .xls (xls/README.md: converted by LibreOffice)
+
+XLS = HERE / "xls"
+
+
+@pytest.mark.parametrize("name", ["good_per_sheet", "good_one_sheet"])
+def test_xls_reads_to_the_same_figures_and_cells_as_its_xlsx(name):
+    xlsx = read_workbook(HERE / f"{name}.xlsx")
+    xls = read_workbook(XLS / f"{name}.xls")
+    assert list(xls.figures()) == list(xlsx.figures())
+    assert len(list(xls.figures())) > 400
+    assert xls.unplaced == xlsx.unplaced == []
+    assert xls.notes == xlsx.notes
+    assert {t: (f.sheet, f.title_cell, f.columns) for t, f in xls.tables.items()} == \
+        {t: (f.sheet, f.title_cell, f.columns) for t, f in xlsx.tables.items()}
+
+
+def test_xls_merged_headers_and_hidden_sheets_come_from_xlrd():
+    from juesuan.workbook import _open, _Problems
+
+    def sheets(path, engine):
+        return {s.name: s for s in _open(path, engine, _Problems(path, None))}
+
+    xlsx = sheets(HERE / "good_per_sheet.xlsx", "openpyxl")
+    xls = sheets(XLS / "good_per_sheet.xls", "xlrd")
+    assert list(xls) == list(xlsx)
+    for name in xlsx:
+        assert xls[name].merged == xlsx[name].merged, name  # every merged range, cell for cell
+    # 07's three-row header: 公务用车购置及运行维护费 merged over six columns, 合计 over two rows and columns.
+    assert xls["公开07表"].merged[(3, 9)] == (3, 4) and xls["公开07表"].merged[(4, 1)] == (3, 0)
+    one = sheets(XLS / "good_one_sheet.xls", "xlrd")
+    assert [(s.name, s.hidden) for s in one.values()] == [("决算表", False), ("2023年", True)]
+    assert one["决算表"].merged == {}  # this layout merges nothing: the header words carry across
+
+
+def test_xls_hidden_sheet_is_not_read_as_the_table():
+    message = refusal(XLS / "hidden_sheet_old_table.xls")
+    assert message.startswith("hidden_sheet_old_table.xls：部门 demo-dept：工作簿：")
+    assert "缺 公开03表（支出决算表）（隐藏的工作表“公开03表”未读取）" in message
+
+
+def test_xls_error_value_is_refused_at_its_cell_not_read_as_zero():
+    message = refusal(XLS / "error_value.xls")
+    assert "公开03表!D9（公开03表 基本支出）：应为金额（这是 Excel 公式的错误值" in message
+    assert "实为 '#DIV/0!'" in message
+
+
+def test_xls_damaged_is_one_line(tmp_path):
+    cut = tmp_path / "cut.xls"
+    cut.write_bytes((XLS / "good_per_sheet.xls").read_bytes()[:11000])
+    assert "应为完好的 .xls 工作簿" in refusal(cut)
+
+
+def test_xls_cells_become_what_pandas_gives_but_errors_stay_text():
+    import datetime
+
+    import xlrd
+
+    from juesuan.workbook import _xls_value
+
+    class Book:
+        datemode = 0
+
+    assert _xls_value(Book, xlrd.XL_CELL_NUMBER, 1100.5) == 1100.5
+    assert type(_xls_value(Book, xlrd.XL_CELL_NUMBER, 2070101.0)) is int
+    assert _xls_value(Book, xlrd.XL_CELL_TEXT, "1,100.50") == "1,100.50"
+    assert _xls_value(Book, xlrd.XL_CELL_TEXT, "  ") is None and _xls_value(Book, xlrd.XL_CELL_EMPTY, "") is None
+    assert _xls_value(Book, xlrd.XL_CELL_BOOLEAN, 1) is True
+    assert _xls_value(Book, xlrd.XL_CELL_ERROR, 0x2A) == "#N/A"
+    assert _xls_value(Book, xlrd.XL_CELL_DATE, 45292.0) == datetime.datetime(2024, 1, 1)
+
+
+# ---------------------------------------------------------------- between the tables
+
+
+def lines_of(path) -> list[str]:
+    with pytest.raises(DataErrors) as info:
+        read_workbook(path, department="demo-dept")
+    return [e.message.split("：", 2)[2] for e in info.value.errors]
+
+
+def test_a_class_one_table_does_not_list_is_its_zero_against_the_other(tmp_path):
+    # 05 without class 221 (its 项 and 款 too), its 合计 lowered to match: 05 ties out on its own, but 04 gives
+    # 221 12.34 of 一般公共预算, and 06 still counts that 12.34 (30302 退休费) in 基本支出: two disagreements.
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    ws = book["公开05表"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for col in (3, 4):
+        ws.cell(rows["合计"], col).value = float(Decimal(str(ws.cell(rows["合计"], col).value)) - Decimal("12.34"))
+    ws.delete_rows(rows["221"], 3)
+    path = tmp_path / "no_221.xlsx"
+    book.save(path)
+    assert lines_of(path) == [
+        "公开04表!E24 与 公开05表（类 221）（公开04表 二十、住房保障支出 一般公共预算财政拨款 与 公开05表 类 221）："
+        "应为两表相同，实为 '12.34 与 没有类 221 这一行'",
+        "公开06表!C10+F10 与 公开05表!D6（公开06表 人员经费合计+公用经费合计 与 公开05表 合计 基本支出）："
+        "应为两表相同，实为 '1142.94 与 1130.60'",
+    ]
+
+
+def test_a_row_already_wrong_in_its_table_is_not_blamed_again_between_tables(tmp_path):
+    # 08's 合计 本年支出 left blank (as the putuo sample prints it): one line, its own sum, not a second one
+    # against 04's 政府性基金 本年支出合计.
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    ws = book["公开08表"]
+    r = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    ws.cell(r, 5).value = ws.cell(r, 7).value = None
+    path = tmp_path / "blank_total.xlsx"
+    book.save(path)
+    assert lines_of(path) == ["公开08表!E6、G6（公开08表 合计 本年支出合计、项目支出）：应为各类之和 = 5.00、5.00，实为 '0.00、0.00'"]
+
+
+def test_three_public_items_add_up_as_the_table_declares_them(tmp_path):
+    # 07: 合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费, 小计 = 购置费 + 运行维护费.
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    book["公开07表"]["J7"] = 3.30  # 公务用车运行维护费 决算数: now 小计 3.20 ≠ 0 + 3.30
+    path = tmp_path / "three_public.xlsx"
+    book.save(path)
+    (line,) = lines_of(path)
+    assert line.startswith("公开07表!F7（公开07表 公务用车购置及运行维护费决算数）：应为公务用车购置费决算数+公务用车运行维护费决算数") and "= 3.30，实为 '3.20'" in line
+
+
+def test_the_good_layouts_agree_between_tables_in_every_format():
+    for path in (HERE / "good_per_sheet.xlsx", HERE / "good_one_sheet.xlsx", XLS / "good_per_sheet.xls",
+                 XLS / "good_one_sheet.xls"):
+        read_workbook(path)  # raises on any line
+
+
+@pytest.mark.parametrize("off_by", ["0", "1.00"])
+def test_an_01_listing_kinds_not_classes_is_held_against_03s_kinds(tmp_path, off_by):
+    book = openpyxl.load_workbook(HERE / "good_per_sheet.xlsx")
+    ws = book["公开01表"]
+    for r in range(5, 29):  # the 24 class lines of the 支出 side
+        ws.cell(r, 3).value = ws.cell(r, 4).value = None
+    ws["C5"], ws["D5"] = "一、基本支出", float(Decimal("1142.94") + Decimal(off_by))
+    ws["C6"], ws["D6"] = "二、项目支出", 25.25
+    total = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == "本年支出合计")
+    ws.cell(total, 4).value = float(Decimal("1168.19") + Decimal(off_by))
+    ws.cell(total + 2, 4).value = float(Decimal("10.00") - Decimal(off_by))  # 年末结转和结余
+    path = tmp_path / "kinds.xlsx"
+    book.save(path)
+    if off_by == "0":
+        assert read_workbook(path).tables["01"].row("expenditure.basic", "支出").cell == "公开01表!C5"
+    else:
+        assert lines_of(path) == ["公开01表!D5 与 公开03表!D6（公开01表 一、基本支出 决算数 与 公开03表 合计 基本支出）："
+                                  "应为两表相同，实为 '1143.94 与 1142.94'"]

@@ -6,18 +6,29 @@ works out its header block (merged cells filled from their top-left value);
 names its columns by header words, never by position; reads its rows (codes in
 one column or split into 类/款/项 columns, amounts as numbers or as text with
 thousands separators, blank = 0) as exact Decimals, each with its address
-(`Sheet!B7`); then checks the tables' own tie-outs. Any problem — the file,
+(`Sheet!B7`); then checks the tables' own tie-outs, and then the figures two
+tables both print (`_check_between`: each disagreement one line naming both
+cells, `公开04表!E5 与 公开05表!C7`; a row already wrong in its own table is not
+blamed again). Any problem — the file,
 a table, a cell — is one located DataError in Chinese; they are all raised
 together as DataErrors and nothing is returned, so an import that fails
 writes nothing.
 
-The cells are read through pandas' own engines (openpyxl for .xlsx, xlrd for
-.xls); each workbook is opened once more by the same engine for what pandas
-does not give: merged ranges, hidden sheets and formulas without a value.
+An .xlsx is read through pandas (openpyxl engine), then opened once more by
+openpyxl for what pandas does not give: merged ranges, hidden sheets and
+formulas without a value. An .xls is read by xlrd alone, in one opening
+(`formatting_info=True` for merged ranges; sheet visibility), its cells turned
+into what pandas' xlrd engine gives (integral numbers as int, dates as
+datetime) but for one thing: an error value (#DIV/0!, #REF!) is kept as its
+text, to be refused as an amount, where pandas turns it into a blank that
+would read as 0. (pandas 3 also deprecates its xlrd engine.)
 """
 from __future__ import annotations
 
+import io
+import math
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -48,6 +59,8 @@ ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 AMOUNT_TEXT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)  # not １２３: \d alone takes full-width digits
 # Typed for "nothing" in published tables; read as 0 like a blank cell.
 NIL_TEXT = {"-", "—", "－", "--", "——"}
+# Excel's error values, as an .xls stores them (xlrd.error_text_from_code) and as an .xlsx shows them.
+ERROR_TEXT = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 # Float noise from Excel's own sums (1.1+2.2 is cached as 3.3000000000000003) is far below this;
 # a figure further than this from whole fen (12.345) is refused, not rounded.
 FLOAT_NOISE = Decimal("0.000001")
@@ -188,15 +201,13 @@ class _Sheet:
 def _open(path: Path, engine: str, problems: _Problems) -> list[_Sheet]:
     """Every sheet's cells (through pandas) with its metadata (through the same engine)."""
     broken = f"完好的 {'.xlsx' if engine == 'openpyxl' else '.xls'} 工作簿（文件已损坏或不完整，请重新导出）"
+    if engine == "xlrd":
+        return _open_xls(path, problems, broken)
     try:
         frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
-    except xlrd.biffh.XLRDError as exc:
-        if "encrypted" in str(exc).lower():
-            raise problems.fail("工作簿", "未加密的工作簿（请在 Excel 中取消密码后另存）", "已加密") from None
-        raise problems.fail("工作簿", broken, str(exc)) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, TypeError, AttributeError,
             IndexError, AssertionError) as exc:
-        # openpyxl and xlrd raise whatever their parser meets in a damaged file; any of them is this one line.
+        # openpyxl raises whatever its parser meets in a damaged file; any of them is this one line.
         raise problems.fail("工作簿", broken, type(exc).__name__) from None
 
     sheets: list[_Sheet] = []
@@ -214,20 +225,8 @@ def _open(path: Path, engine: str, problems: _Problems) -> list[_Sheet]:
                 formulas = {(cell.row - 1, cell.column - 1): str(cell.value)
                             for row in ws.iter_rows() for cell in row if cell.data_type == "f"}
                 sheets.append(_Sheet(ws.title, [], ws.sheet_state != "visible", merged, formulas))
-        else:
-            book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-            for index in range(book.nsheets):
-                ws = book.sheet_by_index(index)
-                merged = {}
-                for rlo, rhi, clo, chi in ws.merged_cells:
-                    for r in range(rlo, rhi):
-                        for c in range(clo, chi):
-                            if (r, c) != (rlo, clo):
-                                merged[(r, c)] = (rlo, clo)
-                # An .xls always stores a formula's last value: nothing can be uncached.
-                sheets.append(_Sheet(ws.name, [], ws.visibility != 0, merged, {}))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, TypeError, AttributeError,
-            IndexError, AssertionError, xlrd.biffh.XLRDError) as exc:
+            IndexError, AssertionError) as exc:
         raise problems.fail("工作簿", broken, type(exc).__name__) from None
 
     for sheet in sheets:
@@ -238,6 +237,52 @@ def _open(path: Path, engine: str, problems: _Problems) -> list[_Sheet]:
         # blank: taken as 0 it would be a silent wrong figure. Keep only those without a value.
         sheet.uncached = {rc: f for rc, f in sheet.uncached.items() if _cell(grid, *rc) is None}
     return sheets
+
+
+def _open_xls(path: Path, problems: _Problems, broken: str) -> list[_Sheet]:
+    """Every sheet of an .xls: its cells, merged ranges and visibility, from one opening by xlrd."""
+    try:
+        # xlrd writes its warnings (a file size not a whole number of sectors…) to a log: not to our stdout.
+        book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO())
+        sheets = []
+        for ws in book.sheets():
+            merged = {}
+            for rlo, rhi, clo, chi in ws.merged_cells:
+                for r in range(rlo, rhi):
+                    for c in range(clo, chi):
+                        if (r, c) != (rlo, clo):
+                            merged[(r, c)] = (rlo, clo)
+            grid = [[_xls_value(book, ws.cell_type(r, c), ws.cell_value(r, c)) for c in range(ws.ncols)]
+                    for r in range(ws.nrows)]
+            # An .xls always stores a formula's last value: nothing can be uncached.
+            sheets.append(_Sheet(ws.name, grid, ws.visibility != 0, merged, {}))
+    except xlrd.biffh.XLRDError as exc:
+        if "encrypted" in str(exc).lower():
+            raise problems.fail("工作簿", "未加密的工作簿（请在 Excel 中取消密码后另存）", "已加密") from None
+        raise problems.fail("工作簿", broken, str(exc)) from None
+    except (KeyError, OSError, ValueError, EOFError, TypeError, AttributeError, IndexError, AssertionError,
+            struct.error) as exc:
+        # xlrd raises whatever its parser meets in a damaged file; any of them is this one line.
+        raise problems.fail("工作簿", broken, type(exc).__name__) from None
+    return sheets
+
+
+def _xls_value(book, kind: int, value):
+    """One .xls cell as pandas' xlrd engine gives it, but an error value kept as its text (#DIV/0!)."""
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, f"#错误{value}")
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_NUMBER:
+        return int(value) if math.isfinite(value) and value == int(value) else value
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(value, book.datemode)
+        except (OverflowError, ValueError):
+            return value
+    return None if _blank(value) else value
 
 
 def _blank(value) -> bool:
@@ -287,6 +332,8 @@ def amount(value) -> Decimal:
         text = value.strip()
         if text in NIL_TEXT:
             return ZERO.quantize(CENT)
+        if text in ERROR_TEXT:
+            raise _BadAmount("金额（这是 Excel 公式的错误值：请改正公式，或填入金额后另存）")
         if not AMOUNT_TEXT.fullmatch(text):
             raise _BadAmount("金额（数字，如 1234.50 或 1,234.50；空白为 0）")
         try:
@@ -704,11 +751,13 @@ def _side_prefix(layout: _SideLayout) -> str:
 # ---------------------------------------------------------------- tie-outs
 
 
-def _check(found: FoundTable, problems: _Problems) -> None:
-    """The table's own tie-outs; a row already found wrong is not blamed again in a sum it belongs to."""
+def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
+    """The table's own tie-outs; a row already found wrong is not blamed again in a sum it belongs to.
+
+    `suspect` collects the ids of the rows that failed a check, for the checks between tables too.
+    """
     spec = found.spec
     label = f"公开{spec.id}表"
-    suspect: set[int] = set()  # ids of rows that failed a check
 
     # Row totals: each column with parts = Σ its parts present on the row (a missing parent passes its
     # parts up: 一般公共预算 … add into 合计 when 财政拨款收入 is not printed).
@@ -728,7 +777,8 @@ def _check(found: FoundTable, problems: _Problems) -> None:
                 total = sum((row.values[p].value for p in parts), ZERO)
                 if row.values[parent].value != total:
                     names = "+".join(side_column(side, p).name for p in parts)
-                    problems.add(f"{row.values[parent].cell}（{label} {row.name} {side_column(side, parent).name}）",
+                    what = " ".join(x for x in (label, row.name, side_column(side, parent).name) if x)
+                    problems.add(f"{row.values[parent].cell}（{what}）",
                                  f"{names} = {total}", str(row.values[parent].value))
                     suspect.add(id(row))
 
@@ -844,6 +894,7 @@ def _sum_amount(found, line: Row, parts: list[Row], what: str, problems: _Proble
     expected = sum((p.values["amount"].value for p in parts if "amount" in p.values), ZERO)
     if fig.value != expected:
         problems.add(f"{fig.cell}（公开{found.spec.id}表 {line.name}）", f"{what} = {expected}", str(fig.value))
+        suspect.add(id(line))
 
 
 def _check_lines(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
@@ -878,6 +929,169 @@ def _check_lines(found: FoundTable, problems: _Problems, suspect: set[int]) -> N
             continue
         _sum_line(found, total, parts, "+".join(p.split(".", 1)[1] .rstrip(".*") for p in check.parts)
                   .replace("income", "各项收入").replace("function", "各类支出"), problems, suspect)
+
+
+# ---------------------------------------------------------------- between the tables
+
+
+@dataclass
+class _Term:
+    """One side of a comparison between two tables: the sum of some figures of one table.
+
+    A class the table does not list is a term of no figures (0), `absent` naming it; it stands on the table's
+    total row (`rows`), since 合计 = Σ类 is what makes a missing class mean 0. A term is not judged when
+    one of its `rows` already failed a check: one mistake, one line.
+    """
+
+    table: FoundTable
+    figures: list[Figure]
+    rows: list[Row]
+    what: str
+    absent: str | None = None
+
+    @property
+    def value(self) -> Decimal:
+        return sum((f.value for f in self.figures), ZERO)
+
+    @property
+    def cells(self) -> str:
+        if self.absent:
+            return f"公开{self.table.spec.id}表（{self.absent}）"
+        sheet = self.figures[0].cell.split("!")[0]
+        return f"{sheet}!" + "+".join(f.cell.split("!")[1] for f in self.figures)
+
+    @property
+    def shown(self) -> str:
+        return f"没有{self.absent} 这一行" if self.absent else str(self.value)
+
+
+def _term(table: FoundTable | None, key: str | tuple[str, ...], column: str, side: str = "") -> _Term | None:
+    """The figures of `column` on the row(s) `key` (a key or several, summed); None when none is there."""
+    if table is None or column not in table.columns.get(side, {}):
+        return None
+    rows = [r for k in ((key,) if isinstance(key, str) else key) for r in table.rows
+            if r.key == k and r.side == side and column in r.values]
+    if not rows:
+        return None
+    name = table.spec.column(column).name
+    what = "+".join(r.name for r in rows) + ("" if table.spec.rows == ECONOMIC else f" {name}")
+    return _Term(table, [r.values[column] for r in rows], rows, what)
+
+
+def _class_term(table: FoundTable, code: str, column: str, side: str = "") -> _Term | None:
+    """Class `code` of `column`: its row (a 类 row of a coded table, or the line function.CODE of 01/04), or,
+    when the table does not list it, 0 standing on the table's total row."""
+    key = code if table.spec.rows == FUNCTION else f"function.{code}"
+    found = _term(table, key, column, side)
+    if found is not None or column not in table.columns.get(side, {}):
+        return found
+    if table.spec.rows != FUNCTION and not any(r.key.startswith("function.") and r.side == side for r in table.rows):
+        return None  # an 01 that lists the kinds of expenditure, not the classes
+    total = table.row("合计" if table.spec.rows == FUNCTION else "expenditure_total", side)
+    if total is None:
+        return None
+    return _Term(table, [], [total], f"类 {code}", absent=f"类 {code}")
+
+
+def _agree(problems: _Problems, suspect: set[int], a: _Term | None, b: _Term | None) -> bool | None:
+    """True when the two terms are equal, False when not (said in one line naming both), None: not judged."""
+    if a is None or b is None or (a.absent and b.absent):
+        return None
+    if any(id(r) in suspect for r in (*a.rows, *b.rows)):
+        return None
+    if a.value == b.value:
+        return True
+    problems.add(f"{a.cells} 与 {b.cells}（公开{a.table.spec.id}表 {a.what} 与 公开{b.table.spec.id}表 {b.what}）",
+                 "两表相同", f"{a.shown} 与 {b.shown}")
+    return False
+
+
+def _agree_group(problems: _Problems, suspect: set[int], parts, total=None) -> None:
+    """Each pair of `parts`, then the pair of totals only if every part agreed: a part that differs makes its
+    total differ too, and that is the same mistake."""
+    results = [_agree(problems, suspect, a, b) for a, b in parts]
+    if total is not None and False not in results:
+        _agree(problems, suspect, *total)
+
+
+def _classes(*terms: tuple[FoundTable | None, str]) -> list[str]:
+    """The 类 codes any of these tables lists (coded tables: 类 rows; 01/04: function lines), in code order."""
+    codes = set()
+    for table, side in terms:
+        if table is None:
+            continue
+        for row in table.rows:
+            if row.side != side:
+                continue
+            if table.spec.rows == FUNCTION and len(row.key) == 3 and row.key.isdigit():
+                codes.add(row.key)
+            elif row.key.startswith("function."):
+                codes.add(row.key.split(".", 1)[1])
+    return sorted(codes)
+
+
+def _check_between(found: dict[str, FoundTable], problems: _Problems, suspect: set[int]) -> None:
+    """The figures two tables both print, each pair where both tables (and rows and columns) are there.
+
+    01's income lines = 02's 合计 row; 01's 本年支出合计 and its classes (or kinds) = 03's 合计 row and 类 rows;
+    01's 财政拨款 income lines = 04's; 04's expenditure by class, fund by fund = 05 (一般公共预算), 08
+    (政府性基金), 09 (国有资本经营), with 08's and 09's income and carry-overs; 06's 人员经费 + 公用经费 =
+    05's 合计 基本支出. (07's 合计 = its items and 小计 = 购置 + 运行 are its own row checks.)
+    """
+    t = {n: found.get(n) for n in ("01", "02", "03", "04", "05", "06", "08", "09")}
+    FUNDS = ("general_budget", "government_fund", "state_capital")
+
+    # 01 and 02: income by source.
+    if t["01"] and t["02"]:
+        parts = []
+        for column in t["02"].columns.get("", {}):
+            if column == "total":
+                continue
+            lines = tuple(f"income.{f}" for f in FUNDS) if column == "fiscal" else f"income.{column}"
+            parts.append((_term(t["01"], lines, "amount", "收入"), _term(t["02"], "合计", column)))
+        _agree_group(problems, suspect, parts,
+                     (_term(t["01"], "income_total", "amount", "收入"), _term(t["02"], "合计", "total")))
+
+    # 01 and 03: expenditure by class (or by kind, where 01 lists kinds).
+    if t["01"] and t["03"]:
+        parts = [(_class_term(t["01"], code, "amount", "支出"), _class_term(t["03"], code, "total"))
+                 for code in _classes((t["01"], "支出"), (t["03"], ""))]
+        parts += [(_term(t["01"], f"expenditure.{column}", "amount", "支出"), _term(t["03"], "合计", column))
+                  for column in t["03"].columns.get("", {}) if column != "total"]
+        _agree_group(problems, suspect, parts,
+                     (_term(t["01"], "expenditure_total", "amount", "支出"), _term(t["03"], "合计", "total")))
+
+    # 01 and 04: the three kinds of 财政拨款 income.
+    if t["01"] and t["04"]:
+        _agree_group(problems, suspect, [(_term(t["01"], f"income.{f}", "amount", "收入"),
+                                          _term(t["04"], f"income.{f}", "amount", "收入")) for f in FUNDS])
+
+    # 04 and 05, 08, 09: each fund's expenditure by class; 08 and 09 also their income and carry-overs.
+    for fund, other in zip(FUNDS, ("05", "08", "09")):
+        if not (t["04"] and t[other]):
+            continue
+        parts = [(_class_term(t["04"], code, fund, "支出"), _class_term(t[other], code, "total"))
+                 for code in _classes((t["04"], "支出"), (t[other], ""))]
+        _agree_group(problems, suspect, parts,
+                     (_term(t["04"], "expenditure_total", fund, "支出"), _term(t[other], "合计", "total")))
+        if other != "05":
+            end = _term(t["04"], "carryover.end_fiscal", fund, "支出") \
+                or _term(t["04"], f"carryover.end_fiscal.{fund}", "total", "支出")
+            _agree_group(problems, suspect, [
+                (_term(t["04"], f"income.{fund}", "amount", "收入"), _term(t[other], "合计", "income")),
+                (_term(t["04"], f"carryover.begin_fiscal.{fund}", "amount", "收入"),
+                 _term(t[other], "合计", "carryover_begin")),
+                (end, _term(t[other], "合计", "carryover_end")),
+            ])
+
+    # 06 and 05: 基本支出 of 一般公共预算 = 人员经费 + 公用经费 (or 06's 合计, or its classes).
+    if t["06"] and t["05"]:
+        six = t["06"]
+        basic = _term(six, ("personnel_total", "public_total"), "amount")
+        if basic is None or len(basic.rows) < 2:
+            basic = _term(six, "合计", "amount") or _term(
+                six, tuple(r.key for r in six.rows if len(r.key) == 3 and r.key.isdigit()), "amount")
+        _agree(problems, suspect, basic, _term(t["05"], "合计", "basic"))
 
 
 # ---------------------------------------------------------------- the workbook
@@ -944,8 +1158,10 @@ def read_workbook(path: str | Path, department: str | None = None) -> Workbook:
         problems.add("工作簿", "九张决算表都在可见的工作表中（按表名和表头查找）",
                      "缺 " + "、".join(t.label for t in missing) + hidden)
     if not problems.errors:
+        suspect: set[int] = set()
         for table in found.values():
-            _check(table, problems)
+            _check(table, problems, suspect)
+        _check_between(found, problems, suspect)
     if problems.errors:
         raise DataErrors(problems.errors)
 

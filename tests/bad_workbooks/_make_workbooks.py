@@ -13,14 +13,26 @@ with openpyxl in two layouts a department might send:
 
 Then one bad workbook per case, each `<case>.xlsx` with its expected message
 fragment in `expected.tsv` (case, fragment): the import must refuse it with
-exactly one located line. The 80 MB workbook is not here: the test makes it
+exactly one located line. The `*_differs_from_*` cases each change one figure
+that two tables both print (carried through the table's own sums, so that it
+still ties out alone): one line naming both cells. The 80 MB workbook is not here: the test makes it
 as a sparse file. The files are committed; this script documents and
 regenerates them (xlsx bytes carry timestamps, so review by reading them).
+`_make_workbooks.py CASE …` remakes only the named cases (and expected.tsv),
+leaving the other files' bytes alone.
+
+`_make_workbooks.py --xls` makes the .xls fixtures in `xls/` (see its
+README.md): the workbooks of `XLS_SOURCES`, written as .xlsx to a temporary
+folder and converted by LibreOffice (`soffice --headless --convert-to xls`),
+which is needed only then, never by the tests.
 """
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -413,6 +425,55 @@ def case_personnel_total(path):
     wb.save(path)
 
 
+# Between tables: one figure that two tables both print differs, each table still tying out on its own.
+
+def _add(ws, row, col, amount):
+    cell = ws.cell(row, col)
+    cell.value = float(D(str(cell.value or 0)) + D(amount))
+
+
+def case_income_differs_from_02(path):
+    # 01 says 事业收入 1.00 (its totals and 年末 follow); 02 has none. 本年收入合计 differs too, but that is
+    # the same mistake: said once, on 事业收入.
+    wb = per_sheet()
+    ws = wb["公开01表"]
+    _add(ws, find(ws, "五、事业收入").row, 2, "1.00")
+    _add(ws, find(ws, "本年收入合计").row, 2, "1.00")
+    _add(ws, find(ws, "年末结转和结余").row, 4, "1.00")
+    for cell in (c for row in ws.iter_rows() for c in row if c.value == "总计"):
+        _add(ws, cell.row, cell.column + 1, "1.00")
+    wb.save(path)
+
+
+def case_class_differs_from_03(path):
+    # 01's 社会保障和就业支出 1.00 more than 03's class 208 (01's 本年支出合计 and 年末 follow).
+    wb = per_sheet()
+    ws = wb["公开01表"]
+    _add(ws, find(ws, "八、社会保障和就业支出").row, 4, "1.00")
+    _add(ws, find(ws, "本年支出合计").row, 4, "1.00")
+    _add(ws, find(ws, "年末结转和结余").row, 4, "-1.00")
+    wb.save(path)
+
+
+def case_general_budget_differs_from_05(path):
+    # 05's 项目支出 of 2013202 1.00 more, carried up through 20132, 201 and 合计: 05 ties out, 04 differs.
+    wb = per_sheet()
+    ws = wb["公开05表"]
+    for key in ("2013202", "20132", "201", "合计"):
+        for col in (3, 5):  # 小计, 项目支出
+            _add(ws, find(ws, key).row, col, "1.00")
+    wb.save(path)
+
+
+def case_basic_differs_from_06(path):
+    # 06's 基本工资 1.00 more, carried into 301 and 人员经费合计: 06 ties out, 05's 基本支出 differs.
+    wb = per_sheet()
+    ws = wb["公开06表"]
+    for key in ("30101", "301", "人员经费合计"):
+        _add(ws, find(ws, key).row, 3, "1.00")
+    wb.save(path)
+
+
 def case_csv_renamed(path):
     path.write_text("项目,本年支出合计\n合计,1234.50\n", encoding="utf-8")
 
@@ -474,22 +535,69 @@ CASES = {
     "duplicate_code": (case_duplicate_code, "应为科目 2210201 只列一次"),
     "unknown_line": (case_unknown_line, "实为 '四、上级拨款'"),
     "personnel_total_does_not_add_up": (case_personnel_total, "（公开06表 人员经费合计）：应为301+303 = 1112.94"),
+    "income_differs_from_02": (case_income_differs_from_02, "公开01表!B9 与 公开02表!F6（公开01表 五、事业收入 决算数 与 公开02表 合计 事业收入）：应为两表相同，实为 '1.00 与 0.00'"),
+    "class_differs_from_03": (case_class_differs_from_03, "公开01表!D12 与 公开03表!C11（公开01表 八、社会保障和就业支出 决算数 与 公开03表 社会保障和就业支出 本年支出合计）：应为两表相同，实为 '31.10 与 30.10'"),
+    "general_budget_differs_from_05": (case_general_budget_differs_from_05, "公开04表!E5 与 公开05表!C7（公开04表 一、一般公共服务支出 一般公共预算财政拨款 与 公开05表 一般公共服务支出 合计）：应为两表相同，实为 '1120.75 与 1121.75'"),
+    "basic_differs_from_06": (case_basic_differs_from_06, "公开06表!C10+F10 与 公开05表!D6（公开06表 人员经费合计+公用经费合计 与 公开05表 合计 基本支出）：应为两表相同，实为 '1143.94 与 1142.94'"),
     "csv_renamed": (case_csv_renamed, "实为 '文本文件（如 CSV 改了扩展名）'"),
     "corrupt": (case_corrupt, "应为完好的 .xlsx 工作簿"),
     "encrypted": (case_encrypted, "应为未加密的工作簿"),
 }
 
 
-def main() -> None:
-    per_sheet().save(HERE / "good_per_sheet.xlsx")
-    one_sheet().save(HERE / "good_one_sheet.xlsx")
+def case_error_value(path):
+    # Only as .xls: LibreOffice computes the formula on converting and stores its value, #DIV/0!.
+    wb = per_sheet()
+    wb["公开03表"]["D9"] = "=1/0"
+    wb.save(path)
+
+
+# The .xls fixtures in xls/: name -> what writes its .xlsx before LibreOffice converts it.
+XLS_SOURCES = {
+    "good_per_sheet": lambda path: per_sheet().save(path),     # merged two- and three-row headers
+    "good_one_sheet": lambda path: one_sheet().save(path),     # a hidden sheet with last year's 03
+    "hidden_sheet_old_table": case_hidden_sheet_old_table,     # the only 03 on a hidden sheet
+    "error_value": case_error_value,                           # #DIV/0! where 03 has an amount
+}
+
+
+def make_xls() -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        sys.exit("soffice not found: apt-get install --no-install-recommends libreoffice-calc")
+    out = HERE / "xls"
+    out.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = []
+        for name, make in XLS_SOURCES.items():
+            make(Path(tmp) / f"{name}.xlsx")
+            sources.append(str(Path(tmp) / f"{name}.xlsx"))
+        # A profile of its own, so that a running LibreOffice (or its lock) does not swallow the job.
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--convert-to", "xls", "--outdir", str(out), *sources], check=True)
+    print(f"{len(XLS_SOURCES)} .xls workbooks in {out}", file=sys.stderr)
+
+
+def main(argv: list[str]) -> None:
+    if argv == ["--xls"]:
+        make_xls()
+        return
+    unknown = set(argv) - set(CASES) - {"good_per_sheet", "good_one_sheet"}
+    if unknown:
+        sys.exit(f"unknown cases: {sorted(unknown)}")
+    wanted = set(argv) or {*CASES, "good_per_sheet", "good_one_sheet"}
+    if "good_per_sheet" in wanted:
+        per_sheet().save(HERE / "good_per_sheet.xlsx")
+    if "good_one_sheet" in wanted:
+        one_sheet().save(HERE / "good_one_sheet.xlsx")
     lines = []
     for name, (make, fragment) in CASES.items():
-        make(HERE / f"{name}.xlsx")
+        if name in wanted:
+            make(HERE / f"{name}.xlsx")
         lines.append(f"{name}\t{fragment}")
     (HERE / "expected.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(CASES)} bad workbooks and 2 good ones in {HERE}", file=sys.stderr)
+    print(f"{len(wanted)} workbooks made in {HERE}; expected.tsv lists {len(CASES)} bad ones", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
