@@ -145,3 +145,32 @@ def test_basic_expenditure_by_economic_class(tmp_path):
     amounts.write_text(amounts.read_text(encoding="utf-8") + "pzh-swzzb,gpb_basic.personnel,,1500\n",
                        encoding="utf-8")
     assert main(["validate", "--data", str(data), "--year", "2022"]) == 1
+
+
+def test_income_and_expenditure_by_class(tmp_path):
+    """Tables 02 and 03 by function class, where the data gives them: the 合计 is the classes' sum (hand sums
+    below add up to the seed's 基本支出 1,692.80 and 项目支出 155.90); a class spending less in all than from
+    fiscal appropriations alone is an error."""
+    import shutil
+
+    from juesuan.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    amounts = data / "2022" / "amounts.csv"
+    by_class = ("pzh-swzzb,expenditure.basic,20132,1364.90\npzh-swzzb,expenditure.basic,208,187.83\n"
+                "pzh-swzzb,expenditure.basic,210,0.36\npzh-swzzb,expenditure.basic,221,139.71\n"
+                "pzh-swzzb,expenditure.project,20132,155.90\n")
+    seed = amounts.read_text(encoding="utf-8")
+    amounts.write_text(seed.replace("pzh-swzzb,expenditure.basic,,1692.80\n", "")
+                       .replace("pzh-swzzb,expenditure.project,,155.90\n", "") + by_class, encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 0
+    frame = {t.number: t for t in public_tables(load_report("pzh-swzzb", 2022, data).current)}["公开03表"].frame
+    rows = {code: (name, total, basic, project) for code, name, total, basic, project in
+            zip(frame["科目编码"], frame["科目名称"], frame["本年支出合计"], frame["基本支出"], frame["项目支出"])}
+    assert rows[""] == ("合计", D("1848.70"), D("1692.80"), D("155.90"))
+    assert rows["201"] == ("一般公共服务支出", D("1520.80"), D("1364.90"), D("155.90"))
+    assert rows["20132"][0] == "\u3000组织事务" and rows["221"][1:] == (D("139.71"), D("139.71"), None)
+    amounts.write_text(amounts.read_text(encoding="utf-8").replace(",221,139.71", ",221,139.51")
+                       .replace(",208,187.83", ",208,188.03"), encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 1   # 221: 139.51 spent, 139.58 fiscal

@@ -112,8 +112,10 @@ CODE_VOCABULARIES = {
 
 # Amount items (万元): key -> (Chinese name, vocabulary of the code column or None).
 AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
-    **{key: (name, None) for key, name in INCOME_SOURCES.items()},
-    **{key: (name, None) for key, name in EXPENDITURE_KINDS.items()},
+    # Income by source and expenditure by kind take a function code where the department gives them by class
+    # (tables 02 and 03); the row without a code is the total, and either may be given.
+    **{key: (name, "function") for key, name in INCOME_SOURCES.items()},
+    **{key: (name, "function") for key, name in EXPENDITURE_KINDS.items()},
     **{key: (name, None) for key, name in CARRYOVER.items()},
     "gpb.actual": ("一般公共预算财政拨款支出", "function"),
     "gpb.budget": ("一般公共预算财政拨款支出预算数", "function"),

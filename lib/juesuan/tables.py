@@ -133,19 +133,35 @@ def income_expenditure_summary(f: Figures) -> PublicTable:
     return PublicTable("公开01表", "收入支出决算总表", _two_sided(income, spending))
 
 
+def _by_class(f: Figures, total_name: str, columns: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Tables 02 and 03: the 合计 row, then, where the data gives them by function class, every level's row.
+
+    `columns` maps each column's heading to the items it adds up (财政拨款收入: the three fiscal sources)."""
+    items = tuple(i for keys in columns.values() for i in keys)
+
+    def at(code: str | None, keys: tuple[str, ...]) -> Decimal | None:
+        values = [(_value(f, k) if code is None else f.amount_at(k, code)) for k in keys]
+        known = [v for v in values if v is not None]
+        return sum(known, ZERO) if known else None
+
+    def row(code, name, where):
+        cells = {heading: at(where, keys) for heading, keys in columns.items()}
+        return {"科目编码": code, "科目名称": name, total_name: at(where, items), **cells}
+
+    rows = [row("", "合计", None)]
+    rows += [row(code, _indented_name(f, code), code) for code in _levels(f, *items)]
+    return pd.DataFrame(rows)
+
+
 def income_table(f: Figures) -> PublicTable:
-    columns = {"项目": ["合计"], "本年收入合计": [_value(f, "income_total")],
-               "财政拨款收入": [_value(f, "fiscal_income")]}
-    for key, name in list(catalogue.INCOME_SOURCES.items())[3:]:
-        columns[name] = [_value(f, key)]
-    return PublicTable("公开02表", "收入决算表", pd.DataFrame(columns))
+    sources = list(catalogue.INCOME_SOURCES.items())
+    columns = {"财政拨款收入": tuple(k for k, _ in sources[:3]), **{name: (key,) for key, name in sources[3:]}}
+    return PublicTable("公开02表", "收入决算表", _by_class(f, "本年收入合计", columns))
 
 
 def expenditure_table(f: Figures) -> PublicTable:
-    columns = {"项目": ["合计"], "本年支出合计": [_value(f, "expenditure_total")]}
-    for key, name in catalogue.EXPENDITURE_KINDS.items():
-        columns[name] = [_value(f, key)]
-    return PublicTable("公开03表", "支出决算表", pd.DataFrame(columns))
+    columns = {name: (key,) for key, name in catalogue.EXPENDITURE_KINDS.items()}
+    return PublicTable("公开03表", "支出决算表", _by_class(f, "本年支出合计", columns))
 
 
 def fiscal_summary(f: Figures) -> PublicTable:

@@ -8,6 +8,7 @@ from . import catalogue
 from .errors import DataError
 from .figures import ECONOMIC_TOTALS, Figures, change_between, is_function_item, is_hierarchical
 from .formatting import describe_change, format_amount
+from .money import ZERO
 from .loading import FILES
 
 # What the report of a year cannot be written without. One rule for every figure (data/README.md):
@@ -15,7 +16,9 @@ from .loading import FILES
 # an item with codes (function classes, vehicle types and uses) lists the codes it has, none when none.
 # The staff counts are the exception: the report names them only where the department gives them.
 OPTIONAL_COUNTS = ("staff.administrative", "staff.civil_service_referenced", "staff.other_institution")
-REQUIRED_AMOUNTS = tuple(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items() if vocabulary is None)
+# (Income by source and expenditure by kind are given as a total row or by class: either counts.)
+REQUIRED_AMOUNTS = (*catalogue.INCOME_SOURCES, *catalogue.EXPENDITURE_KINDS,
+                    *(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items() if vocabulary is None))
 REQUIRED_COUNTS = tuple(key for key, (_, vocabulary) in catalogue.COUNT_ITEMS.items()
                         if vocabulary is None and key not in OPTIONAL_COUNTS)
 # The text under each heading of the report; a department with nothing to say under one writes so ("无").
@@ -137,6 +140,15 @@ def tie_outs(figures: Figures) -> list[DataError]:
                 below = ("款、项" if len(code) == 3 else "项") if is_function_item(item) else "款"
                 fail(f"{item} {code}", f"其下各{below}之和 {format_amount(beneath)}（{code} {name(code)}）",
                      format_amount(stated))
+    # Tables 03 and 04/05/08/09 by class: no class spends more from fiscal appropriations than in all.
+    if any(figures.detail(kind) for kind in catalogue.EXPENDITURE_KINDS):
+        for code in sorted({c[:3] for kind in catalogue.EXPENDITURE_KINDS for c in figures.detail(kind)}
+                           | {c[:3] for item in ("gpb.actual", "gf.actual", "sc.actual") for c in figures.detail(item)}):
+            spent = sum((figures.amount_at(k, code) or ZERO for k in catalogue.EXPENDITURE_KINDS), ZERO)
+            fiscal = sum((figures.amount_at(i, code) or ZERO for i in ("gpb.actual", "gf.actual", "sc.actual")), ZERO)
+            if fiscal > spent:
+                fail(f"expenditure.* {code}", f"不少于财政拨款支出 {format_amount(fiscal)}（{code} "
+                     f"{figures.function_name(code)}：表03的本年支出包括财政拨款支出）", format_amount(spent))
     # 人员经费 and 公用经费 stated beside table 06's classes are their sums.
     for key, classes in ECONOMIC_TOTALS.items():
         stated, by_class = figures.stated(key), figures.economic_total(key)

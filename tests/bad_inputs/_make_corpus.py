@@ -317,9 +317,9 @@ def _(d):
 
 
 @case("code_on_an_item_without_codes",
-      "2022/amounts.csv 第9行：部门 pzh-swzzb：income.other 的 code：应为空的 code（此项目不分编码），实为 '201'")
+      "2022/amounts.csv 第39行：部门 pzh-swzzb：admin_operating 的 code：应为空的 code（此项目不分编码），实为 '201'")
 def _(d):
-    replace(amounts(d), "income.other,,0.22", "income.other,201,0.22")
+    replace(amounts(d), "admin_operating,,174.97", "admin_operating,201,174.97")
 
 
 @case("unknown_item",
