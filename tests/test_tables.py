@@ -174,3 +174,29 @@ def test_income_and_expenditure_by_class(tmp_path):
     amounts.write_text(amounts.read_text(encoding="utf-8").replace(",221,139.71", ",221,139.51")
                        .replace(",208,187.83", ",208,188.03"), encoding="utf-8")
     assert main(["validate", "--data", str(data), "--year", "2022"]) == 1   # 221: 139.51 spent, 139.58 fiscal
+
+
+def test_general_budget_by_class_and_kind(tmp_path):
+    """Table 05's 基本支出 by class (1,365.00 + 187.83 + 0.36 + 139.39 = 1,692.58, table 06's 人员经费 1,517.61 +
+    公用经费 174.97): the table splits each class into 基本 and 项目 (1,520.71 − 1,365.00 = 155.71 for 201);
+    a 基本支出 that is not table 06's is an error."""
+    import shutil
+
+    from juesuan.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    amounts = data / "2022" / "amounts.csv"
+    amounts.write_text(amounts.read_text(encoding="utf-8") + (
+        "pzh-swzzb,gpb.basic,20132,1365\npzh-swzzb,gpb.basic,208,187.83\npzh-swzzb,gpb.basic,210,0.36\n"
+        "pzh-swzzb,gpb.basic,221,139.39\n"), encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 0
+    frame = {t.number: t for t in public_tables(load_report("pzh-swzzb", 2022, data).current)}["公开05表"].frame
+    rows = {name.strip("\u3000"): (basic, project) for name, basic, project in
+            zip(frame["科目名称"], frame["基本支出"], frame["项目支出"])}
+    assert rows["一般公共服务支出"] == (D("1365"), D("155.71"))
+    assert rows["组织事务"] == (D("1365"), D("155.71"))
+    assert rows["合计"] == (D("1692.58"), D("155.90"))
+    amounts.write_text(amounts.read_text(encoding="utf-8").replace("gpb.basic,208,187.83", "gpb.basic,208,187"),
+                       encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 1

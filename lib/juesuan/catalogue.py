@@ -119,6 +119,9 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     **{key: (name, None) for key, name in CARRYOVER.items()},
     "gpb.actual": ("一般公共预算财政拨款支出", "function"),
     "gpb.budget": ("一般公共预算财政拨款支出预算数", "function"),
+    # Table 05's 基本支出 and 项目支出 columns, by class (optional: gpb.actual is their sum).
+    "gpb.basic": ("一般公共预算财政拨款基本支出（按功能分类）", "function"),
+    "gpb.project": ("一般公共预算财政拨款项目支出（按功能分类）", "function"),
     "gf.actual": ("政府性基金预算财政拨款支出", "function"),
     "sc.actual": ("国有资本经营预算财政拨款支出", "function"),
     "gpb_basic.economic": ("一般公共预算财政拨款基本支出（按经济分类）", "economic"),

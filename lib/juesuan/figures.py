@@ -50,6 +50,11 @@ class Figures:
         return {code: v for code, v in rows.items()
                 if not any(other != code and other.startswith(code) for other in rows)}
 
+    def levels(self, *items: str) -> list[str]:
+        """Every 类, and each 款 and 项 the items give, in the order the tables print them (201, 20132, 2013201…)."""
+        codes = {c for item in items for c in self.detail(item)}
+        return sorted(codes | {c[:3] for c in codes} | {c[:5] for c in codes if len(c) == 7})
+
     def amount_at(self, item: str, code: str) -> Decimal | None:
         """A function item at a 类, 款 or 项 code: the sum of the finest rows at or beneath it (None: none)."""
         beneath = [v for c, v in self.leaves(item).items() if c.startswith(code)]

@@ -149,7 +149,7 @@ def _by_class(f: Figures, total_name: str, columns: dict[str, tuple[str, ...]]) 
         return {"科目编码": code, "科目名称": name, total_name: at(where, items), **cells}
 
     rows = [row("", "合计", None)]
-    rows += [row(code, _indented_name(f, code), code) for code in _levels(f, *items)]
+    rows += [row(code, _indented_name(f, code), code) for code in f.levels(*items)]
     return pd.DataFrame(rows)
 
 
@@ -177,29 +177,33 @@ def fiscal_summary(f: Figures) -> PublicTable:
     return PublicTable("公开04表", "财政拨款收入支出决算总表", _two_sided(income, spending))
 
 
-def _levels(f: Figures, *items: str) -> list[str]:
-    """Every 类, and each 款 and 项 the data gives, in the order the tables print them (201, 20132, 2013201, 208…)."""
-    codes = {c for item in items for c in f.detail(item)}
-    return sorted(codes | {c[:3] for c in codes} | {c[:5] for c in codes if len(c) == 7})
-
-
 def _indented_name(f: Figures, code: str) -> str:
     """款 one ideographic space in from its 类, 项 two, as the published tables print them."""
     return "\u3000" * ((len(code) - 3) // 2) + f.function_name(code)
 
 
 def general_budget_expenditure(f: Figures) -> PublicTable:
+    by_kind = bool(f.detail("gpb.basic") or f.detail("gpb.project"))
     rows = []
-    for code in _levels(f, "gpb.actual", "gpb.budget"):
+    for code in f.levels("gpb.actual", "gpb.budget", "gpb.basic", "gpb.project"):
         actual, budget = f.amount_at("gpb.actual", code) or ZERO, f.amount_at("gpb.budget", code)
-        rows.append((code, _indented_name(f, code), budget, actual,
-                     None if budget is None else completion(actual, budget)))
+        row = [code, _indented_name(f, code), budget, actual]
+        if by_kind:
+            basic = f.amount_at("gpb.basic", code) or ZERO
+            row += [basic, f.amount_at("gpb.project", code) or actual - basic]
+        rows.append(row + [None if budget is None else completion(actual, budget)])
     total, budget = _value(f, "gpb.total"), _value(f, "gpb.budget_total")
-    rows.append(("", "合计", budget, total, completion(total, budget)))
     basic = _value(f, "gpb_basic.total")
-    rows.append(("", "其中：基本支出", None, basic, None))
-    rows.append(("", "　　　项目支出", None, total - basic, None))
-    frame = pd.DataFrame(rows, columns=["科目编码", "科目名称", "预算数", "决算数", "完成预算（%）"])
+    if by_kind:
+        # Table 05 as the national template prints it: 决算数 split into 基本支出 and 项目支出 by class.
+        rows.append(["", "合计", budget, total, basic, total - basic, completion(total, budget)])
+        columns = ["科目编码", "科目名称", "预算数", "决算数", "基本支出", "项目支出", "完成预算（%）"]
+    else:
+        rows.append(["", "合计", budget, total, completion(total, budget)])
+        rows.append(["", "其中：基本支出", None, basic, None])
+        rows.append(["", "　　　项目支出", None, total - basic, None])
+        columns = ["科目编码", "科目名称", "预算数", "决算数", "完成预算（%）"]
+    frame = pd.DataFrame(rows, columns=columns)
     note = None if f.by_code("gpb.actual") else "本单位本年度无一般公共预算财政拨款支出，本表无数据。"
     return PublicTable("公开05表", "一般公共预算财政拨款支出决算表", frame, note)
 
@@ -207,7 +211,7 @@ def general_budget_expenditure(f: Figures) -> PublicTable:
 def general_budget_basic(f: Figures) -> PublicTable:
     if f.detail("gpb_basic.economic"):
         # By economic class, as the standard table 06 prints it: 类, its 款 indented, then the two totals.
-        codes = _levels(f, "gpb_basic.economic")
+        codes = f.levels("gpb_basic.economic")
         rows = [(code, "\u3000" * ((len(code) - 3) // 2) + f.economic_name(code), f.amount_at("gpb_basic.economic", code))
                 for code in codes]
         rows += [("", "人员经费合计", _value(f, "gpb_basic.personnel")), ("", "公用经费合计", _value(f, "gpb_basic.public")),
@@ -238,7 +242,7 @@ def three_public(f: Figures) -> PublicTable:
 
 
 def _fund_table(f: Figures, number: str, title: str, income_key: str | None, item: str) -> PublicTable:
-    rows = [(code, _indented_name(f, code), f.amount_at(item, code)) for code in _levels(f, item)]
+    rows = [(code, _indented_name(f, code), f.amount_at(item, code)) for code in f.levels(item)]
     total = _value(f, item.replace(".actual", ".total"))
     income = _value(f, income_key) if income_key else None
     columns = ["科目编码", "科目名称", "本年支出"]

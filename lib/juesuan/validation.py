@@ -149,6 +149,20 @@ def tie_outs(figures: Figures) -> list[DataError]:
             if fiscal > spent:
                 fail(f"expenditure.* {code}", f"不少于财政拨款支出 {format_amount(fiscal)}（{code} "
                      f"{figures.function_name(code)}：表03的本年支出包括财政拨款支出）", format_amount(spent))
+    # Table 05's 基本支出 and 项目支出 by class: they make up its 合计, and its 基本支出 is table 06's.
+    if figures.detail("gpb.basic") or figures.detail("gpb.project"):
+        for code in figures.levels("gpb.basic", "gpb.project", "gpb.actual"):
+            basic, project = figures.amount_at("gpb.basic", code), figures.amount_at("gpb.project", code)
+            actual = figures.amount_at("gpb.actual", code) or ZERO
+            parts = (basic or ZERO) + (project or ZERO)
+            if (parts != actual) if basic is not None and project is not None else parts > actual:
+                fail(f"gpb.basic/gpb.project {code}",
+                     f"基本支出 + 项目支出 = 一般公共预算财政拨款支出 {format_amount(actual)}（{code} "
+                     f"{figures.function_name(code)}）", format_amount(parts))
+        basic_total = sum(figures.leaves("gpb.basic").values(), ZERO)
+        if figures.detail("gpb.basic") and figures.value("gpb_basic.total") not in (None, basic_total):
+            fail("gpb.basic", f"与表06的一般公共预算财政拨款基本支出 {format_amount(figures.value('gpb_basic.total'))} 相等",
+                 format_amount(basic_total))
     # 人员经费 and 公用经费 stated beside table 06's classes are their sums.
     for key, classes in ECONOMIC_TOTALS.items():
         stated, by_class = figures.stated(key), figures.economic_total(key)
