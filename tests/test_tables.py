@@ -200,3 +200,23 @@ def test_general_budget_by_class_and_kind(tmp_path):
     amounts.write_text(amounts.read_text(encoding="utf-8").replace("gpb.basic,208,187.83", "gpb.basic,208,187"),
                        encoding="utf-8")
     assert main(["validate", "--data", str(data), "--year", "2022"]) == 1
+
+
+def test_fund_tables_by_class(tmp_path):
+    """Table 08 by class: 年末 2 = 年初 2 + 本年收入 10 − 本年支出 10 (the audit's "busy" variant spends 10 on 212
+    from 政府性基金, its whole income); a row that does not carry over, or income that is not the fund's, is an error."""
+    from juesuan.cli import main
+    from test_audit import variant_data
+
+    data = variant_data(tmp_path, "busy")
+    amounts = data / "2022" / "amounts.csv"
+    flows = "pzh-swzzb,gf.carryover_begin,212,2\npzh-swzzb,gf.income,212,10\npzh-swzzb,gf.carryover_end,212,2\n"
+    amounts.write_text(amounts.read_text(encoding="utf-8") + flows, encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 0
+    frame = {t.number: t for t in public_tables(load_report("pzh-swzzb", 2022, data).current)}["公开08表"].frame
+    assert list(frame.columns) == ["科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余"]
+    assert list(frame.iloc[0]) == ["212", "城乡社区支出", D("2"), D("10"), D("10"), D("2")]
+    assert list(frame.iloc[-1])[1:] == ["合计", D("2"), D("10"), D("10"), D("2")]
+    amounts.write_text(amounts.read_text(encoding="utf-8").replace("gf.carryover_end,212,2", "gf.carryover_end,212,3"),
+                       encoding="utf-8")
+    assert main(["validate", "--data", str(data), "--year", "2022"]) == 1

@@ -123,6 +123,13 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     "gpb.basic": ("一般公共预算财政拨款基本支出（按功能分类）", "function"),
     "gpb.project": ("一般公共预算财政拨款项目支出（按功能分类）", "function"),
     "gf.actual": ("政府性基金预算财政拨款支出", "function"),
+    # Tables 08 and 09 by class, where given: 年初结转和结余, 本年收入, 年末结转和结余 beside the 本年支出.
+    "gf.carryover_begin": ("政府性基金预算财政拨款年初结转和结余", "function"),
+    "gf.income": ("政府性基金预算财政拨款本年收入", "function"),
+    "gf.carryover_end": ("政府性基金预算财政拨款年末结转和结余", "function"),
+    "sc.carryover_begin": ("国有资本经营预算财政拨款年初结转和结余", "function"),
+    "sc.income": ("国有资本经营预算财政拨款本年收入", "function"),
+    "sc.carryover_end": ("国有资本经营预算财政拨款年末结转和结余", "function"),
     "sc.actual": ("国有资本经营预算财政拨款支出", "function"),
     "gpb_basic.economic": ("一般公共预算财政拨款基本支出（按经济分类）", "economic"),
     "gpb_basic.personnel": ("人员经费", None),

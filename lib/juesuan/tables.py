@@ -242,12 +242,23 @@ def three_public(f: Figures) -> PublicTable:
 
 
 def _fund_table(f: Figures, number: str, title: str, income_key: str | None, item: str) -> PublicTable:
-    rows = [(code, _indented_name(f, code), f.amount_at(item, code)) for code in f.levels(item)]
+    fund = item.split(".")[0]
+    flows = (f"{fund}.carryover_begin", f"{fund}.income", f"{fund}.carryover_end")
+    by_class = any(f.detail(k) for k in flows)
+    codes = f.levels(item, *flows) if by_class else f.levels(item)
+    rows = [(code, _indented_name(f, code), f.amount_at(item, code)) for code in codes]
     total = _value(f, item.replace(".actual", ".total"))
     income = _value(f, income_key) if income_key else None
     columns = ["科目编码", "科目名称", "本年支出"]
     frame = pd.DataFrame(rows + [("", "合计", total)], columns=columns)
-    if income_key:
+    if by_class:
+        # The fund's flows by class, as tables 08 and 09 print them.
+        def column(key):
+            return [f.amount_at(key, code) for code in codes] + [sum(f.leaves(key).values(), ZERO)]
+        frame.insert(2, "年初结转和结余", column(flows[0]))
+        frame.insert(3, "本年收入", column(flows[1]))
+        frame["年末结转和结余"] = column(flows[2])
+    elif income_key:
         frame.insert(2, "本年收入", [None] * len(rows) + [income])
     has_data = bool(rows) or bool(income)
     note = None if has_data else f"本单位本年度无{title.replace('决算表', '').replace('收入支出', '收入和支出')}，本表无数据。"

@@ -163,6 +163,23 @@ def tie_outs(figures: Figures) -> list[DataError]:
         if figures.detail("gpb.basic") and figures.value("gpb_basic.total") not in (None, basic_total):
             fail("gpb.basic", f"与表06的一般公共预算财政拨款基本支出 {format_amount(figures.value('gpb_basic.total'))} 相等",
                  format_amount(basic_total))
+    # Tables 08 and 09 by class: 年末 = 年初 + 本年收入 − 本年支出 on each row, and 本年收入 in all is the fund's income.
+    for fund, income_key in (("gf", "income.government_fund"), ("sc", "income.state_capital")):
+        flows = (f"{fund}.carryover_begin", f"{fund}.income", f"{fund}.carryover_end")
+        if not any(figures.detail(k) for k in flows):
+            continue
+        for code in figures.levels(*flows, f"{fund}.actual"):
+            begin, income, spent, end = (figures.amount_at(k, code) or ZERO for k in (*flows[:2], f"{fund}.actual",
+                                                                                      flows[2]))
+            if begin + income - spent != end:
+                fail(f"{fund}.carryover_end {code}",
+                     f"年初 {format_amount(begin)} + 本年收入 {format_amount(income)} − 本年支出 {format_amount(spent)} = "
+                     f"{format_amount(begin + income - spent)}（{code} {figures.function_name(code)}）",
+                     format_amount(end))
+        received = sum(figures.leaves(f"{fund}.income").values(), ZERO)
+        if figures.detail(f"{fund}.income") and figures.value(income_key) not in (None, received):
+            fail(f"{fund}.income", f"与{catalogue.item_name(income_key)} {format_amount(figures.value(income_key))} 相等",
+                 format_amount(received))
     # 人员经费 and 公用经费 stated beside table 06's classes are their sums.
     for key, classes in ECONOMIC_TOTALS.items():
         stated, by_class = figures.stated(key), figures.economic_total(key)
