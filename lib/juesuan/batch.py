@@ -4,6 +4,8 @@ For year ``Y`` and department ``D`` the batch leaves in ``out_dir/Y/``:
 
 * ``D.ipynb``: the executed notebook (kernelspec ``juesuan``), and
 * ``D.html``: the offline report without code (see :mod:`juesuan.export`),
+* ``D.xlsx``: its nine public tables as a workbook (see :mod:`juesuan.table_export`), made here from
+  the data, which needs no kernel,
 * ``.build/D.json``: what the report was built from (see :mod:`juesuan.manifest`),
 
 or, when the run fails, ``D.failed.ipynb``: the notebook as far as it got,
@@ -35,6 +37,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from . import engine as _engine
 from . import manifest as _manifest
+from .errors import DataErrors
 
 # nbformat, papermill, nbconvert (juesuan.export) and jupyter_client are
 # imported where they are used: together they take seconds to import, and a
@@ -363,20 +366,22 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
     d_id = job.department
     html_path = year_dir / f"{d_id}.html"
     nb_path = year_dir / f"{d_id}.ipynb"
+    tables_path = year_dir / f"{d_id}.xlsx"
     failed_path = year_dir / f"{d_id}.failed.ipynb"
     if rendered.ok:
         try:
             write_atomic(nb_path, rendered.notebook_json)
             write_atomic(html_path, rendered.html)
+            _write_tables(job, tables_path)
             failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
-            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name)
+            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name, tables=tables_path)
             return _built(year_dir, d_id, name)
-        except OSError as exc:
+        except (OSError, DataErrors) as exc:
             rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))
 
     # Outputs of an earlier successful run would now be stale.
     _manifest.forget(year_dir, d_id)
-    for stale in (html_path, nb_path):
+    for stale in (html_path, nb_path, tables_path):
         stale.unlink(missing_ok=True)
     kept = None
     if rendered.notebook_json is not None:
@@ -387,6 +392,15 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
     if kept is None:
         failed_path.unlink(missing_ok=True)
     return FailedReport(id=d_id, name=name, reason=rendered.reason or "原因不明的错误", notebook=kept)
+
+
+def _write_tables(job: _engine.Job, path: Path) -> Path:
+    """The department's nine tables beside its report, from the data the report was built from."""
+    from .export import write_atomic
+    from .report import load_figures
+    from .table_export import workbook_bytes
+
+    return write_atomic(path, workbook_bytes(load_figures(Path(job.data_dir), job.department, job.year)))
 
 
 def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:
