@@ -135,7 +135,7 @@ SUBTOTALLED = {"公务用车购置及运行维护费"}
 
 
 def _is_rate(column: str) -> bool:
-    return column.startswith("完成预算")
+    return "完成预算" in column  # 完成预算（%）, and 07's 小计完成预算（%）
 
 
 def _is_code(column: str) -> bool:
