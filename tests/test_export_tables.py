@@ -214,18 +214,20 @@ def test_batch_keeps_the_tables_beside_the_report(tmp_path):
                      failed_path=str(year_dir / f"{DEPT}.failed.ipynb"), title="t")
     inputs = {"key": "k"}
     rendered = engine.Rendered(department=DEPT, ok=True, notebook_json="{}", html="<html></html>")
-    kept = batch._keep(rendered, job, "攀枝花市委组织部", year_dir, inputs)
+    kept = batch._keep(rendered, job, "攀枝花市委组织部", year_dir, inputs, tables=True)
     assert isinstance(kept, batch.BuiltReport)
     tables = year_dir / f"{DEPT}.xlsx"
     assert tables.read_bytes() == workbook_bytes(load_figures(DATA, DEPT, YEAR))
-    assert manifest.up_to_date(year_dir, DEPT, inputs)
+    assert manifest.up_to_date(year_dir, DEPT, inputs, tables=True)
     page = write_index(tmp_path, YEAR, [{"id": DEPT, "name": "攀枝花市委组织部"}]).read_text(encoding="utf-8")
     assert f'href="{DEPT}.xlsx"' in page
     tables.unlink()
-    assert not manifest.up_to_date(year_dir, DEPT, inputs)
+    assert not manifest.up_to_date(year_dir, DEPT, inputs, tables=True)
+    assert manifest.up_to_date(year_dir, DEPT, inputs)  # a batch not asked for tables (a fixture notebook)
     page = write_index(tmp_path, YEAR, [{"id": DEPT, "name": "攀枝花市委组织部"}]).read_text(encoding="utf-8")
     assert ".xlsx" not in page
     # a failed run leaves no stale tables
     tables.write_bytes(b"old")
-    batch._keep(engine.Rendered(department=DEPT, ok=False, reason="x"), job, "攀枝花市委组织部", year_dir, inputs)
+    batch._keep(engine.Rendered(department=DEPT, ok=False, reason="x"), job, "攀枝花市委组织部", year_dir, inputs,
+                tables=True)
     assert not tables.exists()

@@ -4,8 +4,8 @@ For year ``Y`` and department ``D`` the batch leaves in ``out_dir/Y/``:
 
 * ``D.ipynb``: the executed notebook (kernelspec ``juesuan``), and
 * ``D.html``: the offline report without code (see :mod:`juesuan.export`),
-* ``D.xlsx``: its nine public tables as a workbook (see :mod:`juesuan.table_export`), made here from
-  the data, which needs no kernel,
+* ``D.xlsx`` (with ``tables=True``, as ``juesuan report`` asks): its nine public tables as a workbook
+  (see :mod:`juesuan.table_export`), made here from the data, which needs no kernel,
 * ``.build/D.json``: what the report was built from (see :mod:`juesuan.manifest`),
 
 or, when the run fails, ``D.failed.ipynb``: the notebook as far as it got,
@@ -170,6 +170,7 @@ def build_reports(
     engine: str = "warm",
     max_runs_per_kernel: int = _engine.MAX_RUNS_PER_KERNEL,
     on_result: Callable[[_engine.Rendered], None] | None = None,
+    tables: bool = False,
 ) -> BatchResult:
     """Execute ``notebook`` for each ``(id, display name)`` and export it.
 
@@ -186,6 +187,11 @@ def build_reports(
     :mod:`juesuan.manifest`), unless ``force``. A department that fails does
     not stop the others: it is recorded in :attr:`BatchResult.failed` with the
     first line of its error. Finally ``out_dir/<year>/index.html`` is written.
+
+    With ``tables`` (as ``juesuan report`` asks), each built department's nine tables are written
+    beside its report as ``<id>.xlsx``, from ``data_dir`` (:mod:`juesuan.table_export`), here in the
+    batch's process: no kernel is needed for them. The manifest records the file, so that a missing
+    or changed ``<id>.xlsx`` makes the department out of date.
 
     Raises ``ValueError`` before running anything if an id is not
     ``[A-Za-z0-9][A-Za-z0-9_-]*`` or appears twice, and ``RuntimeError`` if
@@ -227,7 +233,7 @@ def build_reports(
     all_inputs: dict[str, dict] = {}
     for d_id, name in departments:
         inputs = all_inputs[d_id] = fingerprints.inputs(d_id, name, output=str(year_dir / f"{d_id}.ipynb"))
-        if not force and _manifest.up_to_date(year_dir, d_id, inputs):
+        if not force and _manifest.up_to_date(year_dir, d_id, inputs, tables=tables):
             result.skipped.append(_built(year_dir, d_id, name))
             continue
         jobs.append((_engine.Job(
@@ -246,7 +252,7 @@ def build_reports(
 
     def keep(rendered: _engine.Rendered) -> None:
         job, inputs = by_id[rendered.department]
-        outcome = _keep(rendered, job, names[job.department], year_dir, inputs)
+        outcome = _keep(rendered, job, names[job.department], year_dir, inputs, tables=tables)
         if isinstance(outcome, BuiltReport):
             result.built.append(outcome)
         else:
@@ -359,7 +365,7 @@ def _built(year_dir: Path, d_id: str, name: str) -> BuiltReport:
 
 
 def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
-          inputs: dict) -> BuiltReport | FailedReport:
+          inputs: dict, tables: bool = False) -> BuiltReport | FailedReport:
     """Write what a worker rendered (atomically), or record why it failed."""
     from .export import write_atomic
 
@@ -372,9 +378,11 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
         try:
             write_atomic(nb_path, rendered.notebook_json)
             write_atomic(html_path, rendered.html)
-            _write_tables(job, tables_path)
+            if tables:
+                _write_tables(job, tables_path)
             failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
-            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name, tables=tables_path)
+            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name,
+                             tables=tables_path if tables else None)
             return _built(year_dir, d_id, name)
         except (OSError, DataErrors) as exc:
             rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))

@@ -119,7 +119,7 @@ def cmd_report(args) -> int:
         raise ValueError(str(exc)) from None
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
                            notebook=notebook, progress=not args.quiet, workers=args.workers,
-                           force=args.force, scheduler=args.scheduler)
+                           force=args.force, scheduler=args.scheduler, tables=True)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
 

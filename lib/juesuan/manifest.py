@@ -220,9 +220,9 @@ def forget(year_dir: Path, d_id: str) -> None:
     path(year_dir, d_id).unlink(missing_ok=True)
 
 
-def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
-    """Built from the same inputs, and every output (report, notebook, tables) still as the build left them:
-    a manifest written before the tables were (no ``tables`` entry) is not up to date either."""
+def up_to_date(year_dir: Path, d_id: str, inputs: dict, tables: bool = False) -> bool:
+    """Built from the same inputs, and every output still as the build left them; with ``tables``, the
+    ``<id>.xlsx`` too (a manifest written without it, or a missing file, is not up to date)."""
     year_dir = Path(year_dir)
     try:
         entry = json.loads(path(year_dir, d_id).read_text(encoding="utf-8"))
@@ -230,7 +230,7 @@ def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
                 and entry["inputs"]["key"] == inputs["key"]
                 and entry["outputs"]["html"] == _stamp(year_dir / f"{d_id}.html")
                 and entry["outputs"]["notebook"] == _stamp(year_dir / f"{d_id}.ipynb")
-                and entry["outputs"]["tables"] == _stamp(year_dir / f"{d_id}.xlsx")
+                and (not tables or entry["outputs"]["tables"] == _stamp(year_dir / f"{d_id}.xlsx"))
                 and not (year_dir / f"{d_id}.failed.ipynb").exists())
     except (OSError, ValueError, KeyError, TypeError):
         return False
