@@ -4,6 +4,8 @@ For year ``Y`` and department ``D`` the batch leaves in ``out_dir/Y/``:
 
 * ``D.ipynb``: the executed notebook (kernelspec ``juesuan``), and
 * ``D.html``: the offline report without code (see :mod:`juesuan.export`),
+* ``D.xlsx`` (with ``tables=True``, as ``juesuan report`` asks): its nine public tables as a workbook
+  (see :mod:`juesuan.table_export`), made here from the data, which needs no kernel,
 * ``.build/D.json``: what the report was built from (see :mod:`juesuan.manifest`),
 
 or, when the run fails, ``D.failed.ipynb``: the notebook as far as it got,
@@ -35,6 +37,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from . import engine as _engine
 from . import manifest as _manifest
+from .errors import DataErrors
 
 # nbformat, papermill, nbconvert (juesuan.export) and jupyter_client are
 # imported where they are used: together they take seconds to import, and a
@@ -167,6 +170,7 @@ def build_reports(
     engine: str = "warm",
     max_runs_per_kernel: int = _engine.MAX_RUNS_PER_KERNEL,
     on_result: Callable[[_engine.Rendered], None] | None = None,
+    tables: bool = False,
 ) -> BatchResult:
     """Execute ``notebook`` for each ``(id, display name)`` and export it.
 
@@ -183,6 +187,11 @@ def build_reports(
     :mod:`juesuan.manifest`), unless ``force``. A department that fails does
     not stop the others: it is recorded in :attr:`BatchResult.failed` with the
     first line of its error. Finally ``out_dir/<year>/index.html`` is written.
+
+    With ``tables`` (as ``juesuan report`` asks), each built department's nine tables are written
+    beside its report as ``<id>.xlsx``, from ``data_dir`` (:mod:`juesuan.table_export`), here in the
+    batch's process: no kernel is needed for them. The manifest records the file, so that a missing
+    or changed ``<id>.xlsx`` makes the department out of date.
 
     Raises ``ValueError`` before running anything if an id is not
     ``[A-Za-z0-9][A-Za-z0-9_-]*`` or appears twice, and ``RuntimeError`` if
@@ -224,7 +233,7 @@ def build_reports(
     all_inputs: dict[str, dict] = {}
     for d_id, name in departments:
         inputs = all_inputs[d_id] = fingerprints.inputs(d_id, name, output=str(year_dir / f"{d_id}.ipynb"))
-        if not force and _manifest.up_to_date(year_dir, d_id, inputs):
+        if not force and _manifest.up_to_date(year_dir, d_id, inputs, tables=tables):
             result.skipped.append(_built(year_dir, d_id, name))
             continue
         jobs.append((_engine.Job(
@@ -243,7 +252,7 @@ def build_reports(
 
     def keep(rendered: _engine.Rendered) -> None:
         job, inputs = by_id[rendered.department]
-        outcome = _keep(rendered, job, names[job.department], year_dir, inputs)
+        outcome = _keep(rendered, job, names[job.department], year_dir, inputs, tables=tables)
         if isinstance(outcome, BuiltReport):
             result.built.append(outcome)
         else:
@@ -356,27 +365,31 @@ def _built(year_dir: Path, d_id: str, name: str) -> BuiltReport:
 
 
 def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
-          inputs: dict) -> BuiltReport | FailedReport:
+          inputs: dict, tables: bool = False) -> BuiltReport | FailedReport:
     """Write what a worker rendered (atomically), or record why it failed."""
     from .export import write_atomic
 
     d_id = job.department
     html_path = year_dir / f"{d_id}.html"
     nb_path = year_dir / f"{d_id}.ipynb"
+    tables_path = year_dir / f"{d_id}.xlsx"
     failed_path = year_dir / f"{d_id}.failed.ipynb"
     if rendered.ok:
         try:
             write_atomic(nb_path, rendered.notebook_json)
             write_atomic(html_path, rendered.html)
+            if tables:
+                _write_tables(job, tables_path)
             failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
-            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name)
+            _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name,
+                             tables=tables_path if tables else None)
             return _built(year_dir, d_id, name)
-        except OSError as exc:
+        except (OSError, DataErrors) as exc:
             rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))
 
     # Outputs of an earlier successful run would now be stale.
     _manifest.forget(year_dir, d_id)
-    for stale in (html_path, nb_path):
+    for stale in (html_path, nb_path, tables_path):
         stale.unlink(missing_ok=True)
     kept = None
     if rendered.notebook_json is not None:
@@ -387,6 +400,15 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
     if kept is None:
         failed_path.unlink(missing_ok=True)
     return FailedReport(id=d_id, name=name, reason=rendered.reason or "原因不明的错误", notebook=kept)
+
+
+def _write_tables(job: _engine.Job, path: Path) -> Path:
+    """The department's nine tables beside its report, from the data the report was built from."""
+    from .export import write_atomic
+    from .report import load_figures
+    from .table_export import workbook_bytes
+
+    return write_atomic(path, workbook_bytes(load_figures(Path(job.data_dir), job.department, job.year)))
 
 
 def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:

@@ -1,4 +1,4 @@
-"""Command line: `juesuan validate`, `list`, `report`, `audit`, `extract`, `synth`, in Chinese.
+"""Command line: `juesuan validate`, `list`, `report`, `export-tables`, `audit`, `extract`, `synth`, in Chinese.
 
 Data problems are printed one per line, naming file, row, department, field
 and what was expected, grouped by department; never a traceback. Exit codes:
@@ -119,9 +119,46 @@ def cmd_report(args) -> int:
         raise ValueError(str(exc)) from None
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
                            notebook=notebook, progress=not args.quiet, workers=args.workers,
-                           force=args.force, scheduler=args.scheduler)
+                           force=args.force, scheduler=args.scheduler, tables=True)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
+
+
+def cmd_export_tables(args) -> int:
+    """Each department's nine tables as <out>/<year>/<id>.xlsx; one whose data is invalid is listed, the others written."""
+    from .report import load_figures
+    from .table_export import table_path, workbook_bytes
+    from .export import write_atomic
+
+    year = _year(args.year, args.data)
+    if is_comparison_only(args.data, year):
+        raise DataError(args.data / str(year) / "year.yaml", None, "year",
+                        "要出公开表的年度；这一年只有比较用的数据", year)
+    data = load_year(args.data, year)
+    names = {d.department_id: d.name for d in data.departments.values()}
+    wanted = list(names)
+    if args.department:
+        for d_id in args.department:
+            if d_id not in names:
+                raise DataError(data.folder / "departments.csv", d_id, "department_id",
+                                "以下之一：" + ", ".join(sorted(names)), d_id)
+        wanted = [d for d in wanted if d in args.department]
+    problems: list[DataError] = []
+    written: list[Path] = []
+    for d_id in wanted:
+        try:
+            figures = load_figures(args.data, d_id, year)
+        except DataErrors as exc:
+            problems += exc.errors
+            continue
+        path = table_path(args.out, year, d_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written.append(write_atomic(path, workbook_bytes(figures)))
+    if problems:
+        print_problems(problems, {}, names, args.data / str(year))
+    failed = len({p.department for p in problems if p.department in names})
+    print(f"已写入{len(written)}个部门的公开表到 {args.out / str(year)}" + (f"；{failed}个部门的数据有问题，未写入" if failed else ""))
+    return 1 if problems else 0
 
 
 def cmd_audit(args) -> int:
@@ -251,6 +288,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--scheduler", metavar="ADDRESS",
                         help="在这个 Dask 调度器（如 tcp://host:8786）上运行，而不是本机进程（默认：本机）")
     report.set_defaults(func=cmd_report)
+
+    tables = sub.add_parser("export-tables", help="把各部门的九张公开表写成 Excel 工作簿（.xlsx）", epilog=EXIT_CODES,
+                            description="把每个部门的九张公开表（公开01表—公开09表）写成 <输出>/<年度>/<部门>.xlsx，"
+                                        "每张表一个工作表，可直接打印报送；数据有问题的部门列出全部问题，不写入，其他部门照常写入。")
+    tables.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
+    tables.add_argument("--year", default="latest", help=year_help)
+    tables.add_argument("--department", action="append", metavar="ID",
+                        help="只写这个部门（department_id；可重复；默认：全部部门）")
+    tables.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
+    tables.set_defaults(func=cmd_export_tables)
 
     synth = sub.add_parser("synth", help="写出合成部门（只用于规模测试，不是真实报告）",
                            description="写出若干合成部门的数据（编号 synth-NNNN），可通过校验，只用于测试规模；不会写入 data/。")

@@ -209,7 +209,7 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
     each with:
 
     * ``"id"``: the department id (checked with :func:`check_department_id`);
-      a built report is linked as ``<id>.html``;
+      a built report is linked as ``<id>.html``, and its tables as ``<id>.xlsx`` where that file is there;
     * ``"name"``: the display name;
     * ``"error"`` (optional): for a department whose report failed, the
       reason (its first line is shown); absent or ``None`` for a built one.
@@ -223,14 +223,17 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
     the font for its characters are inlined.
     """
     year = _check_year(year)
-    built: list[dict[str, str]] = []
+    year_dir = Path(out_dir) / str(year)
+    built: list[dict[str, str | None]] = []
     failed: list[dict[str, str]] = []
     for entry in entries:
         dept_id = check_department_id(entry["id"])
         name = str(entry.get("name") or dept_id)
         error = entry.get("error")
         if error is None:
-            built.append({"id": dept_id, "name": name, "href": f"{dept_id}.html"})
+            tables = f"{dept_id}.xlsx"  # its nine tables, where the batch wrote them beside the report
+            built.append({"id": dept_id, "name": name, "href": f"{dept_id}.html",
+                          "tables": tables if (year_dir / tables).is_file() else None})
         else:
             failed.append({"id": dept_id, "name": name, "error": first_line(error)})
 
@@ -243,7 +246,6 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
         figures=figures,
         chart=_index_chart(figures, year) if figures else None,
     )
-    year_dir = Path(out_dir) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
     # Like a report, the index carries the font for its own characters: on a
     # machine without a Chinese font it would otherwise show boxes.

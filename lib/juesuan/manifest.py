@@ -202,13 +202,17 @@ def _stamp(p: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
-def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path, name: str | None = None) -> Path:
+def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path, name: str | None = None,
+           tables: Path | None = None) -> Path:
+    """The manifest of a built report; with ``tables``, its ``<id>.xlsx`` is one of the outputs checked."""
     from .export import write_atomic
 
     target = path(year_dir, d_id)
     target.parent.mkdir(exist_ok=True)
-    entry = {"format": FORMAT, "department": d_id, "name": name, "inputs": inputs,
-             "outputs": {"html": _stamp(html), "notebook": _stamp(notebook)}}
+    outputs = {"html": _stamp(html), "notebook": _stamp(notebook)}
+    if tables is not None:
+        outputs["tables"] = _stamp(tables)
+    entry = {"format": FORMAT, "department": d_id, "name": name, "inputs": inputs, "outputs": outputs}
     return write_atomic(target, json.dumps(entry, indent=1, sort_keys=True) + "\n")
 
 
@@ -216,8 +220,9 @@ def forget(year_dir: Path, d_id: str) -> None:
     path(year_dir, d_id).unlink(missing_ok=True)
 
 
-def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
-    """Built from the same inputs, and both outputs still as the build left them."""
+def up_to_date(year_dir: Path, d_id: str, inputs: dict, tables: bool = False) -> bool:
+    """Built from the same inputs, and every output still as the build left them; with ``tables``, the
+    ``<id>.xlsx`` too (a manifest written without it, or a missing file, is not up to date)."""
     year_dir = Path(year_dir)
     try:
         entry = json.loads(path(year_dir, d_id).read_text(encoding="utf-8"))
@@ -225,6 +230,7 @@ def up_to_date(year_dir: Path, d_id: str, inputs: dict) -> bool:
                 and entry["inputs"]["key"] == inputs["key"]
                 and entry["outputs"]["html"] == _stamp(year_dir / f"{d_id}.html")
                 and entry["outputs"]["notebook"] == _stamp(year_dir / f"{d_id}.ipynb")
+                and (not tables or entry["outputs"]["tables"] == _stamp(year_dir / f"{d_id}.xlsx"))
                 and not (year_dir / f"{d_id}.failed.ipynb").exists())
     except (OSError, ValueError, KeyError, TypeError):
         return False
