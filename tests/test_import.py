@@ -17,7 +17,6 @@ import pytest
 import yaml
 
 from juesuan import cli
-from juesuan.errors import DataErrors
 from juesuan.figures import Figures
 from juesuan.importer import import_workbook, plan_import
 from juesuan.loading import load_year
