@@ -1,4 +1,4 @@
-"""Command line: `juesuan validate`, `list`, `report`, `export-tables`, `audit`, `extract`, `synth`, in Chinese.
+"""Command line: `juesuan validate`, `list`, `report`, `export-tables`, `audit`, `extract`, `import`, `synth`, in Chinese.
 
 Data problems are printed one per line, naming file, row, department, field
 and what was expected, grouped by department; never a traceback. Exit codes:
@@ -190,6 +190,61 @@ def cmd_extract(args) -> int:
     return 1 if ex.missing else 0
 
 
+def cmd_import(args) -> int:
+    """A workbook of the nine tables into data/<year>/: everything or nothing; then what the year still lacks."""
+    from .importer import NOT_STORED, plan_import
+
+    _check_data_folder(args.data)
+    if not args.workbook.is_file():
+        raise DataError(args.workbook, args.department, "工作簿", "存在的 .xlsx 或 .xls 文件",
+                        "不存在" if not args.workbook.exists() else "不是文件")
+    try:
+        plan = plan_import(args.workbook, args.department, args.year, args.data, replace=args.replace,
+                           name=args.name, short_name=args.short_name)
+    except DataErrors as exc:
+        for error in exc.errors:
+            print(f"错误：{error.message}")
+        print(f"共{len(exc.errors)}个问题：未写入任何文件（{args.data / str(args.year)} 保持原样）")
+        return 1
+    for note in plan.notes:
+        print(f"提示：{note}")
+    for where, value in plan.unplaced:
+        print(f"提示：{where} 的数字 {value} 不在任何表的栏目中，未导入")
+    for line in plan.checked:
+        print(f"核对：{line}")
+    for tid, n in plan.not_stored.items():
+        print(f"提示：公开{tid}表：{NOT_STORED} {n} 个（其中非零 {plan.not_stored_nonzero.get(tid, 0)} 个；已由读取时核对）")
+    verb = "将" if args.dry_run else "已"
+    for c in plan.added:
+        print(f"{verb}新增：amounts.csv {c.item} {c.code} = {c.new}（{c.cell}）".replace("  ", " "))
+    for c in plan.replaced:
+        print(f"{verb}替换：amounts.csv {c.item} {c.code}：{c.old} → {c.new}（{c.cell or '工作簿中没有这一科目'}）"
+              .replace("  ", " "))
+    for c in plan.removed:
+        print(f"{verb}删除：amounts.csv {c.item} {c.code} = {c.old}（--replace：以工作簿为准）".replace("  ", " "))
+    for code, name in plan.names_added:
+        print(f"{verb}新增：function_names.csv {code},{name}")
+    if plan.department_added:
+        print(f"{verb}新增：departments.csv {args.department},{','.join(plan.department_added)}")
+    files = ", ".join(str(p) for p in plan.files)
+    summary = (f"新增 {len(plan.added)} 行、替换 {len(plan.replaced)} 处、删除 {len(plan.removed)} 行、"
+               f"与现有数据相同 {plan.kept} 行")
+    if args.dry_run:
+        print(f"试运行（--dry-run）：{summary}；将写入 {files}；未写入任何文件")
+        return 0
+    plan.write()
+    print(f"已导入 {args.workbook.name}（sha256 {plan.sha256[:12]}…）：{summary}；写入 {files}")
+    problems, notes, names = validation_problems(args.data, args.year)
+    own = [p for p in problems if p.department == args.department or p.department not in names]
+    if own:
+        print(f"{args.year}年部门 {args.department} 的报告还缺（工作簿中没有这些，请补齐后运行 juesuan validate）：")
+        print_problems(own, {k: v for k, v in notes.items() if k == args.department}, names,
+                       args.data / str(args.year))
+        return 1
+    print(f"通过：{args.year}年部门 {args.department} 的数据全部有效")
+    return 0
+
+
 def cmd_synth(args) -> int:
     from .synth import parse_years, write_synthetic
 
@@ -325,6 +380,23 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", type=Path, required=True, help="数据文件夹，写入 <文件夹>/<年度>/…（必填）")
     extract.add_argument("--name", help="部门全称，报告没有标题行时使用（默认：报告标题中的名称）")
     extract.set_defaults(func=cmd_extract)
+
+    importing = sub.add_parser("import", help="把部门的九张决算表（.xlsx/.xls）导入数据文件夹", epilog=EXIT_CODES,
+                               description="读取工作簿中的九张决算表（公开01–09表），把数据模型存储的每个数字连同来源单元格写入 "
+                                           "<数据>/<年度>/（amounts.csv、function_names.csv、departments.csv、"
+                                           "provenance/<部门>.yaml）。工作簿或与现有数据有任何问题时一并列出，不写入任何文件；"
+                                           "与现有数据不同的数字须加 --replace 才以工作簿为准。写入后列出该部门本年度还缺的内容"
+                                           "（文字、计数等，工作簿中没有）。")
+    importing.add_argument("workbook", type=Path, help="部门的决算工作簿（.xlsx 或 .xls）")
+    importing.add_argument("--department", required=True, metavar="ID", help="部门编号 department_id（必填）")
+    importing.add_argument("--year", type=int, required=True, help="决算年度，如 2024（必填）")
+    importing.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
+    importing.add_argument("--replace", action="store_true",
+                           help="与现有数据不同的数字以工作簿为准，替换本部门的这些行（默认：不同即拒绝，不写入）")
+    importing.add_argument("--name", help="部门全称，部门尚未列在 departments.csv 时使用（默认：工作簿的“编制单位”）")
+    importing.add_argument("--short-name", help="部门简称，新列入 departments.csv 时使用（默认：与全称相同）")
+    importing.add_argument("--dry-run", action="store_true", help="只列出将写入的内容，不写入任何文件（默认：写入）")
+    importing.set_defaults(func=cmd_import)
     return parser
 
 
