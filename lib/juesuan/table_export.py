@@ -84,6 +84,8 @@ def _layout(table: PublicTable) -> tuple[list[str], list[str | None], list[str]]
     if all(c.startswith(SIDES) for c in columns) and {c[:2] for c in columns} == set(SIDES):
         columns = [c for c in columns if not _is_code(c)]
         return columns, [c[:2] for c in columns], [c[2:] for c in columns]
+    if columns[:2] == ["科目编码", "科目名称"] and table.number in ("公开02表", "公开03表", "公开06表"):
+        return columns, ["项目", "项目"] + [None] * (len(columns) - 2), [HEADER_WORDS.get(c, c) for c in columns]
     if columns[0] == "项目" and table.number in ("公开02表", "公开03表", "公开06表"):
         groups = ["项目", "项目"] + [None] * (len(columns) - 1)
         return [CODE_COLUMN, *columns], groups, ["科目编码", "科目名称", *columns[1:]]
