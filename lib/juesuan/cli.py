@@ -119,7 +119,8 @@ def cmd_report(args) -> int:
         raise ValueError(str(exc)) from None
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
                            notebook=notebook, progress=not args.quiet, workers=args.workers,
-                           force=args.force, scheduler=args.scheduler, tables=True)
+                           force=args.force, scheduler=args.scheduler,
+                           tables=args.notebook is None)  # the .xlsx is the report's tables; another notebook has its own
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
 
@@ -335,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--department", action="append", metavar="ID",
                         help="只生成这个部门（department_id；可重复；默认：全部部门）")
     report.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
-    report.add_argument("--notebook", type=Path, default=None, help="报告笔记本（默认：随软件安装的 department_report.ipynb）")
+    report.add_argument("--notebook", type=Path, default=None, help="报告笔记本（默认：随软件安装的 department_report.ipynb；另指定笔记本时不另写公开表 .xlsx）")
     report.add_argument("--quiet", action="store_true", help="不显示进度条")
     report.add_argument("--workers", type=_positive, default=None,
                         help="同时生成的部门数，每个使用一个常驻内核（默认：每个处理器核心一个）")
