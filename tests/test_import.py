@@ -21,6 +21,7 @@ from juesuan.figures import Figures
 from juesuan.importer import import_workbook, plan_import
 from juesuan.loading import load_year
 from juesuan.tables import public_tables
+from juesuan.validation import tie_outs
 from juesuan.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,85 @@ def test_the_two_layouts_import_to_the_same_rows(tmp_path):
     assert got[("three_public_budget.vehicle", "")] == D("5")
     # Other departments' rows stay as they were.
     assert rows(tmp_path / "good_per_sheet.xlsx" / "data", SEED) == rows(DATA, SEED)
+
+
+def by_code(got: dict, item: str) -> dict[str, Decimal]:
+    return {code: v for (i, code), v in got.items() if i == item and code}
+
+
+def test_the_good_workbooks_give_their_detail_by_code(tmp_path):
+    """Figures of _make_workbooks.py (ITEMS, ECONOMIC), by hand: each 项's 基本/项目 is its 03 and (by fund) its
+    05 or 08 row; a 0 (a blank cell) is no row; 06 by 款, named in economic_names.csv."""
+    for book in ("good_per_sheet.xlsx", "good_one_sheet.xlsx"):
+        target = tmp_path / book / "data"
+        shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("published"))
+        import_workbook(BOOKS / book, "demo", 2022, target)
+        got = rows(target, "demo")
+        assert by_code(got, "expenditure.basic") == {"2013201": D("1100.50"), "2080505": D("30.10"),
+                                                     "2210201": D("12.34")}
+        assert by_code(got, "expenditure.project") == {"2013202": D("20.25"), "2120899": D("5.00")}
+        for kind in ("remit_superior", "operating", "subsidy_subordinate"):
+            assert not by_code(got, f"expenditure.{kind}") and got[(f"expenditure.{kind}", "")] == 0
+        assert by_code(got, "gpb.basic") == {"2013201": D("1100.50"), "2080505": D("30.10"), "2210201": D("12.34")}
+        assert by_code(got, "gpb.project") == {"2013202": D("20.25")}
+        assert by_code(got, "gf.income") == {"2120899": D("5")}
+        assert not by_code(got, "gf.carryover_begin") and not by_code(got, "gf.carryover_end")
+        assert not any(by_code(got, f"sc.{k}") for k in ("actual", "income", "carryover_begin", "carryover_end"))
+        # 02 gives 财政拨款收入 by class, not its three funds: the sources stay totals (上级补助… are all blank).
+        assert not any(by_code(got, source) for source in (
+            "income.general_budget", "income.government_fund", "income.state_capital", "income.superior_subsidy",
+            "income.business", "income.operating", "income.subordinate_remittance", "income.other"))
+        assert by_code(got, "gpb_basic.economic") == {"30101": D("1000.00"), "30102": D("100.60"),
+                                                      "30302": D("12.34"), "30201": D("20.00"), "30211": D("10.00")}
+        # Its 人员经费合计 and 公用经费合计 lines are written too, and agree with 301 + 303 and 302 (+ 310).
+        assert got[("gpb_basic.personnel", "")] == D("1112.94") and got[("gpb_basic.public", "")] == D("30")
+        assert (target / "2022" / "economic_names.csv").read_text(encoding="utf-8") == (
+            "code,name\n30101,基本工资\n30102,津贴补贴\n30201,办公费\n30211,差旅费\n30302,退休费\n")
+        # What validate would still say of the department is what the tables do not give (budgets by 项,
+        # 机关运行经费, counts, texts): every figure written ties out.
+        year = load_year(target, 2022)
+        assert not [e for e in year.errors if e.department in ("demo", None)]
+        assert tie_outs(Figures(year.departments["demo"])) == []
+
+
+def test_importing_the_same_workbook_again_changes_nothing(data, capsys):
+    import_workbook(BOOKS / "good_per_sheet.xlsx", "demo", 2022, data)
+    before = snapshot(data)
+    run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data)
+    assert "新增 0 行、替换 0 处、删除 0 行" in capsys.readouterr().out
+    assert snapshot(data) == before
+    # The other layout of the same figures: the same rows, only provenance (its cells) rewritten.
+    run(BOOKS / "good_one_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data)
+    after = snapshot(data)
+    assert {k for k in after if after[k] != before[k]} == {"2022/provenance/demo.yaml"}
+
+
+def split_income(path: Path) -> Path:
+    """good_per_sheet.xlsx with 02's 财政拨款收入 split: 一般公共预算 and 政府性基金 columns (the 5.00 of
+    2120899 in the second), no 上级补助收入 column."""
+    book = openpyxl.load_workbook(BOOKS / "good_per_sheet.xlsx")
+    ws = book["公开02表"]
+    ws["D3"], ws["E3"] = "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入"
+    for r in range(6, 20):
+        if ws.cell(r, 1).value in ("212", "21208", "2120899"):
+            ws.cell(r, 4).value, ws.cell(r, 5).value = None, 5
+    ws["D6"], ws["E6"] = 1163.19, 5
+    book.save(path)
+    return path
+
+
+def test_02_split_into_its_funds_gives_income_by_class(data, tmp_path):
+    plan = import_workbook(split_income(tmp_path / "split.xlsx"), "demo", 2022, data)
+    got = rows(data, "demo")
+    assert by_code(got, "income.general_budget") == {"2013201": D("1100.5"), "2013202": D("20.25"),
+                                                     "2080505": D("30.1"), "2210201": D("12.34")}
+    assert by_code(got, "income.government_fund") == {"2120899": D("5")}
+    assert got[("income.general_budget", "")] == D("1163.19")  # the total row, beside its classes
+    assert "02" not in plan.not_stored  # its 本年收入合计 by class is the sum of what is written
+    record = yaml.safe_load((data / "2022" / "provenance" / "demo.yaml").read_text(encoding="utf-8"))
+    cells = {(r.get("item"), r.get("code")): r["cell"] for r in record["rows"]}
+    assert cells[("income.government_fund", "2120899")] == "公开02表!E16"
+    assert tie_outs(Figures(load_year(data, 2022).departments["demo"])) == []
 
 
 def test_what_the_model_does_not_hold_is_counted_per_table(data):
@@ -165,6 +245,37 @@ def test_a_differing_figure_is_refused_with_its_line_and_replace_takes_the_workb
     assert rows(data, "demo")[("gpb.actual", "2013201")] == D("1100.5")
     assert rows(data, SEED) == rows(DATA, SEED)
     assert "demo,abroad.groups,,0" in (data / "2022" / "counts.csv").read_text(encoding="utf-8")
+
+
+def test_a_figure_by_code_that_differs_is_refused_and_replace_takes_the_workbook(data, capsys):
+    import_workbook(BOOKS / "good_per_sheet.xlsx", "demo", 2022, data)
+    amounts = data / "2022" / "amounts.csv"
+    text = amounts.read_text(encoding="utf-8")
+    # Held at a coarser level (款 20132 rather than its 项): compared at that level.
+    text = text.replace("demo,gpb.basic,2013201,1100.5\n", "demo,gpb.basic,20132,1000\n")
+    text = text.replace("demo,gpb_basic.economic,30211,10\n", "demo,gpb_basic.economic,30211,11\n")
+    amounts.write_text(text, encoding="utf-8")
+    before = snapshot(data)
+    assert run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data) == 1
+    out = capsys.readouterr().out
+    assert "gpb.basic 20132：应为工作簿 公开05表!D8 的 1100.5，实为 '1000'" in out
+    assert "gpb_basic.economic 30211：应为工作簿 公开06表!F7 的 10，实为 '11'" in out
+    assert "2处不同" in out and snapshot(data) == before
+    run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data, "--replace")
+    out = capsys.readouterr().out
+    assert "已删除：amounts.csv gpb.basic 20132 = 1000" in out
+    got = rows(data, "demo")
+    assert by_code(got, "gpb.basic") == {"2013201": D("1100.5"), "2080505": D("30.1"), "2210201": D("12.34")}
+    assert got[("gpb_basic.economic", "30211")] == D("10")
+
+
+def test_an_economic_name_already_named_otherwise_is_a_conflict(data, capsys):
+    (data / "2022" / "economic_names.csv").write_text("code,name\n30201,办公费\n30211,差旅费用\n", encoding="utf-8")
+    before = snapshot(data)
+    assert run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data) == 1
+    out = capsys.readouterr().out
+    assert "economic_names.csv 第3行：全部部门：30211 的 name：应为工作簿 公开06表!D7 的“差旅费”" in out
+    assert snapshot(data) == before
 
 
 def test_a_function_name_already_named_otherwise_is_a_conflict(data, capsys):

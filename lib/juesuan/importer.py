@@ -663,8 +663,7 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         ] + [
             {"file": "economic_names.csv", "code": code, "name": label, "cell": mapped.economic_names[code][1]}
             for code, (label, _) in sorted(mapped.economic_names.items())
-        ] + ([{"file": "departments.csv", "name": department_added[0],
-               "cell": unit[1] if unit and not name else "--name"}] if department_added else []),
+        ] + _department_record(department_added, unit, name, listed.get(department), folder, department),
     }
     if checked:
         record["checked"] = checked
@@ -688,6 +687,25 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         names_added=names_added, economic_names_added=economic_added, department_added=department_added,
         not_stored=mapped.not_stored, not_stored_nonzero=mapped.not_stored_nonzero,
         unplaced=list(wb.unplaced), notes=notes, checked=checked)
+
+
+def _department_record(added: tuple[str, str] | None, unit: tuple[str, str] | None, name: str | None,
+                       listed: list[str] | None, folder: Path, department: str) -> list[dict]:
+    """provenance's departments.csv row: where the name added comes from; for a department already listed,
+    what the previous import recorded of that same name (or the workbook's 编制单位 where it is that name),
+    so that importing the same workbook again rewrites the same record."""
+    if added:
+        return [{"file": "departments.csv", "name": added[0], "cell": unit[1] if unit and not name else "--name"}]
+    try:
+        previous = yaml.safe_load((folder / "provenance" / f"{department}.yaml").read_text(encoding="utf-8"))
+        kept = [r for r in previous["rows"] if r.get("file") == "departments.csv" and r.get("name") == listed[1]]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        kept = []
+    if kept:
+        return kept[:1]
+    if unit and unit[0] == listed[1]:
+        return [{"file": "departments.csv", "name": listed[1], "cell": unit[1]}]
+    return []
 
 
 def _department(department: str, year: int, folder: Path, amounts: dict, names: dict, economic: dict) -> Figures:
