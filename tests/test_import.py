@@ -21,6 +21,7 @@ from juesuan.figures import Figures
 from juesuan.importer import import_workbook, plan_import
 from juesuan.loading import load_year
 from juesuan.tables import public_tables
+from juesuan.validation import tie_outs
 from juesuan.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,11 +81,95 @@ def test_the_two_layouts_import_to_the_same_rows(tmp_path):
     assert rows(tmp_path / "good_per_sheet.xlsx" / "data", SEED) == rows(DATA, SEED)
 
 
+def by_code(got: dict, item: str) -> dict[str, Decimal]:
+    return {code: v for (i, code), v in got.items() if i == item and code}
+
+
+def test_the_good_workbooks_give_their_detail_by_code(tmp_path):
+    """Figures of _make_workbooks.py (ITEMS, ECONOMIC), by hand: each 项's 基本/项目 is its 03 and (by fund) its
+    05 or 08 row; a 0 (a blank cell) is no row; 06 by 款, named in economic_names.csv."""
+    for book in ("good_per_sheet.xlsx", "good_one_sheet.xlsx"):
+        target = tmp_path / book / "data"
+        shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("published"))
+        import_workbook(BOOKS / book, "demo", 2022, target)
+        got = rows(target, "demo")
+        assert by_code(got, "expenditure.basic") == {"2013201": D("1100.50"), "2080505": D("30.10"),
+                                                     "2210201": D("12.34")}
+        assert by_code(got, "expenditure.project") == {"2013202": D("20.25"), "2120899": D("5.00")}
+        for kind in ("remit_superior", "operating", "subsidy_subordinate"):
+            assert not by_code(got, f"expenditure.{kind}") and got[(f"expenditure.{kind}", "")] == 0
+        assert by_code(got, "gpb.basic") == {"2013201": D("1100.50"), "2080505": D("30.10"), "2210201": D("12.34")}
+        assert by_code(got, "gpb.project") == {"2013202": D("20.25")}
+        assert by_code(got, "gf.income") == {"2120899": D("5")}
+        assert not by_code(got, "gf.carryover_begin") and not by_code(got, "gf.carryover_end")
+        assert not any(by_code(got, f"sc.{k}") for k in ("actual", "income", "carryover_begin", "carryover_end"))
+        # 02 gives 财政拨款收入 by class, not its three funds: the sources stay totals (上级补助… are all blank).
+        assert not any(by_code(got, source) for source in (
+            "income.general_budget", "income.government_fund", "income.state_capital", "income.superior_subsidy",
+            "income.business", "income.operating", "income.subordinate_remittance", "income.other"))
+        assert by_code(got, "gpb_basic.economic") == {"30101": D("1000.00"), "30102": D("100.60"),
+                                                      "30302": D("12.34"), "30201": D("20.00"), "30211": D("10.00")}
+        # Its 人员经费合计 and 公用经费合计 lines are written too, and agree with 301 + 303 and 302 (+ 310).
+        assert got[("gpb_basic.personnel", "")] == D("1112.94") and got[("gpb_basic.public", "")] == D("30")
+        assert (target / "2022" / "economic_names.csv").read_text(encoding="utf-8") == (
+            "code,name\n30101,基本工资\n30102,津贴补贴\n30201,办公费\n30211,差旅费\n30302,退休费\n")
+        # What validate would still say of the department is what the tables do not give (budgets by 项,
+        # 机关运行经费, counts, texts): every figure written ties out.
+        year = load_year(target, 2022)
+        assert not [e for e in year.errors if e.department in ("demo", None)]
+        assert tie_outs(Figures(year.departments["demo"])) == []
+
+
+def test_importing_the_same_workbook_again_changes_nothing(data, capsys):
+    import_workbook(BOOKS / "good_per_sheet.xlsx", "demo", 2022, data)
+    before = snapshot(data)
+    run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data)
+    assert "新增 0 行、替换 0 处、删除 0 行" in capsys.readouterr().out
+    assert snapshot(data) == before
+    # The other layout of the same figures: the same rows, only provenance (its cells) rewritten.
+    run(BOOKS / "good_one_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data)
+    after = snapshot(data)
+    assert {k for k in after if after[k] != before[k]} == {"2022/provenance/demo.yaml"}
+
+
+def split_income(path: Path) -> Path:
+    """good_per_sheet.xlsx with 02's 财政拨款收入 split: 一般公共预算 and 政府性基金 columns (the 5.00 of
+    2120899 in the second), no 上级补助收入 column."""
+    book = openpyxl.load_workbook(BOOKS / "good_per_sheet.xlsx")
+    ws = book["公开02表"]
+    ws["D3"], ws["E3"] = "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入"
+    for r in range(6, 20):
+        if ws.cell(r, 1).value in ("212", "21208", "2120899"):
+            ws.cell(r, 4).value, ws.cell(r, 5).value = None, 5
+    ws["D6"], ws["E6"] = 1163.19, 5
+    book.save(path)
+    return path
+
+
+def test_02_split_into_its_funds_gives_income_by_class(data, tmp_path):
+    plan = import_workbook(split_income(tmp_path / "split.xlsx"), "demo", 2022, data)
+    got = rows(data, "demo")
+    assert by_code(got, "income.general_budget") == {"2013201": D("1100.5"), "2013202": D("20.25"),
+                                                     "2080505": D("30.1"), "2210201": D("12.34")}
+    assert by_code(got, "income.government_fund") == {"2120899": D("5")}
+    assert got[("income.general_budget", "")] == D("1163.19")  # the total row, beside its classes
+    assert "02" not in plan.not_stored  # its 本年收入合计 by class is the sum of what is written
+    record = yaml.safe_load((data / "2022" / "provenance" / "demo.yaml").read_text(encoding="utf-8"))
+    cells = {(r.get("item"), r.get("code")): r["cell"] for r in record["rows"]}
+    assert cells[("income.government_fund", "2120899")] == "公开02表!E16"
+    assert tie_outs(Figures(load_year(data, 2022).departments["demo"])) == []
+
+
 def test_what_the_model_does_not_hold_is_counted_per_table(data):
     plan = plan_import(BOOKS / "good_per_sheet.xlsx", "demo", 2022, data)
-    assert set(plan.not_stored) >= {"02", "03", "06", "08"}
-    assert plan.not_stored_nonzero["02"] > 0 and plan.not_stored_nonzero["06"] == 8  # 06's economic classes
+    # 03, 05 and 06 are held in full now (by class, by kind, by economic class).
+    assert set(plan.not_stored) == {"01", "02", "04", "07", "08", "09"}
+    # 02 gives 财政拨款收入 by class without its three funds: it and 本年收入合计, on each of the 13 rows by class.
+    assert plan.not_stored["02"] == plan.not_stored_nonzero["02"] == 26
+    # 08 and 09: 基本支出 and 项目支出 by class (合计 and 212/21208/2120899; 09's 合计 only).
+    assert plan.not_stored["08"] == 8 and plan.not_stored_nonzero["08"] == 4 and plan.not_stored["09"] == 2
     assert plan.not_stored["07"] == 2  # 公务用车购置费 and 运行维护费 预算数: the model holds their sum only
+    assert plan.not_stored_nonzero["01"] == 0  # 使用非财政拨款结余 and 结余分配 (blank), and its classes
 
 
 def test_function_names_are_merged_and_the_department_listed(data):
@@ -114,7 +199,15 @@ def test_provenance_names_every_row_with_its_cell(data):
     assert wb.tables["04"].row("income.general_budget", "收入").values["amount"].cell in general["also"]
     assert by_row[("function_names.csv", None, "2013201")]["cell"] == "公开05表!A9"
     assert by_row[("departments.csv", None, None)]["cell"] == "公开01表!A2"
-    assert record["not_stored"]["公开02表"] > 0
+    assert record["not_stored"]["公开02表"] == 26 and "公开06表" not in record["not_stored"]
+    # The new rows by code, each with its cell.
+    assert by_row[("amounts.csv", "gpb.basic", "2013201")]["cell"] == "公开05表!D9"
+    assert by_row[("amounts.csv", "gpb.project", "2013202")]["cell"] == "公开05表!E10"
+    assert by_row[("amounts.csv", "expenditure.basic", "2080505")]["cell"] == "公开03表!D13"
+    assert by_row[("amounts.csv", "gf.income", "2120899")]["cell"] == "公开08表!D9"
+    assert by_row[("amounts.csv", "gpb_basic.economic", "30211")]["cell"] == "公开06表!F7"
+    assert by_row[("economic_names.csv", None, "30211")] == {"file": "economic_names.csv", "code": "30211",
+                                                             "name": "差旅费", "cell": "公开06表!D7"}
 
 
 # ---------------------------------------------------------------- refusals leave data/ as it was
@@ -152,6 +245,37 @@ def test_a_differing_figure_is_refused_with_its_line_and_replace_takes_the_workb
     assert rows(data, "demo")[("gpb.actual", "2013201")] == D("1100.5")
     assert rows(data, SEED) == rows(DATA, SEED)
     assert "demo,abroad.groups,,0" in (data / "2022" / "counts.csv").read_text(encoding="utf-8")
+
+
+def test_a_figure_by_code_that_differs_is_refused_and_replace_takes_the_workbook(data, capsys):
+    import_workbook(BOOKS / "good_per_sheet.xlsx", "demo", 2022, data)
+    amounts = data / "2022" / "amounts.csv"
+    text = amounts.read_text(encoding="utf-8")
+    # Held at a coarser level (款 20132 rather than its 项): compared at that level.
+    text = text.replace("demo,gpb.basic,2013201,1100.5\n", "demo,gpb.basic,20132,1000\n")
+    text = text.replace("demo,gpb_basic.economic,30211,10\n", "demo,gpb_basic.economic,30211,11\n")
+    amounts.write_text(text, encoding="utf-8")
+    before = snapshot(data)
+    assert run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data) == 1
+    out = capsys.readouterr().out
+    assert "gpb.basic 20132：应为工作簿 公开05表!D8 的 1100.5，实为 '1000'" in out
+    assert "gpb_basic.economic 30211：应为工作簿 公开06表!F7 的 10，实为 '11'" in out
+    assert "2处不同" in out and snapshot(data) == before
+    run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data, "--replace")
+    out = capsys.readouterr().out
+    assert "已删除：amounts.csv gpb.basic 20132 = 1000" in out
+    got = rows(data, "demo")
+    assert by_code(got, "gpb.basic") == {"2013201": D("1100.5"), "2080505": D("30.1"), "2210201": D("12.34")}
+    assert got[("gpb_basic.economic", "30211")] == D("10")
+
+
+def test_an_economic_name_already_named_otherwise_is_a_conflict(data, capsys):
+    (data / "2022" / "economic_names.csv").write_text("code,name\n30201,办公费\n30211,差旅费用\n", encoding="utf-8")
+    before = snapshot(data)
+    assert run(BOOKS / "good_per_sheet.xlsx", "--department", "demo", "--year", 2022, "--data", data) == 1
+    out = capsys.readouterr().out
+    assert "economic_names.csv 第3行：全部部门：30211 的 name：应为工作簿 公开06表!D7 的“差旅费”" in out
+    assert snapshot(data) == before
 
 
 def test_a_function_name_already_named_otherwise_is_a_conflict(data, capsys):
@@ -205,7 +329,8 @@ def _seed_workbook(path: Path) -> None:
     """The seed's 公开表 (public_tables) as a department would send them: one sheet each, national titles
     and headers. Where the national table prints what the model does not hold (02/03/05 by class, 06 by
     economic class), the figures are made to tie out: the 0.22 of 其他收入 spent in 201/20132, the 155.90
-    of 项目支出 in 20132, 人员经费 as 301 and 公用经费 as 302. None of it is written by the import."""
+    of 项目支出 in 20132, 人员经费 as 301 and 公用经费 as 302. The import writes it (`SEED_DETAIL`), beside
+    the seed's rows; 02's 财政拨款收入 by class, not split into its three funds, it does not."""
     f = Figures(load_year(DATA, 2022).departments[SEED])
     t = {table.number[2:4]: table.frame for table in public_tables(f)}
     book = openpyxl.Workbook()
@@ -314,6 +439,20 @@ AS_A_TOTAL = {"three_public.vehicle_purchase": "three_public.vehicle_purchase",
               "three_public.reception_foreign": "three_public.reception"}
 
 
+# ...and what the workbook made by _seed_workbook gives that the seed's rows do not: 02, 03, 05 and 06 in
+# detail, worked out by hand from the seed (gpb.actual 20132 1520.71 = 1364.81 基本 + 155.90 项目; 03's 20132
+# adds the 0.22 of 其他收入 to 基本支出; 人员经费 1517.61 and 公用经费 174.97 as 301 and 302).
+SEED_DETAIL = {
+    ("income.other", "20132"): D("0.22"),
+    ("expenditure.basic", "20132"): D("1365.03"), ("expenditure.basic", "208"): D("187.83"),
+    ("expenditure.basic", "210"): D("0.36"), ("expenditure.basic", "221"): D("139.58"),
+    ("expenditure.project", "20132"): D("155.9"),
+    ("gpb.basic", "20132"): D("1364.81"), ("gpb.basic", "208"): D("187.83"), ("gpb.basic", "210"): D("0.36"),
+    ("gpb.basic", "221"): D("139.58"), ("gpb.project", "20132"): D("155.9"),
+    ("gpb_basic.economic", "301"): D("1517.61"), ("gpb_basic.economic", "302"): D("174.97"),
+}
+
+
 def test_the_seed_s_nine_tables_import_back_to_its_rows(tmp_path):
     book = tmp_path / "pzh-swzzb-2022.xlsx"
     _seed_workbook(book)
@@ -327,7 +466,7 @@ def test_the_seed_s_nine_tables_import_back_to_its_rows(tmp_path):
             continue
         key = (AS_A_TOTAL[item], "") if item in AS_A_TOTAL else (item, code)
         expected[key] = expected.get(key, D(0)) + value
-    assert rows(empty, SEED) == expected
+    assert rows(empty, SEED) == expected | SEED_DETAIL
     assert (empty / "2022" / "function_names.csv").read_text(encoding="utf-8") == "code,name\n20132,组织事务\n"
     assert "pzh-swzzb,攀枝花市委组织部,攀枝花市委组织部" in (empty / "2022" / "departments.csv").read_text(encoding="utf-8")
 
@@ -341,4 +480,12 @@ def test_the_seed_s_tables_into_the_seed_s_data_change_no_figure(tmp_path, data,
     # The totals of 07 agree with the seed's rows by vehicle type and 国内/外事, which stay.
     assert "核对：three_public.reception（公开07表!L6）1.15 = 现有明细行" in out
     after = snapshot(data)
-    assert {k for k in after if after[k] != before.get(k)} == {"2022/provenance/pzh-swzzb.yaml"}
+    assert {k for k in after if after[k] != before.get(k)} == {"2022/provenance/pzh-swzzb.yaml", "2022/amounts.csv"}
+    # amounts.csv: the seed's rows as they were, the detail added; `juesuan validate` passes (exit 0 above).
+    assert rows(data, SEED) == rows(DATA, SEED) | SEED_DETAIL
+    old_lines = before["2022/amounts.csv"].decode().splitlines()
+    new_lines = after["2022/amounts.csv"].decode().splitlines()
+    assert [line for line in new_lines if line in old_lines] == old_lines
+    # Importing it again changes nothing.
+    assert run(book, "--department", SEED, "--year", 2022, "--data", data) == 0
+    assert "新增 0 行、替换 0 处、删除 0 行" in capsys.readouterr().out and snapshot(data) == after

@@ -12,11 +12,14 @@ data, in a data file that would be rewritten — raises DataErrors listing every
 one, and data/ is left as it was. Each file is then written whole through a
 temporary file renamed over it (`export.write_atomic`).
 
-Figures of the tables that the model does not hold yet (02's income and 03's
-expenditure by function class, 05's 基本/项目 by class, 06's economic classes,
-08/09's income and carry-overs by class, 04's carry-overs by fund) are checked
-by the reader and counted per table in `Plan.not_stored`, never dropped
-silently.
+Tables 02, 03, 05, 08 and 09 are written by function code and 06 by economic
+code (`CODED`): each column's finest rows, a row with rows beneath it being
+their subtotal. Figures of the tables that the model does not hold (02's
+财政拨款收入 by class where the table does not split it into its three funds,
+08/09's 基本/项目 by class, 04's carry-overs by fund, 01's 使用非财政拨款结余 and
+结余分配, 06's 人员经费/公用经费 columns by class, 07's vehicle budgets apart) are
+checked by the reader and counted per table in `Plan.not_stored`, never
+dropped silently.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ import yaml
 from . import catalogue
 from .errors import DataError, DataErrors
 from .export import write_atomic
-from .figures import Figures
+from .figures import Figures, is_hierarchical
 from .formatting import format_amount
 from .loading import (DEPARTMENT_ID, FILES, DepartmentFigures, bad_name, check_year, parse_amount, read_csv_rows)
 from .money import ZERO
@@ -47,7 +50,6 @@ NOT_STORED = "表内数字，数据模型暂不存储"
 
 # Items the import writes. A coded item is a list (its family: all its codes); three_public.reception is
 # stated as the total of 公开07表 (which does not split 国内/外事), so its family holds its two parts too.
-FUNCTION_ITEMS = ("gpb.actual", "gpb.budget", "gf.actual", "sc.actual")
 FAMILIES = {
     "three_public.reception": ("three_public.reception", "three_public.reception_domestic",
                                "three_public.reception_foreign"),
@@ -89,6 +91,26 @@ DERIVED = {
 }
 #: 04's 支出 columns by fund, and 08/09: the function item each gives by class.
 FUND_ITEMS = {"general_budget": "gpb.actual", "government_fund": "gf.actual", "state_capital": "sc.actual"}
+FUNDS = ("general_budget", "government_fund", "state_capital")
+#: The columns written by code: (table, column key, item). Each column's finest rows are written; a row with
+#: rows beneath it is their subtotal (checked by the reader, computed by the model). 02's 财政拨款收入 is not
+#: here: it is the subtotal of the three fund columns where the table splits it, and not held where it does not.
+CODED = (
+    ("05", "total", "gpb.actual"), ("05", "budget", "gpb.budget"),
+    ("05", "basic", "gpb.basic"), ("05", "project", "gpb.project"),
+    *((tid, column, f"{fund}.{column if column != 'total' else 'actual'}")
+      for tid, fund in (("08", "gf"), ("09", "sc"))
+      for column in ("total", "carryover_begin", "income", "carryover_end")),
+    *(("02", key.split(".", 1)[1], key) for key in catalogue.INCOME_SOURCES),
+    *(("03", key.split(".", 1)[1], key) for key in catalogue.EXPENDITURE_KINDS),
+    ("06", "amount", "gpb_basic.economic"),
+)
+#: Items whose finest rows are written even at 0: a class 05/08/09 lists is a statement (a budget needs its
+#: spending row). The other coded items list the codes that have a figure (data/README.md: zero rows).
+ZERO_ROWS = ("gpb.actual", "gpb.budget", "gf.actual", "sc.actual")
+#: Row totals of the coded tables, stored when every column they add up is (the reader checked each row's sum):
+#: (table, column, its parts; None: every other column of the table).
+ROW_TOTALS = (("02", "fiscal", FUNDS), ("02", "total", None), ("03", "total", None))
 UNIT_LINE = re.compile(r"^(?:编制单位|填报单位|编报单位|单位名称)[：:](.*)$")
 
 
@@ -110,6 +132,8 @@ class Mapped:
     levels: dict[str, dict[str, tuple[Decimal, str]]]
     #: 款/项 code -> (name, cell)
     names: dict[str, tuple[str, str]]
+    #: economic 款 code -> (name, cell)
+    economic_names: dict[str, tuple[str, str]]
     not_stored: dict[str, int]
     not_stored_nonzero: dict[str, int]
 
@@ -139,6 +163,7 @@ class Plan:
     removed: list[Change]
     kept: int
     names_added: list[tuple[str, str]]
+    economic_names_added: list[tuple[str, str]]
     department_added: tuple[str, str] | None
     not_stored: dict[str, int]
     not_stored_nonzero: dict[str, int]
@@ -199,7 +224,7 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
                 total = row.values.get("total")
                 if total is not None:
                     claim("carryover.end_fiscal", "", total.value, total.cell, f"公开04表 {row.name}")
-    # 02 and 03: their 合计 rows (the rows by class are not in the model).
+    # 02 and 03: their 合计 rows, the sources' and kinds' totals (their rows by class follow).
     for key, figure in (wb.tables["02"].row("合计") or _NoRow).values.items():
         if f"income.{key}" in catalogue.INCOME_SOURCES:
             claim(f"income.{key}", "", figure.value, figure.cell, f"公开02表 合计 {key}")
@@ -207,41 +232,68 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
         if f"expenditure.{key}" in catalogue.EXPENDITURE_KINDS:
             claim(f"expenditure.{key}", "", figure.value, figure.cell, f"公开03表 合计 {key}")
 
-    # 05, 08, 09: function rows at every level; the finest are written, the others are their subtotals.
+    # 02, 03, 05, 06, 08, 09: rows by code at every level; the finest are written, the others are their
+    # subtotals (and the 合计 row theirs), checked by the reader. A column the table does not print is not
+    # given by code at all (`levels` leaves the item out: rows already in data/ stay).
     levels: dict[str, dict[str, tuple[Decimal, str]]] = {}
     names: dict[str, tuple[str, str]] = {}
-    for tid, column, item in (("05", "total", "gpb.actual"), ("05", "budget", "gpb.budget"),
-                              ("08", "total", "gf.actual"), ("09", "total", "sc.actual")):
-        coded = {r.key: r for r in wb.tables[tid].rows if r.key.isdigit()}
+    economic_names: dict[str, tuple[str, str]] = {}
+    stored: dict[str, set[str]] = {}  # table -> columns written by code
+    for tid, column, item in CODED:
+        table = wb.tables[tid]
+        if column not in table.columns.get("", {}):
+            continue
+        stored.setdefault(tid, set()).add(column)
+        coded = {r.key: r for r in table.rows if r.key.isdigit()}
         given = {code: r.values[column] for code, r in coded.items() if column in r.values}
         levels[item] = {code: (f.value, f.cell) for code, f in given.items()}
         for code, figure in given.items():
             used.add(figure.cell)
-            if not any(other != code and other.startswith(code) for other in given):
-                claim(item, code, figure.value, figure.cell, f"公开{tid}表 {code} {coded[code].name}")
-        for code, r in coded.items():
-            if len(code) == 3:
+            if any(other != code and other.startswith(code) for other in given):
                 continue
+            if figure.value != 0 or item in ZERO_ROWS:
+                claim(item, code, figure.value, figure.cell, f"公开{tid}表 {code} {coded[code].name}")
+        total = table.row("合计")
+        if total is not None and column in total.values:
+            used.add(total.values[column].cell)  # Σ类, checked by the reader
+    for tid, column, parts in ROW_TOTALS:
+        columns = wb.tables[tid].columns.get("", {})
+        if column not in columns or not all(p in stored.get(tid, ()) for p in (parts or set(columns) - {column})):
+            continue  # e.g. 02's 财政拨款收入 not split into its three funds: not held by class
+        stored[tid].add(column)
+        for r in wb.tables[tid].rows:
+            if column in r.values and (r.key.isdigit() or r.is_total):
+                used.add(r.values[column].cell)
+    for tid in ("05", "08", "09", "02", "03", "06"):  # a name's cell: the fiscal tables' first
+        into, what = (economic_names, "经济分类") if tid == "06" else (names, "功能分类")
+        for r in wb.tables[tid].rows:
+            if not r.key.isdigit() or len(r.key) == 3:
+                continue  # a 类 is named by the catalogue
             name = r.name.strip()
-            if code in names and names[code][0] != name:
+            if r.key in into and into[r.key][0] != name:
                 problems.append(DataError(file, department, f"{r.cell}（公开{tid}表 科目名称）",
-                                          f"与 {names[code][1]} 的同一科目 {code} 名称相同“{names[code][0]}”", name))
-            names.setdefault(code, (name, r.cell))
+                                          f"与 {into[r.key][1]} 的同一{what}科目 {r.key} 名称相同“{into[r.key][0]}”",
+                                          name))
+            into.setdefault(r.key, (name, r.cell))
     for tid, item in (("08", "income.government_fund"), ("09", "income.state_capital")):
         figure = fig(tid, "合计", "", "income")
         if figure is not None:
             claim(item, "", figure.value, figure.cell, f"公开{tid}表 合计 本年收入")
 
-    # 06: 人员经费 and 公用经费, from its total lines, else from the classes (301 + 303; the others).
+    # 06: 人员经费 and 公用经费, from its total lines (written beside the classes: validate checks they agree);
+    # without them the model works them out from the classes written (301 + 303, 302 + 310), and where it
+    # has none of those rows (all 0, or not listed), they are written as 0.
     t06 = wb.tables["06"]
-    classes = [r for r in t06.rows if r.key.isdigit() and len(r.key) == 3]
-    for key, item, wanted in (("personnel_total", "gpb_basic.personnel", lambda c: c in ("301", "303")),
-                              ("public_total", "gpb_basic.public", lambda c: c not in ("301", "303"))):
+    written = [code for (item, code) in rows if item == "gpb_basic.economic"]
+    for key, item, classes in (("personnel_total", "gpb_basic.personnel", catalogue.PERSONNEL_CLASSES),
+                               ("public_total", "gpb_basic.public", catalogue.PUBLIC_CLASSES)):
         line = next((r for r in t06.rows if r.key == key and "amount" in r.values), None)
         if line is not None:
             claim(item, "", line.values["amount"].value, line.values["amount"].cell, f"公开06表 {line.name}")
             continue
-        parts = [r.values["amount"] for r in classes if wanted(r.key) and "amount" in r.values]
+        if any(code[:3] in classes for code in written):
+            continue
+        parts = [r.values["amount"] for r in t06.rows if r.key in classes and "amount" in r.values]
         if parts:
             for p in parts:
                 used.add(p.cell)
@@ -295,6 +347,18 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
             if figure.value != total:
                 problems.append(DataError(file, department, f"{figure.cell}（公开04表 {row.name} 合计）",
                                           f"公开05/08/09表中类 {code} 之和 {total}", str(figure.value)))
+    # 01's 支出 by class (where it lists the classes): 03's rows by kind, where 03 gives them all by class.
+    if "total" in stored.get("03", ()):
+        for row in wb.tables["01"].rows:
+            figure = row.values.get("amount")
+            if row.side != "支出" or not row.key.startswith("function.") or figure is None:
+                continue
+            code = row.key.split(".", 1)[1]
+            expected = sum((model.amount_at(kind, code) or ZERO for kind in catalogue.EXPENDITURE_KINDS), ZERO)
+            used.add(figure.cell)
+            if figure.value != expected:
+                problems.append(DataError(file, department, f"{figure.cell}（公开01表 {row.name}）",
+                                          f"公开03表中类 {code} 各项支出之和 {expected}", str(figure.value)))
     if problems:
         raise DataErrors(problems)
 
@@ -304,7 +368,7 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
         if cell not in used:
             not_stored[tid] += 1
             nonzero[tid] += value != 0
-    return Mapped(rows, levels, names, dict(sorted(not_stored.items())), dict(sorted(nonzero.items())))
+    return Mapped(rows, levels, names, economic_names, dict(sorted(not_stored.items())), dict(sorted(nonzero.items())))
 
 
 class _NoRow:
@@ -396,6 +460,25 @@ def _existing_at(rows: dict[str, Decimal], code: str) -> Decimal | None:
     return ZERO
 
 
+def _merge_names(given: dict[str, tuple[str, str]], existing: dict[str, tuple[str, int]], path: Path,
+                 workbook: Path, department: str, problems: list[DataError]) -> list[tuple[str, str]]:
+    """The 款/项 names to add to `path` (function_names.csv or economic_names.csv); a code it already names
+    otherwise is a problem (the file is shared by the year's departments: the import never rewrites a name)."""
+    added = []
+    for code, (label, cell) in sorted(given.items()):
+        if code not in existing:
+            if bad_name(label):
+                problems.append(DataError(workbook.name, department, f"{cell}（科目名称）",
+                                          "1 至 100 个字符的单行名称", label))
+            added.append((code, label))
+        elif existing[code][0] != label:
+            problems.append(DataError(path, None, f"{code} 的 name",
+                                      f"工作簿 {cell} 的“{label}”（{path.name} 为全年各部门共用，"
+                                      f"导入不改写已有的名称：请核对后改正其一）",
+                                      existing[code][0], row=existing[code][1]))
+    return added
+
+
 def plan_import(workbook: str | Path, department: str, year: int, data_dir: str | Path, *, replace: bool = False,
                 name: str | None = None, short_name: str | None = None) -> Plan:
     """Read the workbook and decide what to write; DataErrors (nothing written) on any problem."""
@@ -408,9 +491,10 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
     mapped = map_workbook(wb, department)
     folder = data_dir / str(year)
     problems: list[DataError] = []
-    paths = {key: folder / FILES[key][0] for key in ("amounts", "function_names", "departments")}
+    paths = {key: folder / FILES[key][0] for key in ("amounts", "function_names", "economic_names", "departments")}
     amounts, amount_lines = _read(paths["amounts"], "amounts", problems)
     names_rows, name_lines = _read(paths["function_names"], "function_names", problems)
+    economic_rows, economic_lines = _read(paths["economic_names"], "economic_names", problems)
     departments, _ = _read(paths["departments"], "departments", problems)
     if problems:
         raise DataErrors(problems)
@@ -436,20 +520,12 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         notes.append(f"工作簿的编制单位“{unit[0]}”（{unit[1]}）与 departments.csv 中的名称“{listed[department][1]}”"
                      "不同：departments.csv 未改动")
 
-    # ---- function_names.csv: add the 款/项 names; a code already named otherwise is a conflict.
+    # ---- function_names.csv and economic_names.csv: add the 款/项 names; a code named otherwise is a conflict.
     existing_names = {row[0]: (row[1], line) for row, line in zip(names_rows, name_lines)}
-    names_added = []
-    for code, (label, cell) in sorted(mapped.names.items()):
-        if code not in existing_names:
-            if bad_name(label):
-                problems.append(DataError(workbook.name, department, f"{cell}（科目名称）",
-                                          "1 至 100 个字符的单行名称", label))
-            names_added.append((code, label))
-        elif existing_names[code][0] != label:
-            problems.append(DataError(paths["function_names"], None, f"{code} 的 name",
-                                      f"工作簿 {cell} 的“{label}”（function_names.csv 为全年各部门共用，"
-                                      f"导入不改写已有的名称：请核对后改正其一）",
-                                      existing_names[code][0], row=existing_names[code][1]))
+    existing_economic = {row[0]: (row[1], line) for row, line in zip(economic_rows, economic_lines)}
+    names_added = _merge_names(mapped.names, existing_names, paths["function_names"], workbook, department, problems)
+    economic_added = _merge_names(mapped.economic_names, existing_economic, paths["economic_names"], workbook, department,
+                                  problems)
 
     # ---- amounts.csv: compare with the department's rows, then merge.
     held: dict[tuple[str, str], tuple[Decimal, int]] = {}  # (item, code) -> (amount, line)
@@ -470,12 +546,13 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
     checked: list[str] = []
     drop: set[tuple[str, str]] = set()
     add: dict[tuple[str, str], Claim] = {}
-    produced = {_family(item) for item, _ in mapped.rows} | set(FUNCTION_ITEMS)
+    produced = {_family(item) for item, _ in mapped.rows} | set(mapped.levels)
     for family in sorted(produced, key=lambda k: ORDER.get(k, 999)):
-        if family in FUNCTION_ITEMS:
-            wrote = {code: c for (item, code), c in mapped.rows.items() if item == family}
-            given = mapped.levels.get(family, {})
-            old = {code: v for (item, code), (v, _) in held.items() if item == family}
+        if family in mapped.levels:
+            # By code (the rows without a code, the totals of income.* and expenditure.*, follow below).
+            wrote = {code: c for (item, code), c in mapped.rows.items() if item == family and code}
+            given = mapped.levels[family]
+            old = {code: v for (item, code), (v, _) in held.items() if item == family and code}
             differ = []
             for code in sorted(set(old) | set(wrote)):
                 if code in given:
@@ -493,13 +570,15 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
                 if replace:
                     drop |= {(family, code) for code in old}
                     add.update({(family, code): c for code, c in wrote.items()})
-                continue
-            add.update({(family, code): c for code, c in wrote.items()
-                        if not any(o.startswith(code) for o in old)})
-            continue
+            else:
+                add.update({(family, code): c for code, c in wrote.items()
+                            if not any(o.startswith(code) for o in old)})
         members = FAMILIES.get(family, (family,))
-        claims = {(item, code): c for (item, code), c in mapped.rows.items() if _family(item) == family}
-        old_rows = {k: v for k, (v, _) in held.items() if _family(k[0]) == family}
+        # An item by function or economic code compares here its row without a code only.
+        plain = lambda item, code: not code or not is_hierarchical(item)  # noqa: E731
+        claims = {(item, code): c for (item, code), c in mapped.rows.items()
+                  if _family(item) == family and plain(item, code)}
+        old_rows = {k: v for k, (v, _) in held.items() if _family(k[0]) == family and plain(*k)}
         for key, c in claims.items():
             item, code = key
             if key in old_rows:
@@ -534,11 +613,13 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         raise DataErrors(problems)
 
     # The department as it would be: its tie-outs must not get worse.
-    before = _department(department, year, folder, {k: v for k, (v, _) in held.items()}, existing_names)
+    before = _department(department, year, folder, {k: v for k, (v, _) in held.items()}, existing_names,
+                         existing_economic)
     after_amounts = {k: v for k, (v, _) in held.items() if k not in drop}
     after_amounts.update({k: c.value for k, c in add.items()})
     all_names = {code: label for code, (label, _) in existing_names.items()} | dict(names_added)
-    after = _department(department, year, folder, after_amounts, all_names)
+    all_economic = {code: label for code, (label, _) in existing_economic.items()} | dict(economic_added)
+    after = _department(department, year, folder, after_amounts, all_names, all_economic)
     old_messages = {e.message for e in tie_outs(before)} if held else set()
     worse = [e for e in tie_outs(after) if e.message not in old_messages]
     if worse:
@@ -558,6 +639,9 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
     if names_added:
         files[paths["function_names"]] = _csv_text(FILES["function_names"][1],
                                                    names_rows + [[c, n] for c, n in names_added])
+    if economic_added:
+        files[paths["economic_names"]] = _csv_text(FILES["economic_names"][1],
+                                                   economic_rows + [[c, n] for c, n in economic_added])
     if department_added:
         files[paths["departments"]] = _csv_text(FILES["departments"][1],
                                                 departments + [[department, *department_added]])
@@ -576,8 +660,10 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         ] + [
             {"file": "function_names.csv", "code": code, "name": label, "cell": mapped.names[code][1]}
             for code, (label, _) in sorted(mapped.names.items())
-        ] + ([{"file": "departments.csv", "name": department_added[0],
-               "cell": unit[1] if unit and not name else "--name"}] if department_added else []),
+        ] + [
+            {"file": "economic_names.csv", "code": code, "name": label, "cell": mapped.economic_names[code][1]}
+            for code, (label, _) in sorted(mapped.economic_names.items())
+        ] + _department_record(department_added, unit, name, listed.get(department), folder, department),
     }
     if checked:
         record["checked"] = checked
@@ -598,14 +684,35 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         removed=[Change("amounts.csv", item, code, _amount_text(held[(item, code)][0]), None, None)
                  for item, code in sorted(drop - set(add))],
         kept=sum(1 for k in held if k not in drop),
-        names_added=names_added, department_added=department_added,
+        names_added=names_added, economic_names_added=economic_added, department_added=department_added,
         not_stored=mapped.not_stored, not_stored_nonzero=mapped.not_stored_nonzero,
         unplaced=list(wb.unplaced), notes=notes, checked=checked)
 
 
-def _department(department: str, year: int, folder: Path, amounts: dict, names: dict) -> Figures:
+def _department_record(added: tuple[str, str] | None, unit: tuple[str, str] | None, name: str | None,
+                       listed: list[str] | None, folder: Path, department: str) -> list[dict]:
+    """provenance's departments.csv row: where the name added comes from; for a department already listed,
+    what the previous import recorded of that same name (or the workbook's 编制单位 where it is that name),
+    so that importing the same workbook again rewrites the same record."""
+    if added:
+        return [{"file": "departments.csv", "name": added[0], "cell": unit[1] if unit and not name else "--name"}]
+    try:
+        previous = yaml.safe_load((folder / "provenance" / f"{department}.yaml").read_text(encoding="utf-8"))
+        kept = [r for r in previous["rows"] if r.get("file") == "departments.csv" and r.get("name") == listed[1]]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        kept = []
+    if kept:
+        return kept[:1]
+    if unit and unit[0] == listed[1]:
+        return [{"file": "departments.csv", "name": listed[1], "cell": unit[1]}]
+    return []
+
+
+def _department(department: str, year: int, folder: Path, amounts: dict, names: dict, economic: dict) -> Figures:
+    label = lambda n: n[0] if isinstance(n, tuple) else n  # noqa: E731
     source = DepartmentFigures(department, year, department, department, amounts=dict(amounts),
-                               function_names={c: (n[0] if isinstance(n, tuple) else n) for c, n in names.items()})
+                               function_names={c: label(n) for c, n in names.items()},
+                               economic_names={c: label(n) for c, n in economic.items()})
     source.sources["amounts"] = folder / FILES["amounts"][0]
     return Figures(source)
 
