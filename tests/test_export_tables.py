@@ -157,22 +157,16 @@ def test_levels_indented(xiang_data, tmp_path):
     assert _exact(ws.cell(next(r for r in range(4, 20) if ws.cell(r, 1).value == "2013202"), 4).value) == Decimal("120.00")
 
 
-# What the project's reader (workbook.read_workbook) says of the export. The layout is the national one
-# wherever the reader knows it (merged 收入/支出, 项目 over 科目编码/科目名称, 本年支出合计, 07 across one
-# row, 注： ending a table); what it still refuses is content tables.py holds and the national tables
-# carry differently, which the data here does not give at their level:
-READER_REFUSES = [
-    "公开01表!C9（公开01表 支出方 项目）",     # 非财政拨款资金支出: the data gives classes for fiscal funds only
-    "公开05表!A10（公开05表 科目编码）",       # 其中：基本支出 — national 05 has 基本/项目 columns per class
-    "公开05表!A11（公开05表 科目编码）",       # 　　　项目支出
-]
-
-
-def test_reader_on_the_export(exported):
-    with pytest.raises(DataErrors) as caught:
-        read_workbook(exported, department=DEPT)
-    found = [e.message.split("：", 2)[2].split("：")[0] for e in caught.value.errors]
-    assert found == READER_REFUSES
+def test_the_projects_reader_reads_the_export_clean_to_the_same_figures(exported, figures):
+    """The export is what `juesuan import` takes: read by juesuan.workbook (titles, headers, tie-outs, the checks
+    between tables), it gives no problem, no stray cell, and each table's 合计 as the frames of tables.py hold it."""
+    book = read_workbook(exported, department=DEPT)
+    assert book.unplaced == [] and sorted(book.tables) == [f"{n:02d}" for n in range(1, 10)]
+    tables = {t.number[2:4]: t.frame for t in public_tables(figures)}
+    totals = {(tid, column): value for tid, side, key, _name, column, value, _cell in book.figures() if key == "合计"}
+    assert totals[("02", "total")] == tables["02"]["本年收入合计"].iloc[0] == Decimal("1759.38")
+    assert totals[("03", "basic")] == tables["03"]["基本支出"].iloc[0] == Decimal("1692.80")
+    assert totals[("05", "total")] == Decimal("1848.48") and totals[("05", "basic")] == Decimal("1692.58")
 
 
 def test_cli(tmp_path, capsys):

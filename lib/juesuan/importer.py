@@ -304,8 +304,14 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
     # 07: one row.
     row07 = wb.tables["07"].rows[0] if wb.tables["07"].rows else None
     values07 = row07.values if row07 else {}
+    split = {"reception_domestic.actual", "reception_foreign.actual"} <= set(values07)
     for column, item in THREE_PUBLIC.items():
-        if column in values07:
+        if column in values07 and not (split and column == "reception.actual"):
+            f = values07[column]
+            claim(item, "", f.value, f.cell, f"公开07表 {column}")
+    for column, item in (("reception_domestic.actual", "three_public.reception_domestic"),
+                         ("reception_foreign.actual", "three_public.reception_foreign")):
+        if split:  # 国内 and 外事 printed apart: written apart, their total (checked by the reader) is the model's
             f = values07[column]
             claim(item, "", f.value, f.cell, f"公开07表 {column}")
     if "vehicle.actual" in values07 and not {"vehicle_purchase.actual", "vehicle_operation.actual"} & set(values07):

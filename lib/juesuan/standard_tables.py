@@ -56,6 +56,8 @@ class Column:
     name: str
     words: tuple[tuple[str, ...], ...]
     part_of: str | None = None
+    #: A percentage (完成预算（%）), read and kept beside the amounts but never added up down a table.
+    rate: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,9 @@ class Table:
         raise KeyError(key)
 
 
-def _c(key, name, *words, part_of=None):
+def _c(key, name, *words, part_of=None, rate=False):
     """A column whose alternatives are given as strings ('本年支出合计') or tuples of words."""
-    return Column(key, name, tuple(w if isinstance(w, tuple) else (w,) for w in words), part_of)
+    return Column(key, name, tuple(w if isinstance(w, tuple) else (w,) for w in words), part_of, rate)
 
 
 # Income sources, with the keys of catalogue.INCOME_SOURCES (without the `income.` prefix).
@@ -259,6 +261,7 @@ TABLES: tuple[Table, ...] = (
               _c("total", "合计", "本年支出合计", "支出合计", "合计", "小计", "决算数"),
               _c("basic", "基本支出", "基本支出", part_of="total"),
               _c("project", "项目支出", "项目支出", part_of="total"),
+              _c("completion", "完成预算（%）", "完成预算", rate=True),
           ), label_words=_CODE_WORDS),)),
     Table("06", "一般公共预算财政拨款基本支出决算表", ("一般公共预算财政拨款基本支出决算明细表",), ECONOMIC,
           sides=(Side("", (
@@ -274,7 +277,8 @@ TABLES: tuple[Table, ...] = (
     Table("07", "财政拨款“三公”经费支出决算表", ("“三公”经费支出决算表", "财政拨款三公经费支出决算表",
                                             "三公经费支出决算表", "一般公共预算财政拨款“三公”经费支出决算表"), SINGLE,
           sides=(Side("", tuple(
-              _c(f"{key}.{kind}", f"{name}{word}", (*words, word), part_of=(f"{parent}.{kind}" if parent else None))
+              _c(f"{key}.{kind}", f"{name}{word}", (*words, word), part_of=(f"{parent}.{kind}" if parent else None),
+                 rate=kind == "completion")
               for key, name, words, parent in (
                   ("total", "合计", ("合计",), None),
                   ("abroad", "因公出国（境）费", ("因公出国",), "total"),
@@ -282,8 +286,11 @@ TABLES: tuple[Table, ...] = (
                   ("vehicle_purchase", "公务用车购置费", ("公务用车购置费",), "vehicle"),
                   ("vehicle_operation", "公务用车运行维护费", ("公务用车运行维护费",), "vehicle"),
                   ("reception", "公务接待费", ("公务接待费",), "total"),
+                  ("reception_domestic", "国内公务接待费", ("国内",), "reception"),
+                  ("reception_foreign", "外事接待费", ("外事",), "reception"),
               )
-              for kind, word in (("budget", "预算数"), ("actual", "决算数"))
+              for kind, word in (("budget", "预算数"), ("actual", "决算数"), ("completion", "完成预算"))
+              if kind != "budget" or key not in ("reception_domestic", "reception_foreign")
           ), label_words=()),)),
     Table("08", "政府性基金预算财政拨款收入支出决算表", ("政府性基金预算财政拨款收支决算表",), FUNCTION,
           sides=(Side("", _FUND_COLUMNS, label_words=_CODE_WORDS),)),

@@ -121,12 +121,14 @@ def income_expenditure_summary(f: Figures) -> PublicTable:
     income = [(name, _value(f, key)) for key, name in catalogue.INCOME_SOURCES.items()]
     income += [("本年收入合计", _value(f, "income_total")), ("年初结转和结余", _value(f, "carryover.begin")),
                ("总计", _value(f, "total"))]
-    spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
-                for code, amount in _class_rows(f, ("gpb.actual", "gf.actual", "sc.actual")).items()]
-    other_funds = _value(f, "expenditure_total") - _value(f, "fiscal_expenditure")
-    if other_funds:
-        # Function classes are in the data for fiscal appropriations only.
-        spending.append(("", "非财政拨款资金支出", other_funds))
+    if any(f.detail(kind) for kind in catalogue.EXPENDITURE_KINDS):
+        # 本年支出 by function class, all funds (table 03's classes).
+        spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
+                    for code, amount in _class_rows(f, tuple(catalogue.EXPENDITURE_KINDS)).items()]
+    else:
+        # Without table 03 by class the data knows the classes of fiscal spending only: 本年支出 by kind, as
+        # the 总表 of provinces that print it so do (the sum of the lines is then 本年支出合计, whatever the funds).
+        spending = [("", name, _value(f, key)) for key, name in catalogue.EXPENDITURE_KINDS.items()]
     spending += [("", "本年支出合计", _value(f, "expenditure_total")),
                  ("", "年末结转和结余", _value(f, "carryover.end")),
                  ("", "总计", _value(f, "expenditure_total") + _value(f, "carryover.end"))]
@@ -183,26 +185,20 @@ def _indented_name(f: Figures, code: str) -> str:
 
 
 def general_budget_expenditure(f: Figures) -> PublicTable:
+    """Table 05 as the national template prints it: 决算数 with its 基本支出 and 项目支出 columns; by class
+    where the data splits the classes (gpb.basic), else on the 合计 row only (table 06 gives its 基本支出)."""
     by_kind = bool(f.detail("gpb.basic") or f.detail("gpb.project"))
     rows = []
     for code in f.levels("gpb.actual", "gpb.budget", "gpb.basic", "gpb.project"):
         actual, budget = f.amount_at("gpb.actual", code) or ZERO, f.amount_at("gpb.budget", code)
-        row = [code, _indented_name(f, code), budget, actual]
-        if by_kind:
-            basic = f.amount_at("gpb.basic", code) or ZERO
-            row += [basic, f.amount_at("gpb.project", code) or actual - basic]
-        rows.append(row + [None if budget is None else completion(actual, budget)])
+        basic = f.amount_at("gpb.basic", code) or ZERO
+        split = [basic, f.amount_at("gpb.project", code) or actual - basic] if by_kind else [None, None]
+        rows.append([code, _indented_name(f, code), budget, actual, *split,
+                     None if budget is None else completion(actual, budget)])
     total, budget = _value(f, "gpb.total"), _value(f, "gpb.budget_total")
     basic = _value(f, "gpb_basic.total")
-    if by_kind:
-        # Table 05 as the national template prints it: 决算数 split into 基本支出 and 项目支出 by class.
-        rows.append(["", "合计", budget, total, basic, total - basic, completion(total, budget)])
-        columns = ["科目编码", "科目名称", "预算数", "决算数", "基本支出", "项目支出", "完成预算（%）"]
-    else:
-        rows.append(["", "合计", budget, total, completion(total, budget)])
-        rows.append(["", "其中：基本支出", None, basic, None])
-        rows.append(["", "　　　项目支出", None, total - basic, None])
-        columns = ["科目编码", "科目名称", "预算数", "决算数", "完成预算（%）"]
+    rows.append(["", "合计", budget, total, basic, total - basic, completion(total, budget)])
+    columns = ["科目编码", "科目名称", "预算数", "决算数", "基本支出", "项目支出", "完成预算（%）"]
     frame = pd.DataFrame(rows, columns=columns)
     note = None if f.by_code("gpb.actual") else "本单位本年度无一般公共预算财政拨款支出，本表无数据。"
     return PublicTable("公开05表", "一般公共预算财政拨款支出决算表", frame, note)

@@ -77,6 +77,9 @@ class Figure:
 
     value: Decimal
     cell: str
+    #: Nothing printed in the cell (read as 0): a column left blank on every row beneath a total was not
+    #: given at that detail, rather than given as 0.
+    blank: bool = False
 
 
 @dataclass
@@ -655,7 +658,7 @@ def _read_row(found: FoundTable, layout: _SideLayout, sheet: _Sheet, r: int, use
         for key, c in layout.columns.items():
             where = address(sheet.name, r, c)
             try:
-                values[key] = Figure(amount(raw[key]), where)
+                values[key] = Figure(amount(raw[key]), where, _blank(raw[key]))
             except _BadAmount as exc:
                 problems.add(f"{where}（{label} {_side_prefix(layout)}{spec.column(key).name}）", str(exc), raw[key])
                 ok = False
@@ -765,7 +768,7 @@ def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
         for side in spec.sides:
             if side.name != row.side:
                 continue
-            present = {c.key: c for c in side.columns if c.key in row.values}
+            present = {c.key: c for c in side.columns if c.key in row.values and not c.rate}
             groups: dict[str, list[str]] = {}
             for key, column in present.items():
                 parent = column.part_of
@@ -774,6 +777,8 @@ def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
                 if parent is not None:
                     groups.setdefault(parent, []).append(key)
             for parent, parts in groups.items():
+                if all(row.values[p].blank for p in parts):
+                    continue  # the row gives its total only, not split into these columns
                 total = sum((row.values[p].value for p in parts), ZERO)
                 if row.values[parent].value != total:
                     names = "+".join(side_column(side, p).name for p in parts)
@@ -806,8 +811,15 @@ def _sum_line(found: FoundTable, total: Row, parts: list[Row], what: str, proble
         return
     label = f"公开{found.spec.id}表"
     wrong = []
+    side = next(s for s in found.spec.sides if s.name == total.side)
+    rates = {c.key for c in side.columns if c.rate}
     for key, fig in total.values.items():
-        expected = sum((p.values[key].value for p in parts if key in p.values), ZERO)
+        if key in rates:
+            continue  # a 完成预算 rate is not a sum of its rows'
+        given = [p.values[key] for p in parts if key in p.values]
+        if all(g.blank for g in given):
+            continue  # a total printed without its parts (none listed, or all left blank): not given at that detail
+        expected = sum((g.value for g in given), ZERO)
         if fig.value != expected:
             wrong.append((key, fig, expected))
     if wrong:
@@ -889,9 +901,10 @@ def _sum_amount(found, line: Row, parts: list[Row], what: str, problems: _Proble
     if id(line) in suspect or any(id(p) in suspect for p in parts):
         return
     fig = line.values.get("amount")
-    if fig is None:
-        return
-    expected = sum((p.values["amount"].value for p in parts if "amount" in p.values), ZERO)
+    given = [p.values["amount"] for p in parts if "amount" in p.values]
+    if fig is None or all(g.blank for g in given):
+        return  # 人员经费/公用经费 without the classes beneath them
+    expected = sum((g.value for g in given), ZERO)
     if fig.value != expected:
         problems.add(f"{fig.cell}（公开{found.spec.id}表 {line.name}）", f"{what} = {expected}", str(fig.value))
         suspect.add(id(line))
