@@ -91,13 +91,11 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_report(args) -> int:
-    from .batch import build_reports
-
+def _report_year_departments(args, what: str) -> tuple[int, list[tuple[str, str]]]:
+    """The year a command makes reports or tables for, and its departments (those named by --department)."""
     year = _year(args.year, args.data)
     if is_comparison_only(args.data, year):
-        raise DataError(args.data / str(year) / "year.yaml", None, "year",
-                        "要出报告的年度；这一年只有比较用的数据", year)
+        raise DataError(args.data / str(year) / "year.yaml", None, "year", f"要出{what}的年度；这一年只有比较用的数据", year)
     data = load_year(args.data, year)
     departments = [(d.department_id, d.name) for d in data.departments.values()]
     if args.department:
@@ -107,6 +105,13 @@ def cmd_report(args) -> int:
                 raise DataError(data.folder / "departments.csv", wanted, "department_id",
                                 "以下之一：" + ", ".join(sorted(known)), wanted)
         departments = [d for d in departments if d[0] in args.department]
+    return year, departments
+
+
+def cmd_report(args) -> int:
+    from .batch import build_reports
+
+    year, departments = _report_year_departments(args, "报告")
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
     problems, notes, names = validation_problems(args.data, year)
     wanted_ids = {d for d, _ in departments}
@@ -131,19 +136,9 @@ def cmd_export_tables(args) -> int:
     from .table_export import table_path, workbook_bytes
     from .export import write_atomic
 
-    year = _year(args.year, args.data)
-    if is_comparison_only(args.data, year):
-        raise DataError(args.data / str(year) / "year.yaml", None, "year",
-                        "要出公开表的年度；这一年只有比较用的数据", year)
-    data = load_year(args.data, year)
-    names = {d.department_id: d.name for d in data.departments.values()}
+    year, departments = _report_year_departments(args, "公开表")
+    names = dict(departments)
     wanted = list(names)
-    if args.department:
-        for d_id in args.department:
-            if d_id not in names:
-                raise DataError(data.folder / "departments.csv", d_id, "department_id",
-                                "以下之一：" + ", ".join(sorted(names)), d_id)
-        wanted = [d for d in wanted if d in args.department]
     problems: list[DataError] = []
     written: list[Path] = []
     for d_id in wanted:

@@ -283,7 +283,11 @@ def build_workbook(figures: Figures) -> Workbook:
 
 def workbook_bytes(figures: Figures) -> bytes:
     """The .xlsx file's bytes: the same figures give the same bytes."""
-    book = build_workbook(figures)
+    return stable_xlsx_bytes(build_workbook(figures))
+
+
+def stable_xlsx_bytes(book: Workbook) -> bytes:
+    """A workbook's .xlsx bytes with no time of writing in them (its properties' dates are the caller's)."""
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(book, archive).save()  # unlike save_workbook, keeps properties.modified as set
