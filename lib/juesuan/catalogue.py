@@ -93,9 +93,10 @@ ECONOMIC_CLASSES = {
     "313": "对社会保障基金补助",
     "399": "其他支出",
 }
-#: 人员经费 and 公用经费 by economic class (DOMAIN: 301 + 303, and 302 + 310).
+#: 人员经费 and 公用经费 by economic class: 301 + 303, and 302 + 310 with any other class the table gives
+#: (307, 309, 399…), so that the two make up the whole of table 06, as the workbook reader counts them.
 PERSONNEL_CLASSES = ("301", "303")
-PUBLIC_CLASSES = ("302", "310")
+PUBLIC_CLASSES = tuple(code for code in ECONOMIC_CLASSES if code not in PERSONNEL_CLASSES)
 #: An economic code at 类 (3 digits) or 款 (5) level: 302, 30201.
 ECONOMIC_CODE = re.compile(r"\d{3}(?:\d{2})?", re.ASCII)
 

@@ -110,7 +110,7 @@ class Figures:
         return stated
 
     def economic_total(self, key: str) -> Decimal | None:
-        """人员经费 (301 + 303) or 公用经费 (302 + 310) from the economic rows of table 06; None without them."""
+        """人员经费 (301 + 303) or 公用经费 (302 + 310 and any other class) from the economic rows of table 06; None without them."""
         amounts = [self.amount_at("gpb_basic.economic", c) for c in ECONOMIC_TOTALS[key]]
         known = [a for a in amounts if a is not None]
         return sum(known, ZERO) if known else None

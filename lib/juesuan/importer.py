@@ -281,7 +281,7 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
             claim(item, "", figure.value, figure.cell, f"公开{tid}表 合计 本年收入")
 
     # 06: 人员经费 and 公用经费, from its total lines (written beside the classes: validate checks they agree);
-    # without them the model works them out from the classes written (301 + 303, 302 + 310), and where it
+    # without them the model works them out from the classes written (301 + 303; 302, 310 and the other classes), and where it
     # has none of those rows (all 0, or not listed), they are written as 0.
     t06 = wb.tables["06"]
     written = [code for (item, code) in rows if item == "gpb_basic.economic"]

@@ -39,6 +39,7 @@ import pandas as pd
 import xlrd
 from openpyxl.utils import get_column_letter
 
+from .catalogue import PUBLIC_CLASSES
 from .errors import DataError, DataErrors
 from .money import CENT, MAX_AMOUNT, MAX_AMOUNT_TEXT, ZERO
 from .standard_tables import (ECONOMIC, FUNCTION, LINES, META, NOTE, SINGLE, TABLES, TOTAL_LABELS, Column,
@@ -888,7 +889,7 @@ def _check_classes(found: FoundTable, problems: _Problems, suspect: set[int]) ->
             _sum_line(found, row, classes, "各类之和", problems, suspect)
     if found.spec.rows == ECONOMIC:
         for key, codes, what in (("personnel_total", ("301", "303"), "301+303"),
-                                 ("public_total", tuple(c for c in by_code if len(c) == 3 and c not in ("301", "303")),
+                                 ("public_total", tuple(c for c in by_code if len(c) == 3 and c in PUBLIC_CLASSES),
                                   "302、310 等其余各类之和")):
             line = next((r for r in found.rows if r.key == key), None)
             if line is not None:
