@@ -209,3 +209,15 @@ def test_cli_errors_exit_two_with_one_line(tmp_path, capsys, args):
     assert main(args + ["--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：") and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_extract_never_overwrites_a_departments_data(tmp_path, capsys):
+    """`--out data` once rewrote the seed's own files from its published text: a folder that already holds the
+    department is refused, one line, nothing written."""
+    out = tmp_path / "data"
+    shutil.copytree(DATA, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["extract", str(SEED), "--department", "pzh-swzzb", "--year", "2022", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "extract 不覆盖已有的数据" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

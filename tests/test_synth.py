@@ -155,7 +155,7 @@ def test_rewriting_a_smaller_set_leaves_no_stale_texts(tmp_path):
 def test_refuses_the_projects_data_folder(tmp_path):
     before = file_bytes(ROOT / "data")
     for target in (ROOT / "data", ROOT / "data" / "synth", ROOT / "data" / "2022"):
-        with pytest.raises(ValueError, match="refusing"):
+        with pytest.raises(ValueError, match="不写入"):
             write_synthetic(target, 2, [2022])
         assert main(["synth", "--departments", "2", "--years", "2022", "--out", str(target)]) == 2
     assert file_bytes(ROOT / "data") == before
@@ -173,7 +173,7 @@ def test_refuses_a_folder_of_real_departments(tmp_path):
 
 def test_refuses_the_data_folder_of_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ValueError, match="refusing"):
+    with pytest.raises(ValueError, match="不写入"):
         check_target(Path("data"))
     assert not (tmp_path / "data").exists()
 

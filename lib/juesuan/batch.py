@@ -37,7 +37,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from . import engine as _engine
 from . import manifest as _manifest
-from .errors import DataErrors
+from .errors import DataError, DataErrors
 
 # nbformat, papermill, nbconvert (juesuan.export) and jupyter_client are
 # imported where they are used: together they take seconds to import, and a
@@ -567,11 +567,16 @@ def reason_for(exc: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
-        text = f"{exc.ename}: {first_line(exc.evalue)}" if exc.evalue else exc.ename
+        if exc.ename in ("DataErrors", "DataError") and exc.evalue:
+            text = first_line(exc.evalue)  # already a located line in Chinese: the class name adds nothing
+        else:
+            text = f"{exc.ename}: {first_line(exc.evalue)}" if exc.evalue else exc.ename
         if exc.exec_count is not None:
             text += f"（单元格 In [{exc.exec_count}]）"
         return text
     message = first_line(exc)
+    if isinstance(exc, (DataError, DataErrors)) and message:
+        return message
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 

@@ -42,7 +42,7 @@ from .audit_parse import MARKER, heading_level, split_heading
 from .errors import DataError
 from .figures import Figures
 from .formatting import format_amount, format_percent
-from .loading import DEPARTMENT_ID, FILES, YEAR_RANGE, DepartmentFigures, Unit, read_csv
+from .loading import DEPARTMENT_ID, FILES, YEAR_RANGE, DepartmentFigures, Unit, read_csv, read_text_file
 from .money import ZERO, round_half_up
 
 # Headings of the attachment (部门整体绩效评价报告) and the text field each one holds.
@@ -753,6 +753,13 @@ def write(ex: Extraction, out: Path) -> list[Path]:
 def extract_file(path: Path, department: str, year: int, out: Path, name: str | None = None) -> Extraction:
     from .audit import read_published
 
+    listing = Path(out) / str(year) / FILES["departments"][0]
+    if listing.is_file() and any(line.split(",", 1)[0].strip() == department
+                                 for line in read_text_file(listing).splitlines()[1:]):
+        # A published text is a poorer source than the department's own data: never overwrite it unasked.
+        raise DataError(listing, department, "--out",
+                        "还没有该部门数据的文件夹（extract 不覆盖已有的数据；换一个 --out，或先移走该部门的行）",
+                        "已有该部门")
     ex = extract(read_published(path, department), department, year, name=name, source=str(path))
     write(ex, out)
     return ex

@@ -472,7 +472,7 @@ def check_target(out: Path) -> Path:
     out = Path(out).resolve()
     for forbidden in {REPO_DATA, Path("data").resolve()} - {None}:
         if out == forbidden or forbidden in out.parents:
-            raise ValueError(f"不写入 {forbidden}（refusing）：那里是真实数据；请用 --out 指定另一个文件夹")
+            raise ValueError(f"不写入 {forbidden}：那里是真实数据；请用 --out 指定另一个文件夹")
     if out.is_file():
         raise ValueError(f"{out} 是文件，应为文件夹")
     if out.is_dir():
@@ -481,7 +481,7 @@ def check_target(out: Path) -> Path:
                 ids = [row.get("department_id", "") for row in csv.DictReader(handle)]
             real = [i for i in ids if not i.startswith(ID_PREFIX)]
             if real:
-                raise ValueError(f"不写入 {out}（refusing）：{listing} 中有非合成部门（{', '.join(real[:3])}）；"
+                raise ValueError(f"不写入 {out}：{listing} 中有非合成部门（{', '.join(real[:3])}）；"
                                  "请用 --out 指定一个空文件夹")
     return out
 

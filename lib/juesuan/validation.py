@@ -202,6 +202,11 @@ def tie_outs(figures: Figures) -> list[DataError]:
         counts_file = figures.source.sources.get("counts", path)
         errors.append(DataError(counts_file, dept, "vehicles_by_use",
                                 f"按用途分的车辆数与按类型分的 vehicles_held 相同（{held}辆）", by_use))
+    bought_in_all = figures.count_total("vehicles_purchased")
+    spent_in_all = figures.stated("three_public.vehicle_purchase")
+    if bought_in_all == 0 and spent_in_all:
+        fail("three_public.vehicle_purchase", "0（当年未购置公务用车：vehicles_purchased 合计 0 辆）",
+             format_amount(spent_in_all))
     for code, name in catalogue.VEHICLE_TYPES.items():
         bought = figures.count("vehicles_purchased", code)
         spent = figures.stated("three_public.vehicle_purchase", code)

@@ -455,6 +455,15 @@ def _(d):
     append(amounts(d), "pzh-swzzb,gpb_basic.economic,30101,100")
 
 
+@case("vehicle_purchase_without_a_vehicle",
+      "2022/amounts.csv：部门 pzh-swzzb：three_public.vehicle_purchase：应为0（当年未购置公务用车：vehicles_purchased "
+      "合计 0 辆），实为 '1'")
+def _(d):
+    for kind in ("sedan", "suv", "bus"):  # the purchase as one total, as table 07 gives it, with no car bought
+        replace(amounts(d), f"pzh-swzzb,three_public.vehicle_purchase,{kind},0\n", "")
+    append(amounts(d), "pzh-swzzb,three_public.vehicle_purchase,,1")
+
+
 @case("unit_is_the_department_itself",
       "2022/units.csv 第4行：部门 pzh-swzzb：unit_name：应为下属二级预算单位的名称；本部门机关不列在 units.csv"
       "（报告会先写出本部门），实为 '市委组织部'")
