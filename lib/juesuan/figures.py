@@ -28,6 +28,9 @@ class Figures:
         self.short_name = source.short_name
         self.text = source.text
         self._cache: dict[str, Decimal | None] = {}
+        # Coded rows by item, and their finest rows: every total of a hierarchical item reads them.
+        self._detail: dict[str, dict[str, Decimal]] = {}
+        self._leaves: dict[str, dict[str, Decimal]] = {}
 
     def stated(self, item: str, code: str = "") -> Decimal | None:
         return self.source.amounts.get((item, code))
@@ -41,14 +44,18 @@ class Figures:
 
     def detail(self, item: str) -> dict[str, Decimal]:
         """The coded rows of an item exactly as the data gives them (类, 款 and 项 alike), in code order."""
-        rows = {code: v for (key, code), v in self.source.amounts.items() if key == item and code}
-        return dict(sorted(rows.items()))
+        if item not in self._detail:
+            rows = {code: v for (key, code), v in self.source.amounts.items() if key == item and code}
+            self._detail[item] = dict(sorted(rows.items()))
+        return self._detail[item]
 
     def leaves(self, item: str) -> dict[str, Decimal]:
         """The finest rows of a function item: those with no row beneath them. Totals are their sums."""
-        rows = self.detail(item)
-        return {code: v for code, v in rows.items()
-                if not any(other != code and other.startswith(code) for other in rows)}
+        if item not in self._leaves:
+            rows = self.detail(item)
+            self._leaves[item] = {code: v for code, v in rows.items()
+                                  if not any(other != code and other.startswith(code) for other in rows)}
+        return self._leaves[item]
 
     def levels(self, *items: str) -> list[str]:
         """Every 类, and each 款 and 项 the items give, in the order the tables print them (201, 20132, 2013201…)."""

@@ -15,7 +15,7 @@ from .validation import (completeness, items_behind, missing_comparisons, missin
                          text_path, tie_outs)
 
 
-def _beside_broken_rows(figures: Figures, own_errors: list[DataError], previous) -> list[DataError]:
+def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Figures | None) -> list[DataError]:
     """What else a department with unreadable rows lacks, leaving out whatever only follows from those rows.
 
     Its totals are not checked (they would repeat the broken rows). A missing row, a missing text and a
@@ -27,9 +27,6 @@ def _beside_broken_rows(figures: Figures, own_errors: list[DataError], previous)
     broken = {e.item for e in own_errors if e.item}
     if any(not e.item and e.file != text_file for e in own_errors):
         broken = None  # a row whose item is unknown: any figure may be off
-    prev = None
-    if previous is not None and figures.department_id in previous.departments:
-        prev = Figures(previous.departments[figures.department_id])
 
     def unaffected(error: DataError) -> bool:
         if error.file == text_file:
@@ -57,27 +54,28 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
             load_glossary(data_dir)  # the 名词解释 of every department whose text gives none
         except DataError as exc:
             problems.append(exc)
+    # A file the year could not read is one problem, not one more for each department's missing rows.
+    unreadable = {e.file for e in problems if e.department is None}
     for dept_id, source in data.departments.items():
         figures = Figures(source)
+        prev = None  # a report year's comparison (a comparison-only year is checked on its own)
+        if report_year and previous is not None and dept_id in previous.departments:
+            prev = Figures(previous.departments[dept_id])
         own_errors = [e for e in data.errors if e.department == dept_id]
         if own_errors:
             if report_year:
-                problems += _beside_broken_rows(figures, own_errors, previous)
+                problems += _beside_broken_rows(figures, own_errors, prev)
             continue
-        # A file the year could not read is one problem, not one more for each department's missing rows.
-        unreadable = {e.file for e in problems if e.department is None}
-        missing = [e for e in (completeness(figures) if report_year else []) if e.file not in unreadable]
+        lacking = [e for e in (completeness(figures) if report_year else []) if e.file not in unreadable]
         # A row left out is one problem: the totals it would have tied out are checked once it is there.
-        rows_missing = any(e.file == str(figures.source.sources.get("amounts")) for e in missing)
-        problems += ([] if rows_missing else tie_outs(figures)) + missing
+        rows_missing = any(e.file == str(figures.source.sources.get("amounts")) for e in lacking)
+        problems += ([] if rows_missing else tie_outs(figures)) + lacking
         if not report_year:
             only_totals = stated_totals_only(figures)
             if only_totals:
                 partial[dept_id] = [f"{year}年只用于比较：只给出了{'、'.join(only_totals)}的合计数，没有其组成部分"]
             continue
-        prev = None
-        if previous is not None and dept_id in previous.departments:
-            prev = Figures(previous.departments[dept_id])
+        if prev is not None:
             problems += tie_outs(prev)
         problems += missing_reasons(figures, prev)
         notes = []
