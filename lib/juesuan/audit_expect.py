@@ -115,7 +115,7 @@ class Expectations:
                 item, label = code.split(":", 1)
                 return dict(f.breakdown(item)).get(label)
             value = f.amount_at(item, code) if is_function_item(item) else f.stated(item, code)
-            if value is None and this_year and item in ("gpb.actual", "gf.actual", "sc.actual"):
+            if value is None and this_year and item in catalogue.FISCAL_SPENDING:
                 return ZERO  # a function class without a row has no expenditure
             return value
         value = f.value(key)

@@ -93,6 +93,9 @@ ECONOMIC_CLASSES = {
     "313": "对社会保障基金补助",
     "399": "其他支出",
 }
+#: 财政拨款支出 by function class, one item per fund (tables 05, 08 and 09; 04 is their sum).
+FISCAL_SPENDING = ("gpb.actual", "gf.actual", "sc.actual")
+
 #: 人员经费 and 公用经费 by economic class: 301 + 303, and 302 + 310 with any other class the table gives
 #: (307, 309, 399…), so that the two make up the whole of table 06, as the workbook reader counts them.
 PERSONNEL_CLASSES = ("301", "303")

@@ -313,6 +313,15 @@ def build_parser() -> argparse.ArgumentParser:
     data_help = f"数据文件夹，内有各年度的 <年度>/ 文件夹（默认：{DEFAULT_DATA}，相对于当前文件夹）"
     year_help = "年度，如 2022；latest 为数据中最新的报告年度（默认：latest）"
 
+    def year_and_departments(command, verb: str) -> None:
+        """The options of a command that writes a year's departments (report, export-tables): what
+        _report_year_departments reads, and where the files go."""
+        command.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
+        command.add_argument("--year", default="latest", help=year_help)
+        command.add_argument("--department", action="append", metavar="ID",
+                             help=f"只{verb}这个部门（department_id；可重复；默认：全部部门）")
+        command.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
+
     validate = sub.add_parser("validate", help="校验一个年度的数据，一次列出全部问题", epilog=EXIT_CODES,
                               description="校验一个年度全部部门的数据：一次列出每个问题（文件、行、部门、字段、应为什么），按部门分组。")
     validate.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
@@ -326,11 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="生成一个年度的 HTML 报告和索引页", epilog=EXIT_CODES,
                             description="逐个部门运行报告笔记本，生成 <输出>/<年度>/<部门>.html 及 index.html；"
                                         "数据有问题的部门先列出全部问题，不生成报告，其他部门照常生成。")
-    report.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
-    report.add_argument("--year", default="latest", help=year_help)
-    report.add_argument("--department", action="append", metavar="ID",
-                        help="只生成这个部门（department_id；可重复；默认：全部部门）")
-    report.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
+    year_and_departments(report, "生成")
     report.add_argument("--notebook", type=Path, default=None, help="报告笔记本（默认：随软件安装的 department_report.ipynb；另指定笔记本时不另写公开表 .xlsx）")
     report.add_argument("--quiet", action="store_true", help="不显示进度条")
     report.add_argument("--workers", type=_positive, default=None,
@@ -343,11 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     tables = sub.add_parser("export-tables", help="把各部门的九张公开表写成 Excel 工作簿（.xlsx）", epilog=EXIT_CODES,
                             description="把每个部门的九张公开表（公开01表—公开09表）写成 <输出>/<年度>/<部门>.xlsx，"
                                         "每张表一个工作表，可直接打印报送；数据有问题的部门列出全部问题，不写入，其他部门照常写入。")
-    tables.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
-    tables.add_argument("--year", default="latest", help=year_help)
-    tables.add_argument("--department", action="append", metavar="ID",
-                        help="只写这个部门（department_id；可重复；默认：全部部门）")
-    tables.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"输出文件夹（默认：{DEFAULT_OUT}）")
+    year_and_departments(tables, "写")
     tables.set_defaults(func=cmd_export_tables)
 
     synth = sub.add_parser("synth", help="写出合成部门（只用于规模测试，不是真实报告）",

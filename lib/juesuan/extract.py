@@ -227,7 +227,7 @@ def _amounts(reader: Reader, ex: Extraction) -> None:
         _take(reader, ex, f"amount:{key}", key)
     for key in catalogue.EXPENDITURE_KINDS:
         _take(reader, ex, f"amount:{key}", key)
-    for prefix in ("gpb.actual", "gf.actual", "sc.actual"):
+    for prefix in catalogue.FISCAL_SPENDING:
         for code in reader.codes(f"amount:{prefix}:"):
             _take(reader, ex, f"amount:{prefix}:{code}", prefix, code)
     for code in reader.codes("label:gpb.actual:"):

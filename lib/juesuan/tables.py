@@ -172,7 +172,7 @@ def fiscal_summary(f: Figures) -> PublicTable:
                ("年初财政拨款结转和结余", _value(f, "carryover.begin_fiscal")),
                ("总计", _value(f, "fiscal_total"))]
     spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
-                for code, amount in _class_rows(f, ("gpb.actual", "gf.actual", "sc.actual")).items()]
+                for code, amount in _class_rows(f, catalogue.FISCAL_SPENDING).items()]
     spending += [("", "本年支出合计", _value(f, "fiscal_expenditure")),
                  ("", "年末财政拨款结转和结余", _value(f, "carryover.end_fiscal")),
                  ("", "总计", _value(f, "fiscal_expenditure") + _value(f, "carryover.end_fiscal"))]

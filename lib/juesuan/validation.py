@@ -143,9 +143,9 @@ def tie_outs(figures: Figures) -> list[DataError]:
     # Tables 03 and 04/05/08/09 by class: no class spends more from fiscal appropriations than in all.
     if any(figures.detail(kind) for kind in catalogue.EXPENDITURE_KINDS):
         for code in sorted({c[:3] for kind in catalogue.EXPENDITURE_KINDS for c in figures.detail(kind)}
-                           | {c[:3] for item in ("gpb.actual", "gf.actual", "sc.actual") for c in figures.detail(item)}):
+                           | {c[:3] for item in catalogue.FISCAL_SPENDING for c in figures.detail(item)}):
             spent = sum((figures.amount_at(k, code) or ZERO for k in catalogue.EXPENDITURE_KINDS), ZERO)
-            fiscal = sum((figures.amount_at(i, code) or ZERO for i in ("gpb.actual", "gf.actual", "sc.actual")), ZERO)
+            fiscal = sum((figures.amount_at(i, code) or ZERO for i in catalogue.FISCAL_SPENDING), ZERO)
             if fiscal > spent:
                 fail(f"expenditure.* {code}", f"不少于财政拨款支出 {format_amount(fiscal)}（{code} "
                      f"{figures.function_name(code)}：表03的本年支出包括财政拨款支出）", format_amount(spent))
