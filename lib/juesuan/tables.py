@@ -179,9 +179,9 @@ def fiscal_summary(f: Figures) -> PublicTable:
     return PublicTable("公开04表", "财政拨款收入支出决算总表", _two_sided(income, spending))
 
 
-def _indented_name(f: Figures, code: str) -> str:
+def _indented_name(f: Figures, code: str, economic: bool = False) -> str:
     """款 one ideographic space in from its 类, 项 two, as the published tables print them."""
-    return "\u3000" * ((len(code) - 3) // 2) + f.function_name(code)
+    return "\u3000" * ((len(code) - 3) // 2) + (f.economic_name(code) if economic else f.function_name(code))
 
 
 def general_budget_expenditure(f: Figures) -> PublicTable:
@@ -208,7 +208,7 @@ def general_budget_basic(f: Figures) -> PublicTable:
     if f.detail("gpb_basic.economic"):
         # By economic class, as the standard table 06 prints it: 类, its 款 indented, then the two totals.
         codes = f.levels("gpb_basic.economic")
-        rows = [(code, "\u3000" * ((len(code) - 3) // 2) + f.economic_name(code), f.amount_at("gpb_basic.economic", code))
+        rows = [(code, _indented_name(f, code, economic=True), f.amount_at("gpb_basic.economic", code))
                 for code in codes]
         rows += [("", "人员经费合计", _value(f, "gpb_basic.personnel")), ("", "公用经费合计", _value(f, "gpb_basic.public")),
                  ("", "合计", _value(f, "gpb_basic.total"))]
