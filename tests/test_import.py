@@ -380,3 +380,14 @@ def test_the_seed_s_tables_into_the_seed_s_data_change_no_figure(tmp_path, data,
     # Importing it again changes nothing.
     assert run(book, "--department", SEED, "--year", 2022, "--data", data) == 0
     assert "新增 0 行、替换 0 处、删除 0 行" in capsys.readouterr().out and snapshot(data) == after
+
+
+def test_a_workbook_of_another_year_is_refused(tmp_path, data, capsys):
+    """The seed's tables, as export-tables files them, state 2022年度 over each table (公开01表!B2 …)."""
+    book = tmp_path / "seed.xlsx"
+    _seed_workbook(book)
+    before = snapshot(data)
+    assert run(book, "--department", "other", "--year", 2021, "--data", data) == 1
+    out = capsys.readouterr().out
+    assert "--year：应为与工作簿表头所写的年度相同（--year 2021），实为 '公开01表!B2 2022年度" in out
+    assert snapshot(data) == before

@@ -16,9 +16,8 @@ from decimal import ROUND_DOWN, Decimal
 from . import catalogue
 from .figures import ZERO_WHEN_ABSENT, Figures, is_function_item
 from .formatting import format_amount, format_percent
-from .money import HUNDRED, ZERO, round_half_up
+from .money import HALF_FEN, HUNDRED, ZERO, round_half_up
 
-HALF_FEN = Decimal("0.005")
 
 # The bases of shares, as DOMAIN.md gives them.
 SHARE_BASES = {

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import DataError, DataErrors, printable
-from .loading import available_years, is_comparison_only, latest_year, load_year
+from .loading import available_years, has_reports, latest_year, load_year
 from .resources import report_notebook
 from .year_check import validation_problems
 
@@ -94,8 +94,9 @@ def cmd_list(args) -> int:
 def _report_year_departments(args, what: str) -> tuple[int, list[tuple[str, str]]]:
     """The year a command makes reports or tables for, and its departments (those named by --department)."""
     year = _year(args.year, args.data)
-    if is_comparison_only(args.data, year):
-        raise DataError(args.data / str(year) / "year.yaml", None, "year", f"要出{what}的年度；这一年只有比较用的数据", year)
+    if not has_reports(args.data, year):
+        raise DataError(args.data / str(year) / "year.yaml", None, "year",
+                        f"要出{what}的年度；这一年只有数字，不出报告（comparison_only 或 figures_only）", year)
     data = load_year(args.data, year)
     departments = [(d.department_id, d.name) for d in data.departments.values()]
     if args.department:
@@ -196,12 +197,14 @@ def cmd_import(args) -> int:
                         "不存在" if not args.workbook.exists() else "不是文件")
     try:
         plan = plan_import(args.workbook, args.department, args.year, args.data, replace=args.replace,
-                           name=args.name, short_name=args.short_name)
+                           name=args.name, short_name=args.short_name, as_published=args.as_published)
     except DataErrors as exc:
         for error in exc.errors:
             print(f"错误：{error.message}")
         print(f"共{len(exc.errors)}个问题：未写入任何文件（{args.data / str(args.year)} 保持原样）")
         return 1
+    for defect in plan.defects:
+        print(f"公开表不符：{defect.message}")
     for note in plan.notes:
         print(f"提示：{note}")
     for where, value in plan.unplaced:
@@ -393,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--name", help="部门全称，部门尚未列在 departments.csv 时使用（默认：工作簿的“编制单位”）")
     importing.add_argument("--short-name", help="部门简称，新列入 departments.csv 时使用（默认：与全称相同）")
     importing.add_argument("--dry-run", action="store_true", help="只列出将写入的内容，不写入任何文件（默认：写入）")
+    importing.add_argument("--as-published", action="store_true",
+                           help="按公开的表导入，连同其缺陷：表中不成立的合计（含尾差）记入 provenance 文件、照印出的数字写入，"
+                                "不拒绝（默认：表中任何合计不成立即拒绝，不写入）")
     importing.set_defaults(func=cmd_import)
     return parser
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from . import catalogue
 from .loading import DepartmentFigures
-from .money import ZERO, Change
+from .money import ZERO, Change, rounding_residue
 
 # Totals that may be absent from a report year: a department with no such
 # expenditure writes no rows, and its total is 0.
@@ -31,6 +31,7 @@ class Figures:
         # Coded rows by item, and their finest rows: every total of a hierarchical item reads them.
         self._detail: dict[str, dict[str, Decimal]] = {}
         self._leaves: dict[str, dict[str, Decimal]] = {}
+        self._at: dict[tuple[str, str], Decimal | None] = {}
 
     def stated(self, item: str, code: str = "") -> Decimal | None:
         return self.source.amounts.get((item, code))
@@ -63,9 +64,22 @@ class Figures:
         return sorted(codes | {c[:3] for c in codes} | {c[:5] for c in codes if len(c) == 7})
 
     def amount_at(self, item: str, code: str) -> Decimal | None:
-        """A function item at a 类, 款 or 项 code: the sum of the finest rows at or beneath it (None: none)."""
-        beneath = [v for c, v in self.leaves(item).items() if c.startswith(code)]
-        return sum(beneath, ZERO) if beneath else None
+        """A hierarchical item at a 类, 款 or 项 code: its own row where the data gives one (a printed
+        subtotal is the figure the tables print, 尾差 and all), else the sum of the rows beneath it (None: none)."""
+        if (item, code) not in self._at:
+            rows, parts = self.detail(item), self.beneath(item, code)
+            total = sum((self.amount_at(item, c) for c in parts), ZERO) if parts else None
+            stated = rows.get(code)
+            if stated is not None and (total is None or abs(stated - total) <= rounding_residue(len(parts))):
+                total = stated  # further off, the subtotal is wrong (validation says so once) and its rows count
+            self._at[(item, code)] = total
+        return self._at[(item, code)]
+
+    def beneath(self, item: str, code: str) -> dict[str, Decimal]:
+        """The rows that make up a code: the highest rows under it (its 款, or its 项 where no 款 is given)."""
+        rows = self.detail(item)
+        under = [c for c in rows if c != code and c.startswith(code)]
+        return {c: rows[c] for c in under if not any(o != c and c.startswith(o) for o in under)}
 
     def economic_name(self, code: str) -> str:
         """An economic code's name: the catalogue's for a 类 (302), the year's economic_names.csv for a 款."""
@@ -96,7 +110,7 @@ class Figures:
         if key in catalogue.COMPOSITES:
             known = [v for v in (self.value(p) for p in catalogue.COMPOSITES[key][1]) if v is not None]
         elif is_hierarchical(key):
-            known = list(self.leaves(key).values())
+            known = [self.amount_at(key, code) for code in sorted({c[:3] for c in self.detail(key)})]
         else:
             known = list(self.by_code(key).values())
         return sum(known, ZERO) if known else None

@@ -41,7 +41,7 @@ from .export import write_atomic
 from .figures import Figures, is_hierarchical
 from .formatting import format_amount
 from .loading import (DEPARTMENT_ID, FILES, DepartmentFigures, bad_name, check_year, parse_amount, read_csv_rows)
-from .money import ZERO
+from .money import ZERO, rounding_residue
 from .standard_tables import normalise
 from .validation import tie_outs
 from .workbook import Workbook, read_workbook
@@ -111,6 +111,7 @@ ZERO_ROWS = ("gpb.actual", "gpb.budget", "gf.actual", "sc.actual")
 #: Row totals of the coded tables, stored when every column they add up is (the reader checked each row's sum):
 #: (table, column, its parts; None: every other column of the table).
 ROW_TOTALS = (("02", "fiscal", FUNDS), ("02", "total", None), ("03", "total", None))
+STATED_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年度")
 UNIT_LINE = re.compile(r"^(?:编制单位|填报单位|编报单位|单位名称)[：:](.*)$")
 
 
@@ -136,6 +137,9 @@ class Mapped:
     economic_names: dict[str, tuple[str, str]]
     not_stored: dict[str, int]
     not_stored_nonzero: dict[str, int]
+    #: the published tables' own defects, where the workbook is read as published
+    defects: list[DataError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -170,6 +174,8 @@ class Plan:
     unplaced: list[tuple[str, str]]
     notes: list[str]
     checked: list[str]
+    #: the published tables' own defects, recorded (an import `as_published`)
+    defects: list[DataError] = field(default_factory=list)
 
     def write(self) -> list[Path]:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -182,13 +188,24 @@ class Plan:
 # ---------------------------------------------------------------- the workbook's figures
 
 
-def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
+def map_workbook(wb: Workbook, department: str | None = None, *, as_published: bool = False) -> Mapped:
     """Every figure of the workbook that the model holds, as (item, code) rows with their cells.
 
     A figure printed in two tables (01's and 04's 一般公共预算财政拨款收入) must agree; a total the model
     computes (本年收入合计, 05's 合计…) must equal what it computes from the rows: DataErrors otherwise.
+
+    `as_published` (a workbook read with its defects, `read_workbook(…, as_published=True)`): every level a
+    table prints is written (a subtotal is kept as printed, its 尾差 beside its rows); a column whose 合计 is
+    further from its classes than rounding explains lists only some of them, so its 合计 is written instead
+    of its classes (04 gives each fund by class); a printed total the model computes otherwise is a defect,
+    listed in `Mapped.defects`, not a refusal.
     """
     problems: list[DataError] = []
+    defects: list[DataError] = list(wb.defects)
+    notes: list[str] = []
+
+    def disagree(error: DataError) -> None:
+        (defects if as_published else problems).append(error)
     file = wb.path.name
     rows: dict[tuple[str, str], Claim] = {}
     used: set[str] = set()
@@ -246,16 +263,24 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
         stored.setdefault(tid, set()).add(column)
         coded = {r.key: r for r in table.rows if r.key.isdigit()}
         given = {code: r.values[column] for code, r in coded.items() if column in r.values}
+        total = table.row("合计")
+        total = total.values.get(column) if total is not None else None
+        classes = [f.value for code, f in given.items() if len(code) == 3]
+        if as_published and total is not None and not total.blank and \
+                abs(total.value - sum(classes, ZERO)) > rounding_residue(len(classes)):
+            notes.append(f"公开{tid}表 {column}：合计 {total.cell} {_amount_text(total.value)} 不是所列各类之和 "
+                         f"{_amount_text(sum(classes, ZERO))}：表中的类不全，只写入合计")
+            claim(item, "", total.value, total.cell, f"公开{tid}表 合计 {column}")
+            continue
         levels[item] = {code: (f.value, f.cell) for code, f in given.items()}
         for code, figure in given.items():
             used.add(figure.cell)
-            if any(other != code and other.startswith(code) for other in given):
+            if not as_published and any(other != code and other.startswith(code) for other in given):
                 continue
             if figure.value != 0 or item in ZERO_ROWS:
                 claim(item, code, figure.value, figure.cell, f"公开{tid}表 {code} {coded[code].name}")
-        total = table.row("合计")
-        if total is not None and column in total.values:
-            used.add(total.values[column].cell)  # Σ类, checked by the reader
+        if total is not None:
+            used.add(total.cell)  # Σ类, checked by the reader
     for tid, column, parts in ROW_TOTALS:
         columns = wb.tables[tid].columns.get("", {})
         if column not in columns or not all(p in stored.get(tid, ()) for p in (parts or set(columns) - {column})):
@@ -275,6 +300,16 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
                                           f"与 {into[r.key][1]} 的同一{what}科目 {r.key} 名称相同“{into[r.key][0]}”",
                                           name))
             into.setdefault(r.key, (name, r.cell))
+    # A fund whose own table (05, 08, 09) lists only some of its classes: 04 gives it by class.
+    for column, item in FUND_ITEMS.items():
+        if item in levels:
+            continue
+        rows04 = {r.key.split(".", 1)[1]: r.values[column] for r in wb.tables["04"].rows
+                  if r.side == "支出" and r.key.startswith("function.") and column in r.values}
+        levels[item] = {code: (f.value, f.cell) for code, f in rows04.items() if f.value}
+        for code, figure in rows04.items():
+            if figure.value:
+                claim(item, code, figure.value, figure.cell, f"公开04表 {code} {column}")
     for tid, item in (("08", "income.government_fund"), ("09", "income.state_capital")):
         figure = fig(tid, "合计", "", "income")
         if figure is not None:
@@ -329,8 +364,8 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
         expected = model.value(total)
         if expected is None:
             expected = ZERO
-        if figure.value != expected:
-            problems.append(DataError(file, department, f"{figure.cell}（公开{tid}表 {column}）",
+        if figure.value != expected and not (as_published and figure.blank):
+            disagree(DataError(file, department, f"{figure.cell}（公开{tid}表 {column}）",
                                       f"由各表写入数据的数字算出的{catalogue.item_name(total)} {expected}"
                                       f"（{total}；表间不一致，或含数据模型暂不存储的项目）", str(figure.value)))
     for row in wb.tables["04"].rows:
@@ -345,13 +380,13 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
             if figure is not None:
                 used.add(figure.cell)
                 if figure.value != expected:
-                    problems.append(DataError(file, department, f"{figure.cell}（公开04表 {row.name} {column}）",
+                    disagree(DataError(file, department, f"{figure.cell}（公开04表 {row.name} {column}）",
                                               f"公开05/08/09表中类 {code} 之和 {expected}", str(figure.value)))
         figure = row.values.get("total")
         if figure is not None:
             used.add(figure.cell)
             if figure.value != total:
-                problems.append(DataError(file, department, f"{figure.cell}（公开04表 {row.name} 合计）",
+                disagree(DataError(file, department, f"{figure.cell}（公开04表 {row.name} 合计）",
                                           f"公开05/08/09表中类 {code} 之和 {total}", str(figure.value)))
     # 01's 支出 by class (where it lists the classes): 03's rows by kind, where 03 gives them all by class.
     if "total" in stored.get("03", ()):
@@ -363,7 +398,7 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
             expected = sum((model.amount_at(kind, code) or ZERO for kind in catalogue.EXPENDITURE_KINDS), ZERO)
             used.add(figure.cell)
             if figure.value != expected:
-                problems.append(DataError(file, department, f"{figure.cell}（公开01表 {row.name}）",
+                disagree(DataError(file, department, f"{figure.cell}（公开01表 {row.name}）",
                                           f"公开03表中类 {code} 各项支出之和 {expected}", str(figure.value)))
     if problems:
         raise DataErrors(problems)
@@ -374,44 +409,63 @@ def map_workbook(wb: Workbook, department: str | None = None) -> Mapped:
         if cell not in used:
             not_stored[tid] += 1
             nonzero[tid] += value != 0
-    return Mapped(rows, levels, names, economic_names, dict(sorted(not_stored.items())), dict(sorted(nonzero.items())))
+    return Mapped(rows, levels, names, economic_names, dict(sorted(not_stored.items())), dict(sorted(nonzero.items())),
+                  defects, notes)
 
 
 class _NoRow:
     values: dict = {}
 
 
-def department_name(wb: Workbook) -> tuple[str, str] | None:
-    """The 编制单位 line over the tables: (name, cell), or None; DataErrors when the tables name two."""
-    from .workbook import address
-
+def _text_cells(wb: Workbook):
+    """Every text cell of the sheets that hold the tables: (sheet, row, column, text, the row's cells)."""
     with wb.path.open("rb") as handle:
         engine = "openpyxl" if handle.read(4) == b"PK\x03\x04" else "xlrd"
     sheets = sorted({t.sheet for t in wb.tables.values()})
     frames = pd.read_excel(wb.path, sheet_name=sheets, header=None, dtype=object, engine=engine)
-    found: dict[str, str] = {}
     for sheet in sheets:
-        grid = frames[sheet].values.tolist()
-        for r, row in enumerate(grid):
+        for r, row in enumerate(frames[sheet].values.tolist()):
             for c, value in enumerate(row):
-                if not isinstance(value, str):
-                    continue
-                m = UNIT_LINE.match(normalise(value))
-                if not m:
-                    continue
-                name = value.split("：" if "：" in value else ":", 1)[1].strip()
-                where = address(sheet, r, c)
-                if not name:
-                    rest = [(k, v) for k, v in enumerate(row[c + 1:], c + 1) if isinstance(v, str) and v.strip()]
-                    if not rest:
-                        continue
-                    name, where = rest[0][1].strip(), address(sheet, r, rest[0][0])
-                found.setdefault(name, where)
+                if isinstance(value, str):
+                    yield sheet, r, c, value, row
+
+
+def department_name(wb: Workbook) -> tuple[str, str] | None:
+    """The 编制单位 line over the tables: (name, cell), or None; DataErrors when the tables name two."""
+    from .workbook import address
+
+    found: dict[str, str] = {}
+    for sheet, r, c, value, row in _text_cells(wb):
+        m = UNIT_LINE.match(normalise(value))
+        if not m:
+            continue
+        name = value.split("：" if "：" in value else ":", 1)[1].strip()
+        where = address(sheet, r, c)
+        if not name:
+            rest = [(k, v) for k, v in enumerate(row[c + 1:], c + 1) if isinstance(v, str) and v.strip()]
+            if not rest:
+                continue
+            name, where = rest[0][1].strip(), address(sheet, r, rest[0][0])
+        found.setdefault(name, where)
     if len(found) > 1:
         listed = "、".join(f"{n}（{w}）" for n, w in found.items())
         raise DataErrors([DataError(wb.path.name, None, "编制单位", "各表的编制单位相同（或用 --name 指定部门全称）",
                                     listed)])
     return next(iter(found.items()), None)
+
+
+def check_stated_year(wb: Workbook, year: int, department: str) -> None:
+    """A year the tables state over them (a `2024年度` line, or one in a title) must be --year: the wrong
+    year's workbook is the easiest mistake to make and the hardest to see in the figures."""
+    from .workbook import address
+
+    stated = [(int(m.group(1)), address(sheet, r, c)) for sheet, r, c, value, _ in _text_cells(wb)
+              for m in [STATED_YEAR.search(normalise(value))] if m]
+    wrong = [(y, where) for y, where in stated if y != year]
+    if wrong:
+        shown = "、".join(f"{where} {y}年度" for y, where in wrong[:3]) + ("等" if len(wrong) > 3 else "")
+        raise DataErrors([DataError(wb.path.name, department, "--year",
+                                    f"与工作簿表头所写的年度相同（--year {year}）", shown)])
 
 
 # ---------------------------------------------------------------- the data folder
@@ -454,13 +508,12 @@ def _family(item: str) -> str:
     return item
 
 
-def _existing_at(rows: dict[str, Decimal], code: str) -> Decimal | None:
-    """An item's amount at a function code as existing rows give it: Σ finest rows at or beneath it;
+def _existing_at(item: str, rows: dict[str, Decimal], code: str) -> Decimal | None:
+    """An item's amount at a code as existing rows give it, as the model reads them (`Figures.amount_at`);
     None when they only give it coarser (not comparable here); 0 when they give nothing there."""
-    leaves = {c: v for c, v in rows.items() if not any(o != c and o.startswith(c) for o in rows)}
-    beneath = [v for c, v in leaves.items() if c.startswith(code)]
-    if beneath:
-        return sum(beneath, ZERO)
+    if any(c.startswith(code) for c in rows):
+        existing = Figures(DepartmentFigures("existing", 0, "", "", amounts={(item, c): v for c, v in rows.items()}))
+        return existing.amount_at(item, code)
     if any(code.startswith(c) for c in rows):
         return None
     return ZERO
@@ -486,15 +539,19 @@ def _merge_names(given: dict[str, tuple[str, str]], existing: dict[str, tuple[st
 
 
 def plan_import(workbook: str | Path, department: str, year: int, data_dir: str | Path, *, replace: bool = False,
-                name: str | None = None, short_name: str | None = None) -> Plan:
-    """Read the workbook and decide what to write; DataErrors (nothing written) on any problem."""
+                name: str | None = None, short_name: str | None = None, as_published: bool = False) -> Plan:
+    """Read the workbook and decide what to write; DataErrors (nothing written) on any problem.
+
+    `as_published`: the tables' own defects (sums they print that do not hold) are recorded in the provenance
+    file and the figures kept as printed, instead of refused (`map_workbook`)."""
     workbook, data_dir = Path(workbook), Path(data_dir)
     check_year(data_dir, year)
     if not DEPARTMENT_ID.fullmatch(department):
         raise DataErrors([DataError(workbook.name, None, "--department",
                                     "由字母、数字、'-' 或 '_' 组成的部门编号（至多64个字符）", department)])
-    wb = read_workbook(workbook, department)
-    mapped = map_workbook(wb, department)
+    wb = read_workbook(workbook, department, as_published=as_published)
+    check_stated_year(wb, year, department)
+    mapped = map_workbook(wb, department, as_published=as_published)
     folder = data_dir / str(year)
     problems: list[DataError] = []
     paths = {key: folder / FILES[key][0] for key in ("amounts", "function_names", "economic_names", "departments")}
@@ -508,7 +565,7 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
     # ---- departments.csv
     listed = {row[0]: row for row in departments}
     department_added = None
-    notes = list(wb.notes)
+    notes = list(wb.notes) + mapped.notes
     unit = department_name(wb)
     if department not in listed:
         full = name or (unit[0] if unit else None)
@@ -567,7 +624,7 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
                     continue
                 else:
                     new, cell = ZERO, None
-                was = _existing_at(old, code)
+                was = _existing_at(family, old, code)
                 if was is not None and was != new and old:
                     differ.append(Change("amounts.csv", family, code, _amount_text(was), _amount_text(new), cell))
             if differ:
@@ -673,6 +730,8 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
     }
     if checked:
         record["checked"] = checked
+    if mapped.defects:
+        record["published_defects"] = [e.message for e in mapped.defects]
     if mapped.not_stored:
         record["not_stored"] = {f"公开{tid}表": n for tid, n in mapped.not_stored.items()}
     if wb.unplaced:
@@ -692,7 +751,7 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
         kept=sum(1 for k in held if k not in drop),
         names_added=names_added, economic_names_added=economic_added, department_added=department_added,
         not_stored=mapped.not_stored, not_stored_nonzero=mapped.not_stored_nonzero,
-        unplaced=list(wb.unplaced), notes=notes, checked=checked)
+        unplaced=list(wb.unplaced), notes=notes, checked=checked, defects=mapped.defects)
 
 
 def _department_record(added: tuple[str, str] | None, unit: tuple[str, str] | None, name: str | None,

@@ -242,11 +242,11 @@ def latest_year(data_dir: Path) -> int:
     return years[-1]
 
 
-def is_comparison_only(data_dir: Path, year: int) -> bool:
-    """A year kept only to compare with (figures taken from a later year's text): see data/README.md."""
+def year_settings(data_dir: Path, year: int) -> dict[str, bool]:
+    """data/<year>/year.yaml: which kind of year it is (see data/README.md); {} without the file."""
     marker = year_folder(data_dir, year) / "year.yaml"
     if not marker.exists():
-        return False
+        return {}
     try:
         settings = yaml.load(read_text_file(marker), Loader=TextLoader) or {}  # noqa: S506 -- a SafeLoader
     except yaml.YAMLError as exc:
@@ -257,16 +257,31 @@ def is_comparison_only(data_dir: Path, year: int) -> bool:
     unknown = [str(key) for key in settings if key not in YEAR_SETTINGS]
     if unknown:
         raise DataError(marker, None, unknown[0], "只能有这些设置：" + ", ".join(YEAR_SETTINGS), unknown[0])
-    if not isinstance(settings.get("comparison_only", False), bool):
-        raise DataError(marker, None, "comparison_only", "true 或 false", settings["comparison_only"])
-    return settings.get("comparison_only", False)
+    for key, value in settings.items():
+        if not isinstance(value, bool):
+            raise DataError(marker, None, key, "true 或 false", value)
+    if all(settings.get(key) for key in YEAR_SETTINGS):
+        raise DataError(marker, None, "year.yaml", "comparison_only 与 figures_only 只设其一", "两者都为 true")
+    return settings
 
 
-YEAR_SETTINGS = ("comparison_only",)
+#: comparison_only: figures a later year's text states, kept to compare with (totals without parts allowed).
+#: figures_only: a department's full figures, checked like any year's, whose reports are not written (yet).
+YEAR_SETTINGS = ("comparison_only", "figures_only")
+
+
+def is_comparison_only(data_dir: Path, year: int) -> bool:
+    """A year kept only to compare with (figures taken from a later year's text): see data/README.md."""
+    return year_settings(data_dir, year).get("comparison_only", False)
+
+
+def has_reports(data_dir: Path, year: int) -> bool:
+    """Whether the year's departments get reports: not a comparison-only or a figures-only year."""
+    return not any(year_settings(data_dir, year).values())
 
 
 def report_years(data_dir: Path) -> list[int]:
-    return [y for y in available_years(data_dir) if not is_comparison_only(data_dir, y)]
+    return [y for y in available_years(data_dir) if has_reports(data_dir, y)]
 
 
 def check_year(data_dir: Path, year: int) -> None:
@@ -317,7 +332,7 @@ def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
             raise errors[0]
         raise DataError(folder, None, "folder", f"{year}年的数据文件夹", "不存在")
     try:
-        is_comparison_only(data_dir, year)  # a broken year.yaml is a problem of the year, said with the others
+        year_settings(data_dir, year)  # a broken year.yaml is a problem of the year, said with the others
     except DataError as exc:
         errors.append(exc)
     for key, (filename, columns) in FILES.items():

@@ -18,6 +18,16 @@ MAX_AMOUNT = Decimal(10) ** 12
 MAX_AMOUNT_TEXT = "1,000,000,000,000"
 
 
+#: How far a sum of amounts each rounded to the fen may stray from the same sum rounded once.
+HALF_FEN = Decimal("0.005")
+
+
+def rounding_residue(parts: int) -> Decimal:
+    """The most a printed total may differ from the sum of its `parts` printed parts (尾差) when every one
+    of them, total included, was rounded to the fen from exact 元 amounts: half a fen each."""
+    return HALF_FEN * (parts + 1)
+
+
 def within_bound(value: Decimal) -> bool:
     """True for an amount the workbook can compute with exactly (0 to MAX_AMOUNT 万元)."""
     return value.is_finite() and abs(value) <= MAX_AMOUNT

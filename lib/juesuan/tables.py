@@ -250,7 +250,7 @@ def _fund_table(f: Figures, number: str, title: str, income_key: str | None, ite
     if by_class:
         # The fund's flows by class, as tables 08 and 09 print them.
         def column(key):
-            return [f.amount_at(key, code) for code in codes] + [sum(f.leaves(key).values(), ZERO)]
+            return [f.amount_at(key, code) for code in codes] + [f.sum_of_parts(key) or ZERO]
         frame.insert(2, "年初结转和结余", column(flows[0]))
         frame.insert(3, "本年收入", column(flows[1]))
         frame["年末结转和结余"] = column(flows[2])

@@ -8,7 +8,7 @@ from . import catalogue
 from .errors import DataError
 from .figures import ECONOMIC_TOTALS, Figures, change_between, is_function_item, is_hierarchical
 from .formatting import describe_change, format_amount
-from .money import ZERO
+from .money import ZERO, rounding_residue
 from .loading import FILES
 
 # What the report of a year cannot be written without. One rule for every figure (data/README.md):
@@ -131,15 +131,10 @@ def tie_outs(figures: Figures) -> list[DataError]:
         if code not in actuals:
             fail(f"gpb.budget {code}", f"有预算的功能分类 {code} 同时有 gpb.actual 行", "没有")
 
-    # A 类 or 款 row given beside the rows beneath it is their subtotal: 类 = Σ款 = Σ项.
-    for item in (k for k in catalogue.AMOUNT_ITEMS if is_hierarchical(k)):
-        name = figures.function_name if is_function_item(item) else figures.economic_name
-        for code, stated in figures.detail(item).items():
-            beneath = figures.amount_at(item, code)
-            if code not in figures.leaves(item) and beneath != stated:
-                below = ("款、项" if len(code) == 3 else "项") if is_function_item(item) else "款"
-                fail(f"{item} {code}", f"其下各{below}之和 {format_amount(beneath)}（{code} {name(code)}）",
-                     format_amount(stated))
+    # A 类 or 款 row given beside the rows beneath it is their subtotal: 类 = Σ款 = Σ项, to the 尾差 of their rounding.
+    for item, code, stated, parts in subtotals(figures):
+        if abs(stated - sum(parts, ZERO)) > rounding_residue(len(parts)):
+            fail(f"{item} {code}", f"{_subtotal_of(figures, item, code, parts)}", format_amount(stated))
     # Tables 03 and 04/05/08/09 by class: no class spends more from fiscal appropriations than in all.
     if any(figures.detail(kind) for kind in catalogue.EXPENDITURE_KINDS):
         for code in sorted({c[:3] for kind in catalogue.EXPENDITURE_KINDS for c in figures.detail(kind)}
@@ -159,7 +154,7 @@ def tie_outs(figures: Figures) -> list[DataError]:
                 fail(f"gpb.basic/gpb.project {code}",
                      f"基本支出 + 项目支出 = 一般公共预算财政拨款支出 {format_amount(actual)}（{code} "
                      f"{figures.function_name(code)}）", format_amount(parts))
-        basic_total = sum(figures.leaves("gpb.basic").values(), ZERO)
+        basic_total = figures.sum_of_parts("gpb.basic")
         if figures.detail("gpb.basic") and figures.value("gpb_basic.total") not in (None, basic_total):
             fail("gpb.basic", f"与表06的一般公共预算财政拨款基本支出 {format_amount(figures.value('gpb_basic.total'))} 相等",
                  format_amount(basic_total))
@@ -176,7 +171,7 @@ def tie_outs(figures: Figures) -> list[DataError]:
                      f"年初 {format_amount(begin)} + 本年收入 {format_amount(income)} − 本年支出 {format_amount(spent)} = "
                      f"{format_amount(begin + income - spent)}（{code} {figures.function_name(code)}）",
                      format_amount(end))
-        received = sum(figures.leaves(f"{fund}.income").values(), ZERO)
+        received = figures.sum_of_parts(f"{fund}.income") or ZERO
         if figures.detail(f"{fund}.income") and figures.value(income_key) not in (None, received):
             fail(f"{fund}.income", f"与{catalogue.item_name(income_key)} {format_amount(figures.value(income_key))} 相等",
                  format_amount(received))
@@ -214,6 +209,29 @@ def tie_outs(figures: Figures) -> list[DataError]:
             fail(f"three_public.vehicle_purchase {code}", f"0（当年未购置{name}：vehicles_purchased {code} = 0）",
                  format_amount(spent))
     return errors
+
+
+def subtotals(figures: Figures):
+    """Each 类 or 款 row given beside the rows beneath it: (item, code, its amount, the amounts beneath)."""
+    for item in (k for k in catalogue.AMOUNT_ITEMS if is_hierarchical(k)):
+        for code, stated in figures.detail(item).items():
+            beneath = figures.beneath(item, code)
+            if beneath:
+                yield item, code, stated, [figures.amount_at(item, c) for c in beneath]
+
+
+def _subtotal_of(figures: Figures, item: str, code: str, parts: list[Decimal]) -> str:
+    name = figures.function_name if is_function_item(item) else figures.economic_name
+    below = ("款、项" if len(code) == 3 else "项") if is_function_item(item) else "款"
+    return f"其下各{below}之和 {format_amount(sum(parts, ZERO))}（{code} {name(code)}）"
+
+
+def rounding_differences(figures: Figures) -> list[str]:
+    """Subtotals that differ from their rows by no more than rounding each to the fen can (尾差): kept as
+    given, as the tables print them, and said, never an error."""
+    return [f"{item} {code}：{format_amount(stated)}，{_subtotal_of(figures, item, code, parts)}，差"
+            f"{format_amount(abs(stated - sum(parts, ZERO)))}（{len(parts)}行各自四舍五入的尾差）"
+            for item, code, stated, parts in subtotals(figures) if stated != sum(parts, ZERO)]
 
 
 def completeness(figures: Figures) -> list[DataError]:

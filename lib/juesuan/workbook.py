@@ -133,6 +133,8 @@ class Workbook:
     unplaced: list[tuple[str, str]]
     #: what was not read and why (hidden sheets, titles without a table)
     notes: list[str]
+    #: sums the tables print that do not hold, read as published (`read_workbook(…, as_published=True)`)
+    defects: list[DataError] = field(default_factory=list)
 
     def figures(self):
         """Every figure: (table id, side, row key, row name, column key, Decimal, cell)."""
@@ -1111,8 +1113,11 @@ def _check_between(found: dict[str, FoundTable], problems: _Problems, suspect: s
 # ---------------------------------------------------------------- the workbook
 
 
-def read_workbook(path: str | Path, department: str | None = None) -> Workbook:
-    """Read and check a workbook of the nine tables; raise DataErrors listing every problem found."""
+def read_workbook(path: str | Path, department: str | None = None, *, as_published: bool = False) -> Workbook:
+    """Read and check a workbook of the nine tables; raise DataErrors listing every problem found.
+
+    `as_published`: the tables as a department published them, defects and all: a sum they print that does
+    not hold is listed in `Workbook.defects` instead of refused (a workbook that cannot be read still is)."""
     path = Path(path)
     problems = _Problems(path, department)
     engine = _engine(path, problems)
@@ -1171,11 +1176,12 @@ def read_workbook(path: str | Path, department: str | None = None) -> Workbook:
         hidden = "".join(f"（{n}）" for n in notes if n.startswith("隐藏的工作表"))
         problems.add("工作簿", "九张决算表都在可见的工作表中（按表名和表头查找）",
                      "缺 " + "、".join(t.label for t in missing) + hidden)
+    defects = _Problems(path, department) if as_published else problems
     if not problems.errors:
         suspect: set[int] = set()
         for table in found.values():
-            _check(table, problems, suspect)
-        _check_between(found, problems, suspect)
+            _check(table, defects, suspect)
+        _check_between(found, defects, suspect)
     if problems.errors:
         raise DataErrors(problems.errors)
 
@@ -1184,7 +1190,8 @@ def read_workbook(path: str | Path, department: str | None = None) -> Workbook:
             for c, v in enumerate(row):
                 if (sheet.name, r, c) not in consumed and _looks_numeric(v) and not _is_year(v):
                     unplaced.append((address(sheet.name, r, c), str(v)))
-    return Workbook(path, found, sorted(set(unplaced), key=_address_order), notes)
+    return Workbook(path, found, sorted(set(unplaced), key=_address_order), notes,
+                    defects.errors if as_published else [])
 
 
 def _is_year(value) -> bool:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from .errors import DataError
 from .figures import Figures
-from .loading import is_comparison_only, load_glossary, load_year
-from .validation import (completeness, items_behind, missing_comparisons, missing_reasons, stated_totals_only,
-                         text_path, tie_outs)
+from .loading import TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_text_file
+from .validation import (completeness, items_behind, missing_comparisons, missing_reasons, rounding_differences,
+                         stated_totals_only, text_path, tie_outs)
 
 
 def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Figures | None) -> list[DataError]:
@@ -43,7 +45,8 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
     A report year must hold all its report needs; a comparison-only year must tie out.
     """
     data = load_year(data_dir, year)
-    report_year = not is_comparison_only(data_dir, year)
+    report_year = has_reports(data_dir, year)
+    comparison_only = is_comparison_only(data_dir, year)
     problems = list(data.errors)
     partial: dict[str, list[str]] = {}
     previous = load_year(data_dir, year - 1) if (data_dir / str(year - 1)).is_dir() else None
@@ -70,10 +73,18 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
         # A row left out is one problem: the totals it would have tied out are checked once it is there.
         rows_missing = any(e.file == str(figures.source.sources.get("amounts")) for e in lacking)
         problems += ([] if rows_missing else tie_outs(figures)) + lacking
+        said = [f"尾差：{line}" for line in rounding_differences(figures)]
+        said += [f"公开表不符（导入时记录于 provenance/{dept_id}.yaml）：{line}"
+                 for line in published_defects(data.folder, dept_id, problems)]
+        if said:
+            partial[dept_id] = said
         if not report_year:
             only_totals = stated_totals_only(figures)
-            if only_totals:
-                partial[dept_id] = [f"{year}年只用于比较：只给出了{'、'.join(only_totals)}的合计数，没有其组成部分"]
+            if only_totals and comparison_only:
+                partial.setdefault(dept_id, []).append(
+                    f"{year}年只用于比较：只给出了{'、'.join(only_totals)}的合计数，没有其组成部分")
+            elif not comparison_only:
+                partial.setdefault(dept_id, []).append(f"{year}年只有数字（year.yaml：figures_only），不出报告")
             continue
         if prev is not None:
             problems += tie_outs(prev)
@@ -85,5 +96,23 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
         if prev is not None and stated_totals_only(prev):
             notes.append(f"{year - 1}年的数据不完整：只给出了{'、'.join(stated_totals_only(prev))}的合计数，没有其组成部分")
         if notes:
-            partial[dept_id] = notes
+            partial.setdefault(dept_id, []).extend(notes)
     return problems, partial, {d.department_id: d.name for d in data.departments.values()}
+
+
+def published_defects(folder: Path, department: str, problems: list[DataError]) -> list[str]:
+    """The sums a department's published tables print that do not hold, as `juesuan import --as-published`
+    recorded them in provenance/<id>.yaml (none without the file)."""
+    path = folder / "provenance" / f"{department}.yaml"
+    if not path.is_file():
+        return []
+    try:
+        record = yaml.load(read_text_file(path), Loader=TextLoader) or {}  # noqa: S506 -- a SafeLoader
+        defects = record.get("published_defects", []) if isinstance(record, dict) else None
+        if not isinstance(defects, list) or not all(isinstance(d, str) for d in defects):
+            raise ValueError(defects)
+    except (yaml.YAMLError, ValueError, DataError):
+        problems.append(DataError(path, department, "published_defects",
+                                  "juesuan import 写下的 provenance 文件（published_defects 为一列文字）", "无法读取"))
+        return []
+    return defects
