@@ -59,7 +59,6 @@ def make_data(base: Path, good: list[str], broken: bool) -> Path:
     data_dir.mkdir()
     for year in ("2022", "2021"):
         shutil.copytree(DATA / year, data_dir / year, ignore=shutil.ignore_patterns("published", "extracted"))
-    shutil.copy(DATA / "glossary.yaml", data_dir / "glossary.yaml")
     for d_id in good:
         clone_department(data_dir, d_id, f"{d_id}部门")
     if broken:

@@ -16,7 +16,10 @@ from matplotlib.text import Text  # noqa: E402
 
 from juesuan import charts  # noqa: E402
 from juesuan.loading import load_year  # noqa: E402
-from juesuan.report import SECTIONS, load_report  # noqa: E402
+from juesuan.report import load_report
+from juesuan.template import load_template
+
+SECTIONS = [s.key for s in load_template('sichuan').sections]  # noqa: E402
 from juesuan.synth import write_synthetic  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.report import CHART_CAPTIONS, load_report
+from juesuan.report import load_report
+from juesuan.template import load_template
+
+CHART_CAPTIONS = {n: c.caption for n, c in load_template('sichuan').charts.items()}
 
 from seed_text import (CHART_CAPTION, HEADING_NUMBER, chart_captions, markdown_to_text, normalise,
                        seed_lines, sentences)

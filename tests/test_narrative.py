@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from juesuan.narrative import escape_markdown
-from juesuan.report import SECTIONS, load_report
+from juesuan.report import load_report
+from juesuan.template import load_template
+
+SECTIONS = [s.key for s in load_template('sichuan').sections]
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from juesuan.batch import build_reports
-from juesuan.report import CHART_CAPTIONS, load_report
+from juesuan.report import load_report
+from juesuan.template import load_template
+
+CHART_CAPTIONS = {n: c.caption for n, c in load_template('sichuan').charts.items()}
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -525,15 +525,14 @@ class Auditor:
             self.check_number(line, m, "c", f"completion:{key}")
 
     def check_chart(self, line: Line, m: re.Match):
-        from .report import CHART_CAPTIONS
-
         line.claim(*m.span("n"))
         number = int(m.group("n"))
         caption = m.group("caption")
         self.record(line, "chart", number, m.group("n"), caption=caption)
         if self.expect is None:
             return
-        known = {normalise_text(c): n for n, c in CHART_CAPTIONS.items()}
+        charts = self.report.template.charts
+        known = {normalise_text(c.caption): n for n, c in charts.items()}
         expected = known.get(caption, self._chart_last + 1)
         self._chart_last = expected
         if number != expected:
@@ -541,7 +540,7 @@ class Auditor:
                      f"“{caption}”应为图{expected}", "warning")
         kind = m.group("kind")
         if kind and caption in known:
-            want = "柱状图" if known[caption] in (1, 4, 5) else "饼状图"
+            want = {"change_bars": "柱状图", "structure_pie": "饼状图"}.get(charts[known[caption]].kind, "趋势图")
             if kind != want:
                 self.add(line, kind, want, "chart", f"图{expected}应为{want}", "note")
 
@@ -933,6 +932,7 @@ def published_path(report) -> Path:
 def published_check(report) -> str | None:
     """The appendix 与已公开文本的核对 (Markdown), when data/<year>/published/<id>.txt exists; else None."""
     from .narrative import render
+    from .template import TEMPLATES
 
     path = published_path(report)
     if not path.is_file():
@@ -950,7 +950,7 @@ def published_check(report) -> str | None:
         rows.append({"line": f.line, "section": f.section or "—", "published": f.published,
                      "expected": f.expected, "rule": label})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-    return render("appendix_published_check.md.j2", {
+    return render(TEMPLATES, "appendix_published_check.md.j2", {
         "year": report.current.year, "short": report.current.short_name, "source": path.name,
         "rows": rows, "errors": counts["error"], "warnings": counts["warning"], "notes": counts["note"],
     })

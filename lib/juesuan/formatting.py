@@ -10,26 +10,44 @@ column lines up on its decimal point, as the standard tables print them.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .money import Change, round_half_up
 
 
-def format_amount(value: Decimal) -> str:
-    """1848.70 -> '1,848.7'; 0.22 -> '0.22'; 0 -> '0'; -5.5 -> '-5.5'."""
+@dataclass(frozen=True)
+class NumberStyle:
+    """How a template writes the numbers of its sentences (its manifest's `number_style`)."""
+
+    #: 1,848.7 rather than 1848.7
+    thousands: bool = True
+    #: 1848.70 and 20.00 rather than 1848.7 and 20 (a zero is written 0 either way, as both templates do)
+    trailing_zeros: bool = False
+    #: 100% and 0% rather than 100.00%
+    whole_percent_bare: bool = True
+
+
+SEED_STYLE = NumberStyle()
+
+
+def format_amount(value: Decimal, style: NumberStyle = SEED_STYLE) -> str:
+    """1848.70 -> '1,848.7'; 0.22 -> '0.22'; 0 -> '0'; -5.5 -> '-5.5' (the seed's style; see NumberStyle)."""
     rounded = round_half_up(value)
-    text = f"{rounded:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{rounded:,.2f}" if style.thousands else f"{rounded:.2f}"
+    if rounded == 0:
+        return "0"
+    return text if style.trailing_zeros else text.rstrip("0").rstrip(".")
 
 
 def format_count(value: int) -> str:
     return f"{value:,}" if value >= 10000 else str(value)
 
 
-def format_percent(value: Decimal) -> str:
+def format_percent(value: Decimal, style: NumberStyle = SEED_STYLE) -> str:
     """99.987 -> '99.99%'; 90.5 -> '90.50%'; 100 -> '100%'; 0 -> '0%'."""
     rounded = round_half_up(value)
-    if rounded == rounded.to_integral_value():
+    if style.whole_percent_bare and rounded == rounded.to_integral_value():
         return f"{int(rounded)}%"
     return f"{rounded:.2f}%"
 

@@ -258,16 +258,24 @@ def year_settings(data_dir: Path, year: int) -> dict[str, bool]:
     if unknown:
         raise DataError(marker, None, unknown[0], "只能有这些设置：" + ", ".join(YEAR_SETTINGS), unknown[0])
     for key, value in settings.items():
-        if not isinstance(value, bool):
+        if key in KINDS_OF_YEAR and not isinstance(value, bool):
             raise DataError(marker, None, key, "true 或 false", value)
-    if all(settings.get(key) for key in YEAR_SETTINGS):
+    if "template" in settings:
+        from .template import shipped_templates
+
+        if settings["template"] not in shipped_templates():
+            raise DataError(marker, None, "template", "内置报告模板之一：" + "、".join(shipped_templates()),
+                            settings["template"])
+    if all(settings.get(key) for key in KINDS_OF_YEAR):
         raise DataError(marker, None, "year.yaml", "comparison_only 与 figures_only 只设其一", "两者都为 true")
     return settings
 
 
 #: comparison_only: figures a later year's text states, kept to compare with (totals without parts allowed).
 #: figures_only: a department's full figures, checked like any year's, whose reports are not written (yet).
-YEAR_SETTINGS = ("comparison_only", "figures_only")
+#: template: the report template of the year's departments (a shipped template's name), the seed's by default.
+YEAR_SETTINGS = ("comparison_only", "figures_only", "template")
+KINDS_OF_YEAR = ("comparison_only", "figures_only")
 
 
 def is_comparison_only(data_dir: Path, year: int) -> bool:
@@ -277,7 +285,15 @@ def is_comparison_only(data_dir: Path, year: int) -> bool:
 
 def has_reports(data_dir: Path, year: int) -> bool:
     """Whether the year's departments get reports: not a comparison-only or a figures-only year."""
-    return not any(year_settings(data_dir, year).values())
+    settings = year_settings(data_dir, year)
+    return not any(settings.get(key) for key in KINDS_OF_YEAR)
+
+
+def year_template(data_dir: Path, year: int) -> str:
+    """The name of the report template of a year's departments (year.yaml's `template`), the seed's by default."""
+    from .template import DEFAULT_TEMPLATE
+
+    return year_settings(data_dir, year).get("template", DEFAULT_TEMPLATE)
 
 
 def report_years(data_dir: Path) -> list[int]:
@@ -736,11 +752,16 @@ def _read_department_text(folder: Path, dept: DepartmentFigures, errors) -> None
 
 
 def load_glossary(data_dir: Path) -> list[dict]:
-    """data/glossary.yaml, the standard 名词解释 for a department whose text gives none; [] when absent.
+    """data/glossary.yaml: a data folder's own 名词解释, over its template's, for a department whose text gives
+    none; [] when absent (the template's is used)."""
+    return load_glossary_file(Path(data_dir) / "glossary.yaml")
+
+
+def load_glossary_file(path: Path) -> list[dict]:
+    """A glossary file, a list of {term, definition}; [] when absent.
 
     Read like a department's text (UTF-8 or GBK, plain YAML); its first problem is raised as a DataError.
     """
-    path = Path(data_dir) / "glossary.yaml"
     if not path.exists():
         return []
     try:

@@ -1,6 +1,6 @@
-"""The report's words: Markdown rendered from editable Jinja2 templates.
+"""The report's words: Markdown rendered from a template folder's Jinja2 files (see `template.py`).
 
-Wording lives in templates/report/*.md.j2, so a province or a year can change
+Wording lives in templates/<name>/*.md.j2, so a province or a year can change
 it without touching Python. Every value that comes from data is escaped for
 Markdown and HTML before it reaches the page: data is shown, never obeyed.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .formatting import format_amount, format_percent
+from .formatting import SEED_STYLE, NumberStyle, format_amount, format_percent
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "report"
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "sichuan"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#|$~])")
 
 
@@ -34,17 +34,6 @@ def _finalize(value):
     return escape_markdown(str(value))
 
 
-def _amount(value: Decimal) -> str:
-    return format_amount(value)
-
-
-def _percent(value: Decimal) -> str:
-    return format_percent(value)
-
-
-def _amount_or_none(value: Decimal) -> str:
-    """结转结余 of zero reads （无）, as the published attachment writes it."""
-    return "（无）" if value == 0 else f"{format_amount(value)}万元"
 
 
 def _reason_clause(reason: str) -> str:
@@ -59,8 +48,14 @@ def _paragraphs(text) -> list[str]:
     return [p.strip() for p in str(text).splitlines() if p.strip()]
 
 
-@lru_cache(maxsize=4)
-def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+@lru_cache(maxsize=16)
+def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STYLE) -> jinja2.Environment:
+    """The Jinja environment of a template folder, its numbers written in the template's style."""
+
+    def amount_or_none(value: Decimal) -> str:
+        """结转结余 of zero reads （无）, as the seed's attachment writes it."""
+        return "（无）" if value == 0 else f"{format_amount(value, style)}万元"
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=True,
@@ -69,7 +64,8 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(amt=_amount, pct=_percent, amt_or_none=_amount_or_none,
+    env.filters.update(amt=lambda value: format_amount(value, style), pct=lambda value: format_percent(value, style),
+                       amt_or_none=amount_or_none,
                        reason_clause=_reason_clause, paragraphs=_paragraphs)
     return env
 
@@ -85,7 +81,8 @@ def markdown_to_text(markdown: str) -> str:
     return "\n".join(lines)
 
 
-def render(template_name: str, context: dict) -> str:
-    text = environment().get_template(template_name).render(**context)
+def render(folder: Path, file: str, context: dict, style: NumberStyle = SEED_STYLE) -> str:
+    """A Jinja file of `folder` as Markdown."""
+    text = environment(folder, style).get_template(file).render(**context)
     # Templates are laid out for reading; the page wants single blank lines.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -16,34 +16,12 @@ from urllib.parse import quote
 from . import catalogue
 from .errors import DataError, DataErrors
 from .figures import Figures, change_between
-from .loading import load_year, year_folder
+from .loading import load_year, year_folder, year_template
 from .money import Change, completion, share
-from .narrative import render
+from .template import DEFAULT_TEMPLATE, Template, chart_value, load_template
 from .validation import (CHANGE_REASONS, GPB_BUDGET_REASON, THREE_PUBLIC_BUDGET_REASON, budget_direction, completeness,
                          missing_comparisons, missing_reasons, text_field, tie_outs)
 
-# The report in reading order: (section key, template); charts sit between them.
-SECTIONS = {
-    "part1": "part1.md.j2",
-    "overview": "p2_01_overview.md.j2",
-    "income": "p2_02_income.md.j2",
-    "expenditure": "p2_03_expenditure.md.j2",
-    "fiscal": "p2_04_fiscal.md.j2",
-    "gpb_total": "p2_05a_gpb_total.md.j2",
-    "gpb_structure": "p2_05b_gpb_structure.md.j2",
-    "gpb_budget": "p2_05c_gpb_budget.md.j2",
-    "basic": "p2_06_basic.md.j2",
-    "three_public_total": "p2_07a_three_public_total.md.j2",
-    "three_public_structure": "p2_07b_three_public_structure.md.j2",
-    "three_public_items": "p2_07c_three_public_items.md.j2",
-    "funds": "p2_08_09_funds.md.j2",
-    "other": "p2_10_other.md.j2",
-    "trend": "p2_trend.md.j2",  # 图8 after 图1–图7, at the end of 第二部分
-    "glossary": "part3_glossary.md.j2",
-    "attachment": "part4_attachment.md.j2",
-}
-
-TABLES_HEADING = "第五部分 附表（公开表）"
 PUBLISHED_CHECK_HEADING = "与已公开文本的核对"
 
 
@@ -52,16 +30,6 @@ def heading_anchor(text: str) -> str:
     return quote(text.replace(" ", "-"), safe="")
 
 
-CHART_CAPTIONS = {
-    1: "收、支决算总计变动情况图",
-    2: "收入决算结构图",
-    3: "支出决算结构图",
-    4: "财政拨款收、支决算总计变动情况",
-    5: "一般公共预算财政拨款支出决算变动情况",
-    6: "一般公共预算财政拨款支出决算结构",
-    7: "“三公”经费财政拨款支出结构",
-    8: "近年收支及“三公”经费变动趋势",
-}
 TREND_SERIES = {
     "total": "收、支总计",
     "fiscal_total": "财政拨款收、支总计",
@@ -89,6 +57,7 @@ class Report:
     data_dir: Path
     missing_comparisons: list[str] = field(default_factory=list)
     history: list[Figures] = field(default_factory=list)  # earlier years before `previous`, oldest first
+    template: Template = field(default_factory=load_template)
 
     # ---- facts about the run, for the notebook's opening cell
     @property
@@ -101,20 +70,26 @@ class Report:
 
     # ---- the words
     def section(self, key: str) -> str:
-        return render(SECTIONS[key], self.context)
+        return self.template.render(self.template.section(key).file, self.context)
+
+    @property
+    def section_keys(self) -> list[str]:
+        """The template's sections in reading order, those of the trend only where the data has one."""
+        return [s.key for s in self.template.sections
+                if self.has_trend or s.key not in self.template.trend_sections]
 
     def markdown(self) -> str:
         """The whole report's text, in order (charts and tables excluded)."""
-        return "\n".join(self.section(key) for key in SECTIONS)
+        return "\n".join(self.section(key) for key in [s.key for s in self.template.sections])
 
     def title_block(self) -> str:
-        return render("title.md.j2", self.context)
+        return self.template.render(self.template.title, self.context)
 
     def toc(self) -> str:
         """目录: a link to every part, section and subsection, in reading order."""
         lines = ["## 目录", ""]
-        headings = [line for key in SECTIONS for line in self.section(key).splitlines()]
-        headings.append("## " + TABLES_HEADING)
+        headings = [line for s in self.template.sections for line in self.section(s.key).splitlines()]
+        headings.append("## " + self.template.tables_heading)
         if self.has_published_text:
             headings.append("## " + PUBLISHED_CHECK_HEADING)
         for line in headings:
@@ -148,7 +123,10 @@ class Report:
 
         c = self.context
         py, y = str(self.previous_year) + "年", str(self.current.year) + "年"
-        caption = CHART_CAPTIONS[number]
+        if number not in self.template.charts:
+            raise ValueError(f"template {self.template.name} has charts {sorted(self.template.charts)}, not {number}")
+        spec = self.template.charts[number]
+        caption = spec.caption
 
         def bars(item):
             labels, values = [], []
@@ -162,27 +140,14 @@ class Report:
         def pie(lines):
             return charts.pie_structure(number, caption, [(l.name, l.amount, l.share) for l in lines])
 
-        if number == 1:
-            return bars(c["total"])
-        if number == 2:
-            return pie(c["income"].lines)
-        if number == 3:
-            return pie(c["expenditure"].lines)
-        if number == 4:
-            return bars(c["fiscal"])
-        if number == 5:
-            return bars(c["gpb"])
-        if number == 6:
-            return pie(c["gpb"].classes)
-        if number == 7:
-            tp = c["tp"]
-            return pie([tp.abroad, tp.vehicle, tp.reception])
-        if number == 8:
-            years, series = self.trend()
-            small = TREND_SERIES["three_public.total"]  # on a scale of its own
-            return charts.trend_lines(number, caption, years,
-                                      [{k: v for k, v in series.items() if k != small}, {small: series[small]}])
-        raise ValueError(f"the report has charts 1 to 8, not {number}")
+        if spec.kind == "change_bars":
+            return bars(chart_value(c, spec.figure))
+        if spec.kind == "structure_pie":
+            return pie(chart_value(c, spec.figure))
+        years, series = self.trend()
+        small = TREND_SERIES["three_public.total"]  # on a scale of its own
+        return charts.trend_lines(number, caption, years,
+                                  [{k: v for k, v in series.items() if k != small}, {small: series[small]}])
 
     # ---- several years
     @property
@@ -303,6 +268,8 @@ def build_context(report: Report) -> dict:
                           domestic_breakdown=f.breakdown("three_public.reception_domestic")),
     )
 
+    tp.items = [tp.abroad, tp.vehicle, tp.reception]
+
     performance = text.get("performance", {}) or {}
     perf = _ns(pre_assessed=f.count("performance.pre_assessed"), targets_set=f.count("performance.targets_set"),
                monitored=f.count("performance.monitored"), special_reports=f.count("performance.special_reports"),
@@ -311,7 +278,7 @@ def build_context(report: Report) -> dict:
                special_summary=performance.get("special_summary", ""))
 
     kinds = Counter(u.kind for u in f.units)
-    glossary = text.get("glossary") or _default_glossary(report.data_dir)
+    glossary = text.get("glossary") or _default_glossary(report.data_dir) or list(report.template.glossary)
     return {
         "year": year, "py": report.previous_year, "name": f.name, "short": f.short_name,
         "duties": text.get("duties") or [],
@@ -375,8 +342,11 @@ def _checked_figures(data, department: str) -> Figures:
     return figures
 
 
-def load_report(department: str, year: int, data_dir: str | Path = "data") -> Report:
-    """The report of a department-year, or DataErrors listing every problem of it at once (as validate does)."""
+def load_report(department: str, year: int, data_dir: str | Path = "data",
+                template: str | Path | None = None) -> Report:
+    """The report of a department-year, or DataErrors listing every problem of it at once (as validate does).
+
+    `template`: a shipped template's name or a template folder; by default the year's (year.yaml), else the seed's."""
     data_dir = Path(data_dir)
     problems: list[DataError] = []
     try:
@@ -398,7 +368,8 @@ def load_report(department: str, year: int, data_dir: str | Path = "data") -> Re
     while earlier is not None:
         history.insert(0, earlier)
         earlier = _earlier_figures(data_dir, department, earlier.year - 1)
-    report = Report(current, previous, data_dir, missing_comparisons(previous), history)
+    chosen = load_template(template or year_template(data_dir, year))
+    report = Report(current, previous, data_dir, missing_comparisons(previous), history, chosen)
     try:
         report.context  # every figure the templates use, computed before the first cell shows any
     except DataError as exc:  # data/glossary.yaml, shared by the year's departments, is read here
