@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
-YEAR   ?= latest
+YEAR   ?= all
 # pip itself is not in the lock; this one installs it.
 PIP_VERSION := 26.3
 # `make lock` compiles the lock with this uv, in a venv of its own.

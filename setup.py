@@ -1,10 +1,10 @@
-"""Ship the report notebook inside the package.
+"""Ship the report notebooks inside the package.
 
-The notebook stays where analysts open it, ``notebooks/department_report.ipynb``
-at the top of the repository. A built wheel (``pip install .``, ``pip wheel .``)
-also carries a copy as ``juesuan/notebooks/department_report.ipynb``, which the
-installed package finds (``juesuan.resources.report_notebook``). An editable
-install gets no copy: it reads the repository's notebook itself.
+The notebooks stay where analysts open them, ``notebooks/*.ipynb`` (one per
+report template) at the top of the repository. A built wheel (``pip install .``,
+``pip wheel .``) also carries a copy of each as ``juesuan/notebooks/<name>``, which
+the installed package finds (``juesuan.resources.report_notebook``). An editable
+install gets no copy: it reads the repository's notebooks themselves.
 Everything else about the package is in pyproject.toml.
 """
 from pathlib import Path
@@ -13,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOK = Path("notebooks") / "department_report.ipynb"
+NOTEBOOKS = sorted((HERE / "notebooks").glob("*.ipynb"))
 
 
 class build_py_with_notebook(build_py):
@@ -21,14 +21,15 @@ class build_py_with_notebook(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return
-        target = Path(self.build_lib) / "juesuan" / "notebooks" / NOTEBOOK.name
-        self.mkpath(str(target.parent))
-        self.copy_file(str(HERE / NOTEBOOK), str(target))
+        for notebook in NOTEBOOKS:
+            target = Path(self.build_lib) / "juesuan" / "notebooks" / notebook.name
+            self.mkpath(str(target.parent))
+            self.copy_file(str(notebook), str(target))
 
     def get_outputs(self, include_bytecode=True):
         outputs = super().get_outputs(include_bytecode)
         if not getattr(self, "editable_mode", False):
-            outputs.append(str(Path(self.build_lib) / "juesuan" / "notebooks" / NOTEBOOK.name))
+            outputs += [str(Path(self.build_lib) / "juesuan" / "notebooks" / n.name) for n in NOTEBOOKS]
         return outputs
 
 

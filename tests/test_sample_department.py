@@ -50,17 +50,28 @@ def previous() -> Figures:
     return Figures(load_year(DATA, 2024).departments[DEPT])
 
 
-def test_data_2025_is_what_the_import_writes(tmp_path):
+# What data/2025 holds beyond the nine tables: what the text states (五（三）'s budgets and actuals by 项, and its
+# total budget; 八's budgets; 国内/外事接待; 机关运行经费; 政府采购), typed from published.txt.
+FROM_THE_TEXT = {"gpb.actual", "gpb.budget", "gf.budget", "three_public.reception_domestic",
+                 "three_public.reception_foreign", "admin_operating", "procurement.goods", "procurement.works",
+                 "procurement.services", "procurement.sme_reserved", "procurement.small_micro_reserved",
+                 "procurement.sme_awarded", "procurement.small_micro_awarded", "procurement.sme_awarded_other"}
+
+
+def test_data_2025_is_what_the_import_writes_and_what_the_text_states(tmp_path):
     target = tmp_path / "data"
     (target / "2025").mkdir(parents=True)
-    shutil.copy(DATA / "2025" / "year.yaml", target / "2025" / "year.yaml")
-    assert cli.main(["import", str(WORKBOOK), "--department", DEPT, "--year", "2025", "--data", str(target),
-                     "--as-published"]) == 0
-    made = sorted(p.relative_to(target / "2025") for p in (target / "2025").rglob("*") if p.is_file())
-    kept = sorted(p.relative_to(DATA / "2025") for p in (DATA / "2025").rglob("*") if p.is_file())
-    assert made == kept
-    for path in made:
-        assert (target / "2025" / path).read_bytes() == (DATA / "2025" / path).read_bytes(), path
+    cli.main(["import", str(WORKBOOK), "--department", DEPT, "--year", "2025", "--data", str(target), "--as-published"])
+    for name in ("function_names.csv", "economic_names.csv", "departments.csv", f"provenance/{DEPT}.yaml"):
+        assert (target / "2025" / name).read_bytes() == (DATA / "2025" / name).read_bytes(), name
+    imported = (target / "2025" / "amounts.csv").read_text(encoding="utf-8").splitlines()
+    held = (DATA / "2025" / "amounts.csv").read_text(encoding="utf-8").splitlines()
+    assert held[:len(imported)] == imported  # the import's rows first, as it wrote them
+    typed = [line.split(",") for line in held[len(imported):]]
+    assert {item for _, item, _, _ in typed} == FROM_THE_TEXT
+    # 五（三）'s 24 lines (published.txt lines 420-531), each with its budget and its actual.
+    assert sum(1 for _, item, code, _ in typed if item == "gpb.budget" and code) == 24
+    assert sum(1 for _, item, code, _ in typed if item == "gpb.actual" and code) == 24
 
 
 # 第三部分 of the published text (published.txt), each with its line.
@@ -111,19 +122,30 @@ def test_validate_passes_and_says_each_defect_of_the_published_tables(capsys):
     assert len(defects) == 7
     # The subtotals kept as printed, each within the 尾差 of its rows (hand sums in test_putuo_workbook.py).
     residues = [line for line in out.splitlines() if "尾差：" in line]
-    assert len(residues) == 3
+    assert len(residues) == 5
     assert any("expenditure.basic 20701：7,374.19，其下各项之和 7,374.18" in line for line in residues)
     assert any("gpb_basic.economic 302：1,708.26，其下各款之和 1,708.25" in line for line in residues)
     assert any("gpb_basic.economic 310：37.03，其下各款之和 37.02" in line for line in residues)
     assert "通过：" in out
+    # 五（三）'s lines and total: their 尾差 against the tables' classes, said too.
+    assert any("gpb.actual 207：17,127.62，其下各款、项之和 17,127.63" in line for line in residues)
+    assert any("gpb.budget：27,780.16，各类之和 27,780.13（合计）" in line for line in residues)
 
 
-def test_2025_gives_figures_and_no_report():
-    assert year_settings(DATA, 2025) == {"figures_only": True}
-    assert not has_reports(DATA, 2025) and not has_reports(DATA, 2024)
-    assert latest_year(DATA) == 2022  # `make report` still builds the seed's year
+def test_2025_is_a_report_year_in_the_national_template():
+    assert year_settings(DATA, 2025) == {"template": "national"}
+    assert has_reports(DATA, 2025) and not has_reports(DATA, 2024)
+    assert latest_year(DATA) == 2025
+
+
+def test_a_figures_only_year_has_no_reports(tmp_path):
+    shutil.copytree(DATA / "2025", tmp_path / "2025")
+    (tmp_path / "2025" / "year.yaml").write_text("figures_only: true\n", encoding="utf-8")
+    assert not has_reports(tmp_path, 2025)
     with pytest.raises(DataError, match="不出报告"):
-        cli._report_year_departments(type("Args", (), {"year": "2025", "data": DATA, "department": None})(), "报告")
+        cli._report_year_departments(type("Args", (), {"year": "2025", "data": tmp_path, "department": None})(), "报告")
+    problems, notes, _ = validation_problems(tmp_path, 2025)
+    assert problems == [] and "2025年只有数字（year.yaml：figures_only），不出报告" in notes[DEPT]
 
 
 def test_2024_is_what_the_text_implies():

@@ -27,8 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DEPARTMENT = "pzh-swzzb"
 YEAR = 2022
 SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "lib", "notebooks"]
-PACKAGE_DATA = ["juesuan/notebooks/department_report.ipynb", "juesuan/fonts/NotoSansCJKsc-Regular.otf",
-                "juesuan/templates/report/title.md.j2", "juesuan/html_template/conf.json",
+PACKAGE_DATA = ["juesuan/notebooks/department_report.ipynb", "juesuan/notebooks/national_report.ipynb",
+                "juesuan/fonts/NotoSansCJKsc-Regular.otf", "juesuan/templates/sichuan/template.yaml",
+                "juesuan/templates/sichuan/title.md.j2", "juesuan/templates/sichuan/glossary.yaml",
+                "juesuan/templates/national/template.yaml", "juesuan/templates/national/p3_05_gpb.md.j2",
+                "juesuan/templates/appendix_published_check.md.j2", "juesuan/html_template/conf.json",
                 "juesuan/html_template/static/report.css"]
 
 

@@ -76,6 +76,11 @@ VEHICLE_USES = {
     "confidential": "机要通信用车",
     "emergency": "应急保障用车",
     "other": "其他用车",
+    # The national template's other kinds (a template's manifest lists the kinds it names: vehicle_uses).
+    "ministerial": "部级领导干部用车",
+    "law_enforcement": "执法执勤用车",
+    "special_technical": "特种专业技术用车",
+    "retired": "离退休干部用车",
 }
 
 UNIT_KINDS = ("行政单位", "参照公务员法管理的事业单位", "其他事业单位")
@@ -150,7 +155,17 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     "procurement.goods": ("政府采购货物支出", None),
     "procurement.works": ("政府采购工程支出", None),
     "procurement.services": ("政府采购服务支出", None),
+    # Where a template states them (the national template's 政府采购 paragraph, 八's 年初预算): optional otherwise.
+    "procurement.sme_reserved": ("面向中小企业预留政府采购项目预算金额", None),
+    "procurement.small_micro_reserved": ("面向小微企业预留政府采购项目预算金额", None),
+    "procurement.sme_awarded": ("预留项目中由中小企业供应商中标或成交的采购金额", None),
+    "procurement.small_micro_awarded": ("预留项目中由小微企业供应商中标或成交的采购金额", None),
+    "procurement.sme_awarded_other": ("其他政府采购项目中由中小企业供应商中标或成交的采购金额", None),
+    "gf.budget": ("政府性基金预算财政拨款支出预算数", "function"),
 }
+#: Amounts no report needs unless its template says so (`requires` in the template's manifest).
+OPTIONAL_AMOUNTS = ("procurement.sme_reserved", "procurement.small_micro_reserved", "procurement.sme_awarded",
+                    "procurement.small_micro_awarded", "procurement.sme_awarded_other")
 
 # Totals. Computed from their parts; a year whose parts are unknown (a
 # comparison year taken from a published text) may state the total itself,

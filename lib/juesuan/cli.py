@@ -15,8 +15,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import DataError, DataErrors, printable
-from .loading import available_years, has_reports, latest_year, load_year
+from .loading import available_years, has_reports, latest_year, load_year, report_years, year_template
 from .resources import report_notebook
+from .template import load_template
 from .year_check import validation_problems
 
 #: Relative to the folder the command runs in (the repository, for `make report`).
@@ -110,9 +111,28 @@ def _report_year_departments(args, what: str) -> tuple[int, list[tuple[str, str]
 
 
 def cmd_report(args) -> int:
+    """One year's reports, or every report year's (`--year all`: each year in its own template)."""
+    if args.year != "all":
+        return _report_year(args, *_report_year_departments(args, "报告"))
+    _check_data_folder(args.data)
+    years = report_years(args.data)
+    if not years:
+        raise DataError(args.data, None, "year folders", "至少一个出报告的年度文件夹 data/<年度>/", "没有")
+    codes = []
+    for year in years:
+        wanted = [(d.department_id, d.name) for d in load_year(args.data, year).departments.values()
+                  if not args.department or d.department_id in args.department]
+        if wanted:
+            codes.append(_report_year(args, year, wanted))
+    if args.department and not codes:
+        raise DataError(args.data, args.department[0], "department_id", "某个出报告的年度中列出的部门",
+                        ", ".join(args.department))
+    return max(codes, default=0)
+
+
+def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
     from .batch import build_reports
 
-    year, departments = _report_year_departments(args, "报告")
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
     problems, notes, names = validation_problems(args.data, year)
     wanted_ids = {d for d, _ in departments}
@@ -120,7 +140,7 @@ def cmd_report(args) -> int:
     if problems:
         print_problems(problems, {}, names, args.data / str(year))
     try:
-        notebook = args.notebook or report_notebook()
+        notebook = args.notebook or report_notebook(load_template(year_template(args.data, year)).notebook)
     except FileNotFoundError as exc:
         raise ValueError(str(exc)) from None
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
@@ -314,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令",
                                 parser_class=ChineseArgumentParser)
     data_help = f"数据文件夹，内有各年度的 <年度>/ 文件夹（默认：{DEFAULT_DATA}，相对于当前文件夹）"
-    year_help = "年度，如 2022；latest 为数据中最新的报告年度（默认：latest）"
+    year_help = "年度，如 2022；latest 为数据中最新的报告年度（默认：latest）；report 另可用 all：每个出报告的年度"
 
     def year_and_departments(command, verb: str) -> None:
         """The options of a command that writes a year's departments (report, export-tables): what
@@ -339,7 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
                             description="逐个部门运行报告笔记本，生成 <输出>/<年度>/<部门>.html 及 index.html；"
                                         "数据有问题的部门先列出全部问题，不生成报告，其他部门照常生成。")
     year_and_departments(report, "生成")
-    report.add_argument("--notebook", type=Path, default=None, help="报告笔记本（默认：随软件安装的 department_report.ipynb；另指定笔记本时不另写公开表 .xlsx）")
+    report.add_argument("--notebook", type=Path, default=None,
+                        help="报告笔记本（默认：该年度报告模板的笔记本，如 department_report.ipynb；另指定笔记本时不另写公开表 .xlsx）")
     report.add_argument("--quiet", action="store_true", help="不显示进度条")
     report.add_argument("--workers", type=_positive, default=None,
                         help="同时生成的部门数，每个使用一个常驻内核（默认：每个处理器核心一个）")

@@ -70,10 +70,15 @@ class Figures:
             rows, parts = self.detail(item), self.beneath(item, code)
             total = sum((self.amount_at(item, c) for c in parts), ZERO) if parts else None
             stated = rows.get(code)
-            if stated is not None and (total is None or abs(stated - total) <= rounding_residue(len(parts))):
+            if stated is not None and (total is None or abs(stated - total) <= rounding_residue(self.printed(item, parts))):
                 total = stated  # further off, the subtotal is wrong (validation says so once) and its rows count
             self._at[(item, code)] = total
         return self._at[(item, code)]
+
+    def printed(self, item: str, codes) -> int:
+        """How many printed (rounded) figures a sum over `codes` adds up: a code's own row, else its rows'."""
+        rows = self.detail(item)
+        return sum(1 if c in rows else self.printed(item, self.beneath(item, c)) for c in codes)
 
     def beneath(self, item: str, code: str) -> dict[str, Decimal]:
         """The rows that make up a code: the highest rows under it (its 款, or its 项 where no 款 is given)."""
@@ -101,6 +106,10 @@ class Figures:
         """The codes at which the budget of 一般公共预算财政拨款支出 is given: one line of 五（三） each."""
         return list(self.leaves("gpb.budget"))
 
+    def classes(self, item: str) -> list[str]:
+        """The 类 (function or economic) an item's rows fall in."""
+        return sorted({c[:3] for c in self.detail(item)})
+
     def parts_stated(self, key: str) -> bool:
         if key in catalogue.COMPOSITES:
             return any(self.value(p) is not None for p in catalogue.COMPOSITES[key][1])
@@ -110,7 +119,7 @@ class Figures:
         if key in catalogue.COMPOSITES:
             known = [v for v in (self.value(p) for p in catalogue.COMPOSITES[key][1]) if v is not None]
         elif is_hierarchical(key):
-            known = [self.amount_at(key, code) for code in sorted({c[:3] for c in self.detail(key)})]
+            known = [self.amount_at(key, code) for code in self.classes(key)]
         else:
             known = list(self.by_code(key).values())
         return sum(known, ZERO) if known else None
@@ -123,8 +132,11 @@ class Figures:
     def _resolve(self, key: str) -> Decimal | None:
         is_coded = key in catalogue.AMOUNT_ITEMS and catalogue.AMOUNT_ITEMS[key][1]
         if key in catalogue.COMPOSITES or is_coded:
-            total = self.sum_of_parts(key)
-            return total if total is not None else self.stated(key)
+            total, stated = self.sum_of_parts(key), self.stated(key)
+            if total is not None and stated is not None and is_hierarchical(key) and \
+                    abs(stated - total) <= rounding_residue(self.printed(key, self.classes(key))):
+                return stated  # a 合计 printed with the 尾差 of its rows: the figure the tables print
+            return total if total is not None else stated
         stated = self.stated(key)
         if stated is None and key in ECONOMIC_TOTALS:
             return self.economic_total(key)  # table 06's classes, where the two totals are not stated

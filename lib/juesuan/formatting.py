@@ -52,6 +52,17 @@ def format_percent(value: Decimal, style: NumberStyle = SEED_STYLE) -> str:
     return f"{rounded:.2f}%"
 
 
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 11 -> 十一, 24 -> 二十四: the numbers of headings and lists (一、 （二）)."""
+    if not 0 < n < 100:
+        raise ValueError(f"a heading number from 1 to 99, not {n}")
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else DIGITS[tens]) + "十" if tens else "") + (DIGITS[ones] if ones else "")
+
+
 def describe_change(change: Change | None) -> str:
     """增加X万元（增长Y%） / 减少X万元（下降Y%） / 持平 / — (no comparison)."""
     if change is None:

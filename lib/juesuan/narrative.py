@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .formatting import SEED_STYLE, NumberStyle, format_amount, format_percent
+from .formatting import SEED_STYLE, NumberStyle, chinese_numeral, format_amount, format_percent
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "sichuan"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#|$~])")
@@ -65,7 +65,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(amt=lambda value: format_amount(value, style), pct=lambda value: format_percent(value, style),
-                       amt_or_none=amount_or_none,
+                       amt_or_none=amount_or_none, cn=chinese_numeral,
                        reason_clause=_reason_clause, paragraphs=_paragraphs)
     return env
 

@@ -77,7 +77,7 @@ def departments_table(data_dir: str | Path, year: int | None = None) -> str:
 
 def show_tables(report) -> None:
     """第五部分: each public table with its number, title, unit and, when empty, 本表无数据."""
-    show(f"## {report.template.tables_heading}")
+    show(f"## {report.tables_heading}")
     for table in report.tables():
         show(f"#### {table.number}　{table.title}\n\n单位：万元")
         display(table_bundle(table), raw=True)

@@ -19,8 +19,9 @@ from .figures import Figures, change_between
 from .loading import load_year, year_folder, year_template
 from .money import Change, completion, share
 from .template import DEFAULT_TEMPLATE, Template, chart_value, load_template
-from .validation import (CHANGE_REASONS, GPB_BUDGET_REASON, THREE_PUBLIC_BUDGET_REASON, budget_direction, completeness,
-                         missing_comparisons, missing_reasons, text_field, tie_outs)
+from .validation import (CHANGE_REASONS, GF_BUDGET_REASON, GPB_AGAINST_BUDGET_REASON, GPB_BUDGET_REASON,
+                         THREE_PUBLIC_BUDGET_REASON, budget_direction, completeness, missing_comparisons, missing_reasons,
+                         text_field, tie_outs)
 
 PUBLISHED_CHECK_HEADING = "与已公开文本的核对"
 
@@ -73,6 +74,11 @@ class Report:
         return self.template.render(self.template.section(key).file, self.context)
 
     @property
+    def tables_heading(self) -> str:
+        """The heading of the part that shows the 公开表 (a template may name the department or year in it)."""
+        return self.template.environment().from_string(self.template.tables_heading).render(**self.context)
+
+    @property
     def section_keys(self) -> list[str]:
         """The template's sections in reading order, those of the trend only where the data has one."""
         return [s.key for s in self.template.sections
@@ -88,8 +94,13 @@ class Report:
     def toc(self) -> str:
         """目录: a link to every part, section and subsection, in reading order."""
         lines = ["## 目录", ""]
-        headings = [line for s in self.template.sections for line in self.section(s.key).splitlines()]
-        headings.append("## " + self.template.tables_heading)
+        headings = []
+        for s in self.template.sections:
+            headings += self.section(s.key).splitlines()
+            if s.key == self.template.tables_after:
+                headings.append("## " + self.tables_heading)
+        if self.template.tables_after is None:
+            headings.append("## " + self.tables_heading)
         if self.has_published_text:
             headings.append("## " + PUBLISHED_CHECK_HEADING)
         for line in headings:
@@ -198,7 +209,8 @@ def build_context(report: Report) -> dict:
     income = _ns(total=income_total, lines=[
         _ns(key=k, name=name, amount=v(k) if f.value(k) is not None else Decimal(0),
             share=share(f.value(k) or Decimal(0), income_total))
-        for k, name in catalogue.INCOME_SOURCES.items()])
+        for k, name in catalogue.INCOME_SOURCES.items()],
+        fiscal=_ns(amount=v("fiscal_income"), share=share(v("fiscal_income"), income_total)))
     expenditure_total = v("expenditure_total")
     expenditure = _ns(total=expenditure_total, lines=[
         _ns(key=k, name=name, amount=f.value(k) or Decimal(0), share=share(f.value(k) or Decimal(0), expenditure_total))
@@ -208,23 +220,30 @@ def build_context(report: Report) -> dict:
     gpb_change = _change(report, "gpb.total")
     classes = [_ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=actual, share=share(actual, gpb_amount))
                for code, actual in f.by_code("gpb.actual").items()]
-    lines = []
-    for code in f.budget_lines():
-        actual, budget = f.amount_at("gpb.actual", code) or Decimal(0), f.amount_at("gpb.budget", code)
-        direction = budget_direction(actual, budget)
-        lines.append(_ns(code=code, name=f.line_name(code), amount=actual, budget=budget,
-                         completion=completion(actual, budget), budget_direction=direction,
-                         reason=_reason(report, GPB_BUDGET_REASON.format(code=code))))
+    def budget_lines(item, codes, reason):
+        lines = []
+        for code in codes:
+            actual, budget = f.amount_at(f"{item}.actual", code) or Decimal(0), f.amount_at(f"{item}.budget", code)
+            lines.append(_ns(code=code, name=f.line_name(code), amount=actual, budget=budget,
+                             completion=completion(actual, budget), budget_direction=budget_direction(actual, budget),
+                             reason=_reason(report, reason.format(code=code)), uses=_reason(report, f"uses.{code}"),
+                             levels=[(f.function_name(code[:n]), catalogue.FUNCTION_LEVELS[n])
+                                     for n in (3, 5, 7) if n <= len(code)]))
+        return lines
+
+    gpb_budget = v("gpb.budget_total")
     gpb = _ns(amount=gpb_amount, share_of_expenditure=share(gpb_amount, expenditure_total),
               change=gpb_change, reason=_reason(report, CHANGE_REASONS["gpb.total"]),
-              classes=classes, lines=lines, budget=v("gpb.budget_total"),
-              completion=completion(gpb_amount, v("gpb.budget_total")))
+              classes=classes, lines=budget_lines("gpb", f.budget_lines(), GPB_BUDGET_REASON), budget=gpb_budget,
+              completion=completion(gpb_amount, gpb_budget), budget_direction=budget_direction(gpb_amount, gpb_budget),
+              against_budget_reason=_reason(report, GPB_AGAINST_BUDGET_REASON))
 
-    def fund(key):
+    def fund(key, income_key):
         total = v(f"{key}.total")
-        return _ns(amount=total, classes=[
+        return _ns(amount=total, income=f.value(income_key) or Decimal(0), classes=[
             _ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=a, share=share(a, total))
-            for code, a in f.by_code(f"{key}.actual").items()])
+            for code, a in f.by_code(f"{key}.actual").items()],
+            lines=budget_lines(key, list(f.leaves(f"{key}.budget")), GF_BUDGET_REASON) if key == "gf" else [])
 
     covers = text.get("covers", {}) or {}
     basic = _ns(amount=v("gpb_basic.total"), personnel=v("gpb_basic.personnel"), public=v("gpb_basic.public"),
@@ -256,7 +275,7 @@ def build_context(report: Report) -> dict:
         vehicle=tp_item("three_public.vehicle", "公务用车购置及运行维护费", "three_public_budget.vehicle",
                         purchase=v("three_public.vehicle_purchase"), operation=v("three_public.vehicle_operation"),
                         purchased=purchased, purchased_count=sum(p.count for p in purchased),
-                        held=held, held_count=sum(h.count for h in held),
+                        held=held, held_count=f.count_total("vehicles_held") or 0,
                         operation_covers=covers.get("vehicle_operation")),
         reception=tp_item("three_public.reception", "公务接待费", "three_public_budget.reception",
                           domestic=v("three_public.reception_domestic"), foreign=v("three_public.reception_foreign"),
@@ -265,6 +284,8 @@ def build_context(report: Report) -> dict:
                           domestic_people=f.count("reception_domestic.people"),
                           foreign_batches=f.count("reception_foreign.batches"),
                           foreign_people=f.count("reception_foreign.people"),
+                          batches=(f.count("reception_domestic.batches") or 0) + (f.count("reception_foreign.batches") or 0),
+                          people=(f.count("reception_domestic.people") or 0) + (f.count("reception_foreign.people") or 0),
                           domestic_breakdown=f.breakdown("three_public.reception_domestic")),
     )
 
@@ -286,14 +307,17 @@ def build_context(report: Report) -> dict:
         "total": _compared_item(report, "total"),
         "fiscal": _compared_item(report, "fiscal_total"),
         "income": income, "expenditure": expenditure, "gpb": gpb, "basic": basic, "tp": tp,
-        "gf": fund("gf"), "sc": fund("sc"),
+        "gf": fund("gf", "income.government_fund"), "sc": fund("sc", "income.state_capital"),
+        "text": text,
         "admin": _compared_item(report, "admin_operating"),
         "procurement": _ns(total=v("procurement.total"), goods=f.value("procurement.goods") or Decimal(0),
                            works=f.value("procurement.works") or Decimal(0),
-                           services=f.value("procurement.services") or Decimal(0)),
+                           services=f.value("procurement.services") or Decimal(0),
+                           **{key.split(".")[1]: f.value(key) for key in catalogue.OPTIONAL_AMOUNTS
+                              if key.startswith("procurement.")}),
         "assets": _ns(vehicles=f.count_total("vehicles_by_use"), equipment=f.count("equipment_over_1m"),
-                      by_use=[_ns(name=name, count=f.count("vehicles_by_use", code) or 0)
-                              for code, name in catalogue.VEHICLE_USES.items()],
+                      by_use=[_ns(name=catalogue.VEHICLE_USES[code], count=f.count("vehicles_by_use", code) or 0)
+                              for code in report.template.vehicle_uses],
                       other_use_covers=covers.get("vehicles_other_use")),
         "perf": perf,
         "glossary": glossary,
@@ -360,7 +384,8 @@ def load_report(department: str, year: int, data_dir: str | Path = "data",
         problems += [e for e in exc.errors if e not in problems]
     if current is None:
         raise DataErrors(problems)
-    problems += completeness(current) + missing_reasons(current, previous)
+    chosen = load_template(template or year_template(data_dir, year))
+    problems += completeness(current, chosen) + missing_reasons(current, previous, chosen)
     if problems:
         raise DataErrors(problems)
     history = []
@@ -368,7 +393,6 @@ def load_report(department: str, year: int, data_dir: str | Path = "data",
     while earlier is not None:
         history.insert(0, earlier)
         earlier = _earlier_figures(data_dir, department, earlier.year - 1)
-    chosen = load_template(template or year_template(data_dir, year))
     report = Report(current, previous, data_dir, missing_comparisons(previous), history, chosen)
     try:
         report.context  # every figure the templates use, computed before the first cell shows any

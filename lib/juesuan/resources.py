@@ -25,14 +25,15 @@ def source_checkout() -> Path | None:
     return None
 
 
-def report_notebook() -> Path:
-    """The report notebook: the copy inside the installed package, else the checkout's ``notebooks/``."""
-    shipped = PACKAGE_DIR / "notebooks" / NOTEBOOK_NAME
+def report_notebook(name: str = NOTEBOOK_NAME) -> Path:
+    """A report notebook (a template's `notebook`, the seed's by default): the copy inside the installed
+    package, else the checkout's ``notebooks/``."""
+    shipped = PACKAGE_DIR / "notebooks" / name
     if shipped.is_file():
         return shipped
     root = source_checkout()
-    if root is not None and (root / "notebooks" / NOTEBOOK_NAME).is_file():
-        return root / "notebooks" / NOTEBOOK_NAME
+    if root is not None and (root / "notebooks" / name).is_file():
+        return root / "notebooks" / name
     raise FileNotFoundError(
-        f"the report notebook {NOTEBOOK_NAME} is neither in the package ({shipped}) nor in a source "
+        f"the report notebook {name} is neither in the package ({shipped}) nor in a source "
         "checkout: reinstall juesuan, or pass --notebook PATH")

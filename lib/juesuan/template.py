@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from .catalogue import VEHICLE_USES
 from .errors import DataError
 from .formatting import NumberStyle
 
@@ -47,6 +48,19 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Requirements:
+    """What a template's report needs beyond the nine tables' figures (validation.REQUIRED_AMOUNTS)."""
+
+    amounts: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    #: text fields, dotted (`covers.personnel`); a department with nothing to say under one writes so (“无”)
+    text: tuple[str, ...] = ()
+    #: what the report explains where actual and budget differ, beyond 五（三）'s lines and the “三公” total:
+    #: `gpb_total` (reasons.gpb_against_budget), `gf_lines` (reasons.gf_budget.<code>)
+    budget_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Template:
     name: str
     folder: Path
@@ -61,6 +75,14 @@ class Template:
     glossary: tuple[dict, ...] = ()
     #: the sections that only appear with the years' trend (图8)
     trend_sections: tuple[str, ...] = ()
+    requires: Requirements = Requirements()
+    #: the section the 公开表 follow (None: after the last section, as the seed's 第五部分)
+    tables_after: str | None = None
+    #: its report notebook (in notebooks/, cells made by notebook_source), and the department it opens on
+    notebook: str = "department_report.ipynb"
+    example: tuple[str, int] = ("", 0)
+    #: the kinds of vehicle (by use) the template names, in its order (catalogue.VEHICLE_USES' codes)
+    vehicle_uses: tuple[str, ...] = ()
 
     def section(self, key: str) -> Section:
         for section in self.sections:
@@ -141,7 +163,28 @@ def _load(folder: Path) -> Template:
         name=spec.get("name") or folder.name, folder=folder, title=need("title", str), sections=tuple(sections),
         charts=charts, tables_heading=need("tables_heading", str), number_style=number_style,
         share_bases={str(k): str(v) for k, v in (spec.get("share_bases") or {}).items()},
-        glossary=glossary, trend_sections=tuple(spec.get("trend_sections") or ()))
+        glossary=glossary, trend_sections=tuple(spec.get("trend_sections") or ()),
+        requires=_requirements(manifest, spec.get("requires") or {}), tables_after=spec.get("tables_after"),
+        notebook=need("notebook", str),
+        example=(str(need("example", dict).get("department", "")), int(spec["example"].get("year", 0))),
+        vehicle_uses=_known(manifest, "vehicle_uses", spec.get("vehicle_uses") or [], VEHICLE_USES))
+
+
+def _known(manifest: Path, setting: str, values, vocabulary) -> tuple[str, ...]:
+    unknown = [v for v in values if v not in vocabulary]
+    if not isinstance(values, list) or unknown:
+        raise DataError(manifest, None, setting, "以下之一：" + "、".join(vocabulary), unknown or values)
+    return tuple(values)
+
+
+def _requirements(manifest: Path, spec: dict) -> Requirements:
+    from .catalogue import AMOUNT_ITEMS, COUNT_ITEMS
+
+    return Requirements(amounts=_known(manifest, "requires.amounts", spec.get("amounts") or [], AMOUNT_ITEMS),
+                        counts=_known(manifest, "requires.counts", spec.get("counts") or [], COUNT_ITEMS),
+                        text=tuple(spec.get("text") or ()),
+                        budget_reasons=_known(manifest, "requires.budget_reasons", spec.get("budget_reasons") or [],
+                                              ("gpb_total", "gf_lines")))
 
 
 def chart_value(context: dict, path: str):

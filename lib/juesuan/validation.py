@@ -10,23 +10,17 @@ from .figures import ECONOMIC_TOTALS, Figures, change_between, is_function_item,
 from .formatting import describe_change, format_amount
 from .money import ZERO, rounding_residue
 from .loading import FILES
+from .template import Template, load_template
 
 # What the report of a year cannot be written without. One rule for every figure (data/README.md):
 # an item without codes has its row, 0 when there is none, so that a forgotten row is never read as 0;
 # an item with codes (function classes, vehicle types and uses) lists the codes it has, none when none.
-# The staff counts are the exception: the report names them only where the department gives them.
-OPTIONAL_COUNTS = ("staff.administrative", "staff.civil_service_referenced", "staff.other_institution")
+# Every template needs these amounts (the nine tables' and the few every template states); the counts, the
+# text and any further amount a template states are in its manifest (`requires`: see template.py).
 # (Income by source and expenditure by kind are given as a total row or by class: either counts.)
 REQUIRED_AMOUNTS = (*catalogue.INCOME_SOURCES, *catalogue.EXPENDITURE_KINDS,
-                    *(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items() if vocabulary is None))
-REQUIRED_COUNTS = tuple(key for key, (_, vocabulary) in catalogue.COUNT_ITEMS.items()
-                        if vocabulary is None and key not in OPTIONAL_COUNTS)
-# The text under each heading of the report; a department with nothing to say under one writes so ("无").
-REQUIRED_TEXT = ("duties", "covers.personnel", "covers.public", "performance.overall_summary",
-                 *(f"attachment.{key}" for key in (
-                     "annual_tasks", "performance_goals", "personnel_projects", "operating_projects",
-                     "special_projects", "overall_performance", "result_application", "evaluation_quality",
-                     "problems", "suggestions")))
+                    *(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items()
+                      if vocabulary is None and key not in catalogue.OPTIONAL_AMOUNTS))
 
 # Figures a report compares with the previous year.
 COMPARED = {
@@ -52,6 +46,8 @@ CHANGE_REASONS = {
 # ...and a figure that differs from its budget: the "三公" total, and each function class (reasons.gpb_budget.<code>).
 THREE_PUBLIC_BUDGET_REASON = "reasons.three_public_against_budget"
 GPB_BUDGET_REASON = "reasons.gpb_budget.{code}"
+GPB_AGAINST_BUDGET_REASON = "reasons.gpb_against_budget"
+GF_BUDGET_REASON = "reasons.gf_budget.{code}"
 
 
 def _amounts_file(figures: Figures) -> Path:
@@ -84,10 +80,10 @@ def tie_outs(figures: Figures) -> list[DataError]:
     def fail(field: str, expected: str, got: str):
         errors.append(DataError(path, dept, field, expected, got))
 
-    # A stated total beside its parts must equal their sum.
+    # A stated total beside its parts must equal their sum (a 合计 over rows by code: to the 尾差 of their rounding).
     for key in list(catalogue.COMPOSITES) + [k for k, (_, voc) in catalogue.AMOUNT_ITEMS.items() if voc]:
         stated, parts = figures.stated(key), figures.sum_of_parts(key)
-        if stated is not None and parts is not None and stated != parts:
+        if stated is not None and parts is not None and stated != parts and not _within_residue(figures, key):
             fail(f"{catalogue.item_name(key)} ({key})", f"其各组成部分之和 {format_amount(parts)}",
                  format_amount(stated))
 
@@ -132,8 +128,8 @@ def tie_outs(figures: Figures) -> list[DataError]:
             fail(f"gpb.budget {code}", f"有预算的功能分类 {code} 同时有 gpb.actual 行", "没有")
 
     # A 类 or 款 row given beside the rows beneath it is their subtotal: 类 = Σ款 = Σ项, to the 尾差 of their rounding.
-    for item, code, stated, parts in subtotals(figures):
-        if abs(stated - sum(parts, ZERO)) > rounding_residue(len(parts)):
+    for item, code, stated, parts, printed in subtotals(figures):
+        if code and abs(stated - sum(parts, ZERO)) > rounding_residue(printed):  # a 合计: checked above
             fail(f"{item} {code}", f"{_subtotal_of(figures, item, code, parts)}", format_amount(stated))
     # Tables 03 and 04/05/08/09 by class: no class spends more from fiscal appropriations than in all.
     if any(figures.detail(kind) for kind in catalogue.EXPENDITURE_KINDS):
@@ -211,16 +207,31 @@ def tie_outs(figures: Figures) -> list[DataError]:
     return errors
 
 
+def _within_residue(figures: Figures, key: str) -> bool:
+    """A hierarchical item's stated 合计 within the 尾差 of its rows (kept as printed: Figures.value)."""
+    if not is_hierarchical(key):
+        return False
+    stated, parts = figures.stated(key), figures.sum_of_parts(key)
+    return abs(stated - parts) <= rounding_residue(figures.printed(key, figures.classes(key)))
+
+
 def subtotals(figures: Figures):
-    """Each 类 or 款 row given beside the rows beneath it: (item, code, its amount, the amounts beneath)."""
+    """Each 合计, 类 or 款 given beside the rows beneath it: (item, code, its amount, the amounts beneath, how
+    many printed figures those add up); the 合计, given without a code, has the code ''."""
     for item in (k for k in catalogue.AMOUNT_ITEMS if is_hierarchical(k)):
         for code, stated in figures.detail(item).items():
             beneath = figures.beneath(item, code)
             if beneath:
-                yield item, code, stated, [figures.amount_at(item, c) for c in beneath]
+                yield item, code, stated, [figures.amount_at(item, c) for c in beneath], figures.printed(item, beneath)
+        total = figures.stated(item)
+        if total is not None and figures.detail(item):
+            classes = figures.classes(item)
+            yield item, "", total, [figures.amount_at(item, c) for c in classes], figures.printed(item, classes)
 
 
 def _subtotal_of(figures: Figures, item: str, code: str, parts: list[Decimal]) -> str:
+    if not code:
+        return f"各类之和 {format_amount(sum(parts, ZERO))}（合计）"
     name = figures.function_name if is_function_item(item) else figures.economic_name
     below = ("款、项" if len(code) == 3 else "项") if is_function_item(item) else "款"
     return f"其下各{below}之和 {format_amount(sum(parts, ZERO))}（{code} {name(code)}）"
@@ -230,29 +241,33 @@ def rounding_differences(figures: Figures) -> list[str]:
     """Subtotals that differ from their rows by no more than rounding each to the fen can (尾差): kept as
     given, as the tables print them, and said, never an error."""
     return [f"{item} {code}：{format_amount(stated)}，{_subtotal_of(figures, item, code, parts)}，差"
-            f"{format_amount(abs(stated - sum(parts, ZERO)))}（{len(parts)}行各自四舍五入的尾差）"
-            for item, code, stated, parts in subtotals(figures) if stated != sum(parts, ZERO)]
+            f"{format_amount(abs(stated - sum(parts, ZERO)))}（{printed}行各自四舍五入的尾差）".replace(" ：", "：")
+            for item, code, stated, parts, printed in subtotals(figures)
+            if stated != sum(parts, ZERO) and abs(stated - sum(parts, ZERO)) <= rounding_residue(printed)]
 
 
-def completeness(figures: Figures) -> list[DataError]:
-    """What the report of this year needs and the data does not hold."""
+def completeness(figures: Figures, template: Template | None = None) -> list[DataError]:
+    """What the report of this year, in its template (the seed's by default), needs and the data does not hold."""
+    template = template or load_template()
+    required_amounts = REQUIRED_AMOUNTS + template.requires.amounts
+    required_counts, required_text = template.requires.counts, template.requires.text
     errors: list[DataError] = []
     path = _amounts_file(figures)
     if not figures.source.amounts:  # one line, not one per figure: the file or the department's rows are missing
         errors.append(DataError(path, figures.department_id, "amounts",
-                                f"{figures.year}年报告所需的本部门金额（{', '.join(REQUIRED_AMOUNTS[:2])}、…）",
+                                f"{figures.year}年报告所需的本部门金额（{', '.join(required_amounts[:2])}、…）",
                                 "没有任何行"))
-    for key in REQUIRED_AMOUNTS if figures.source.amounts else ():
+    for key in required_amounts if figures.source.amounts else ():
         if figures.value(key) is None:
             errors.append(DataError(path, figures.department_id, key,
                                     f"{figures.year}年报告所需的{catalogue.item_name(key)}（没有时写一行 0）", "没有这一行",
                                     item=key))
     counts_path = figures.source.sources.get("counts", path.with_name("counts.csv"))
-    if not figures.source.counts:
+    if not figures.source.counts and required_counts:
         errors.append(DataError(counts_path, figures.department_id, "counts",
-                                f"{figures.year}年报告所需的本部门计数（{', '.join(REQUIRED_COUNTS[:3])}、…）",
+                                f"{figures.year}年报告所需的本部门计数（{', '.join(required_counts[:3])}、…）",
                                 "没有任何行"))
-    for key in REQUIRED_COUNTS if figures.source.counts else ():
+    for key in required_counts if figures.source.counts else ():
         if figures.count_total(key) is None:
             errors.append(DataError(counts_path, figures.department_id, key,
                                     f"{figures.year}年报告所需的{catalogue.item_name(key)}（没有时写一行 0）", "没有这一行"))
@@ -260,8 +275,8 @@ def completeness(figures: Figures) -> list[DataError]:
     if "text" not in figures.source.sources and not words.exists():
         errors.append(DataError(words, figures.department_id, "file",
                                 f"写有本部门文字的 text/{figures.department_id}.yaml"
-                                f"（{', '.join(REQUIRED_TEXT[:4])}、…；见 data/README.md）", "文件不存在"))
-    for dotted in REQUIRED_TEXT if words.exists() else ():
+                                f"（{', '.join(required_text[:4])}、…；见 data/README.md）", "文件不存在"))
+    for dotted in required_text if words.exists() else ():
         if not text_field(figures.text, dotted):
             errors.append(DataError(words, figures.department_id, dotted,
                                     "本部门对这一项的文字（见 data/README.md；确实没有内容时写“无”）", "空"))
@@ -293,8 +308,9 @@ def budget_direction(actual: Decimal, budget: Decimal) -> int:
     return (actual > budget) - (actual < budget)
 
 
-def missing_reasons(current: Figures, previous: Figures | None) -> list[DataError]:
+def missing_reasons(current: Figures, previous: Figures | None, template: Template | None = None) -> list[DataError]:
     """Every reason the report must print and the text does not give, each with the figures it must explain."""
+    template = template or load_template()
     errors = []
     path = text_path(current)
     if "text" not in current.source.sources and not path.exists():
@@ -324,6 +340,14 @@ def missing_reasons(current: Figures, previous: Figures | None) -> list[DataErro
         against_budget(GPB_BUDGET_REASON.format(code=code), f"{code} {current.line_name(code)}",
                        current.amount_at("gpb.actual", code), current.amount_at("gpb.budget", code),
                        "gpb.actual", "gpb.budget")
+    if "gpb_total" in template.requires.budget_reasons:
+        against_budget(GPB_AGAINST_BUDGET_REASON, "一般公共预算财政拨款支出", current.value("gpb.total"),
+                       current.value("gpb.budget_total"), "gpb.actual", "gpb.budget")
+    if "gf_lines" in template.requires.budget_reasons:
+        for code in current.leaves("gf.budget"):
+            against_budget(GF_BUDGET_REASON.format(code=code), f"{code} {current.line_name(code)}",
+                           current.amount_at("gf.actual", code), current.amount_at("gf.budget", code),
+                           "gf.actual", "gf.budget")
     return errors
 
 

@@ -12,12 +12,15 @@ import yaml
 
 from .errors import DataError
 from .figures import Figures
-from .loading import TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_text_file
+from .loading import (TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_text_file,
+                      year_template)
+from .template import Template, load_template
 from .validation import (completeness, items_behind, missing_comparisons, missing_reasons, rounding_differences,
                          stated_totals_only, text_path, tie_outs)
 
 
-def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Figures | None) -> list[DataError]:
+def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Figures | None,
+                        template: Template) -> list[DataError]:
     """What else a department with unreadable rows lacks, leaving out whatever only follows from those rows.
 
     Its totals are not checked (they would repeat the broken rows). A missing row, a missing text and a
@@ -36,7 +39,7 @@ def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Fig
                 items_behind(key) & broken for key in error.item.split(",")))
         return broken is not None and error.item is not None and error.item not in broken
 
-    return [e for e in completeness(figures) + missing_reasons(figures, prev) if unaffected(e)]
+    return [e for e in completeness(figures, template) + missing_reasons(figures, prev, template) if unaffected(e)]
 
 
 def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
@@ -46,6 +49,7 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
     """
     data = load_year(data_dir, year)
     report_year = has_reports(data_dir, year)
+    template = load_template(year_template(data_dir, year))
     comparison_only = is_comparison_only(data_dir, year)
     problems = list(data.errors)
     partial: dict[str, list[str]] = {}
@@ -67,9 +71,9 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
         own_errors = [e for e in data.errors if e.department == dept_id]
         if own_errors:
             if report_year:
-                problems += _beside_broken_rows(figures, own_errors, prev)
+                problems += _beside_broken_rows(figures, own_errors, prev, template)
             continue
-        lacking = [e for e in (completeness(figures) if report_year else []) if e.file not in unreadable]
+        lacking = [e for e in (completeness(figures, template) if report_year else []) if e.file not in unreadable]
         # A row left out is one problem: the totals it would have tied out are checked once it is there.
         rows_missing = any(e.file == str(figures.source.sources.get("amounts")) for e in lacking)
         problems += ([] if rows_missing else tie_outs(figures)) + lacking
@@ -88,7 +92,7 @@ def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dic
             continue
         if prev is not None:
             problems += tie_outs(prev)
-        problems += missing_reasons(figures, prev)
+        problems += missing_reasons(figures, prev, template)
         notes = []
         missing = missing_comparisons(prev)
         if missing:

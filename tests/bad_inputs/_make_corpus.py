@@ -251,7 +251,7 @@ def _(d):
 
 @case("text_field_unknown",
       "2022/text/pzh-swzzb.yaml：部门 pzh-swzzb：reason：应为data/README.md 中列出的字段"
-      "（duties, reasons, covers, performance, attachment, glossary）")
+      "（duties, reasons, covers, performance, functions, unit_scope, unit_names, uses, attachment, glossary）")
 def _(d):
     append(d / "2022" / "text" / "pzh-swzzb.yaml", "reason:\n  total_change: 拼错的字段名")
 
