@@ -22,9 +22,9 @@ def test_the_committed_notebook_is_the_manifest_s(name):
 
 def test_the_seed_s_cells_by_hand():
     """The seed's notebook, counted by hand from its manifest: 5 opening cells, 17 sections (the trend one
-    cell with its chart), 6 more charts, the tables and the published check."""
+    cell with 图8), 图1–图7 each after its section, the tables and the published check."""
     sources = [source for _, source, _ in cell_sources(load_template("sichuan"))]
-    assert len(sources) == 5 + 17 + 6 + 2
+    assert len(sources) == 5 + 17 + 7 + 2
     assert sources.index("show_chart(report.chart(1))") == sources.index('show(report.section("overview"))') + 1
     assert sources[-2:] == ["show_tables(report)", "show_published_check(report)"]
 
