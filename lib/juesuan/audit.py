@@ -871,7 +871,12 @@ class Auditor:
 
 # ---------------------------------------------------------------- entry points
 def audit_text(text: str, report) -> list[Finding]:
-    """Every finding of a published text against the report's figures, in line order."""
+    """Every finding of a published text against the report's figures, in line order: by the template's own
+    sentences (template_audit), or, for the seed's template, by the hand-written rules of audit_rules.py."""
+    if report.template.audit == "template":
+        from .template_audit import audit_against_template
+
+        return audit_against_template(text, report)
     return Auditor(text, report).run()
 
 

@@ -48,23 +48,46 @@ def _paragraphs(text) -> list[str]:
     return [p.strip() for p in str(text).splitlines() if p.strip()]
 
 
-@lru_cache(maxsize=16)
-def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STYLE) -> jinja2.Environment:
-    """The Jinja environment of a template folder, its numbers written in the template's style."""
+#: Around each number a tagged rendering writes (`environment(..., tagged=True)`): start, kind, the number as
+#: written, end. Kinds: a amount, p percentage, n any other number (counts, years, list numbers). Private-use
+#: characters, so that no text of a report or of data contains them.
+TAG_START, TAG_END = "\ue000", "\ue001"
+TAG = re.compile("\ue000([apn])([^\ue001]*)\ue001")
+
+
+def _tag(kind: str, text: str) -> Markup:
+    return Markup(f"{TAG_START}{kind}{text}{TAG_END}")
+
+
+@lru_cache(maxsize=32)
+def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STYLE,
+                tagged: bool = False) -> jinja2.Environment:
+    """The Jinja environment of a template folder, its numbers written in the template's style.
+
+    `tagged`: each number the template writes is marked with its kind (TAG), so that the audit can read the
+    template's own sentences as patterns, the numbers their variable parts (template_audit.py)."""
 
     def amount_or_none(value: Decimal) -> str:
         """结转结余 of zero reads （无）, as the seed's attachment writes it."""
         return "（无）" if value == 0 else f"{format_amount(value, style)}万元"
 
+    def finalize(value):
+        if tagged and isinstance(value, int) and not isinstance(value, bool):
+            return _tag("n", str(value))
+        return _finalize(value)
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=True,
-        finalize=_finalize,
+        finalize=finalize,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(amt=lambda value: format_amount(value, style), pct=lambda value: format_percent(value, style),
+    amount, percent = (lambda v: format_amount(v, style)), (lambda v: format_percent(v, style))
+    if tagged:
+        amount, percent = (lambda v: _tag("a", format_amount(v, style))), (lambda v: _tag("p", format_percent(v, style)))
+    env.filters.update(amt=amount, pct=percent,
                        amt_or_none=amount_or_none, cn=chinese_numeral,
                        reason_clause=_reason_clause, paragraphs=_paragraphs)
     return env
@@ -81,8 +104,8 @@ def markdown_to_text(markdown: str) -> str:
     return "\n".join(lines)
 
 
-def render(folder: Path, file: str, context: dict, style: NumberStyle = SEED_STYLE) -> str:
-    """A Jinja file of `folder` as Markdown."""
-    text = environment(folder, style).get_template(file).render(**context)
+def render(folder: Path, file: str, context: dict, style: NumberStyle = SEED_STYLE, tagged: bool = False) -> str:
+    """A Jinja file of `folder` as Markdown (its numbers tagged: see `environment`)."""
+    text = environment(folder, style, tagged).get_template(file).render(**context)
     # Templates are laid out for reading; the page wants single blank lines.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -80,6 +80,9 @@ class Template:
     tables_after: str | None = None
     #: its report notebook (in notebooks/, cells made by notebook_source), and the department it opens on
     notebook: str = "department_report.ipynb"
+    #: how `juesuan audit` reads a published text: `template` (its own sentences as patterns: template_audit),
+    #: or `rules` (the seed's hand-written rules, audit_rules.py, which also check numbering, captions, sums)
+    audit: str = "template"
     example: tuple[str, int] = ("", 0)
     #: the kinds of vehicle (by use) the template names, in its order (catalogue.VEHICLE_USES' codes)
     vehicle_uses: tuple[str, ...] = ()
@@ -95,10 +98,10 @@ class Template:
 
         return environment(self.folder, self.number_style)
 
-    def render(self, file: str, context: dict) -> str:
+    def render(self, file: str, context: dict, tagged: bool = False) -> str:
         from .narrative import render
 
-        return render(self.folder, file, context, self.number_style)
+        return render(self.folder, file, context, self.number_style, tagged)
 
 
 def template_folder(name_or_folder: str | Path) -> Path:
@@ -165,7 +168,8 @@ def _load(folder: Path) -> Template:
         share_bases={str(k): str(v) for k, v in (spec.get("share_bases") or {}).items()},
         glossary=glossary, trend_sections=tuple(spec.get("trend_sections") or ()),
         requires=_requirements(manifest, spec.get("requires") or {}), tables_after=spec.get("tables_after"),
-        notebook=need("notebook", str),
+        notebook=need("notebook", str), audit=_known(manifest, "audit", [spec.get("audit", "template")],
+                                                     ("template", "rules"))[0],
         example=(str(need("example", dict).get("department", "")), int(spec["example"].get("year", 0))),
         vehicle_uses=_known(manifest, "vehicle_uses", spec.get("vehicle_uses") or [], VEHICLE_USES))
 
