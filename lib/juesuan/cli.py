@@ -264,6 +264,21 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_notebook(args) -> int:
+    """A template's report notebook, its cells from the template's manifest (unexecuted: run it in Jupyter)."""
+    import nbformat
+
+    from .export import write_atomic
+    from .notebook_source import notebook
+
+    template = load_template(args.template)
+    out = args.out or Path("notebooks") / template.notebook
+    write_atomic(out, nbformat.writes(notebook(template)) + "\n")
+    print(f"已写入 {out}：模板 {template.name} 的报告笔记本（{len(notebook(template).cells)} 个单元格；"
+          f"运行后保存输出：jupyter nbconvert --to notebook --execute --inplace {out}）")
+    return 0
+
+
 def cmd_synth(args) -> int:
     from .synth import parse_years, write_synthetic
 
@@ -374,6 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
                                         "每张表一个工作表，可直接打印报送；数据有问题的部门列出全部问题，不写入，其他部门照常写入。")
     year_and_departments(tables, "写")
     tables.set_defaults(func=cmd_export_tables)
+
+    nb = sub.add_parser("notebook", help="由报告模板的清单写出它的报告笔记本", epilog=EXIT_CODES,
+                        description="按模板 template.yaml 所列的各节和图，写出每节、每图一个单元格的报告笔记本（未运行）。"
+                                    "修改模板的节或图之后运行，再在 Jupyter 中运行并保存。")
+    nb.add_argument("--template", required=True, help="内置模板名（sichuan、national）或模板文件夹（必填）")
+    nb.add_argument("--out", type=Path, default=None, help="笔记本路径（默认：notebooks/<模板的 notebook>）")
+    nb.set_defaults(func=cmd_notebook)
 
     synth = sub.add_parser("synth", help="写出合成部门（只用于规模测试，不是真实报告）",
                            description="写出若干合成部门的数据（编号 synth-NNNN），可通过校验，只用于测试规模；不会写入 data/。")
