@@ -232,12 +232,9 @@ def _copy(data):
 
 
 def install_year_cache() -> YearCache | None:
-    """Route every module's load_year through one YearCache (in this kernel only)."""
+    """Have load_year answered by one YearCache, in this kernel only (loading.cache_years)."""
     import juesuan.loading as loading
 
-    original = getattr(loading.load_year, "load_year", loading.load_year)
-    cache = YearCache(original)
-    for name, module in list(sys.modules.items()):
-        if name.startswith("juesuan") and getattr(module, "load_year", None) is original:
-            module.load_year = cache
+    cache = YearCache(loading.read_year)
+    loading.cache_years(cache)
     return cache

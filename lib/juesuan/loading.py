@@ -333,12 +333,31 @@ def _stray_year_folders(data_dir: Path, year: int) -> list[DataError]:
     return errors
 
 
+#: What answers load_year in this process instead of reading the files (None: they are read). The warm
+#: kernel sets one (`cache_years`) that reads each year once per change of its files.
+_year_cache = None
+
+
+def cache_years(cache) -> None:
+    """Let `cache(data_dir, year, only)` answer every load_year of this process (it reads the files with
+    `read_year` when it must). None: read them each time again."""
+    global _year_cache
+    _year_cache = cache
+
+
 def load_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
     """Read every file of data/<year>/; problems are collected, not raised.
 
     With `only`, rows of other departments are skipped unread: a report of one
     department in a city of hundreds does not parse the hundreds.
     """
+    if _year_cache is not None:
+        return _year_cache(data_dir, year, only)
+    return read_year(data_dir, year, only)
+
+
+def read_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
+    """load_year's reading of the files, whatever cache answers load_year."""
     check_year(data_dir, year)
     folder = year_folder(data_dir, year)
     errors: list[DataError] = _stray_year_folders(data_dir, year)
