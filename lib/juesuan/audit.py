@@ -930,16 +930,12 @@ def format_json(findings: list[Finding]) -> str:
     return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
 
 
-def published_path(report) -> Path:
-    return Path(report.data_dir) / str(report.current.year) / "published" / f"{report.current.department_id}.txt"
-
-
 def published_check(report) -> str | None:
     """The appendix 与已公开文本的核对 (Markdown), when data/<year>/published/<id>.txt exists; else None."""
     from .narrative import render
     from .template import TEMPLATES
 
-    path = published_path(report)
+    path = report.published_text
     if not path.is_file():
         return None
     findings = audit_text(read_published(path), report)

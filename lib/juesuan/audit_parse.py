@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .formatting import chinese_numeral  # noqa: F401 -- the heading numbers' one writer, read back here
+
 MARKER = re.compile(r"\[bookmark: [^\]]*\]|\[image: \]")
 WHITESPACE = set(" \t\r\n\u3000\u00a0\u2002\u2003\u200b\ufeff")
 HALF_TO_FULL = {":": "：", ";": "；", "(": "（", ")": "）", ",": "，"}
@@ -26,14 +28,6 @@ HEADING_NUMBER = re.compile(
     r"^(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|\d+、|\d+\.(?!\d)|（\d+）|"
     r"（[一二三四五六七八九十]+）)")
 PART_KEYS = (("部门概况", 1), ("决算情况说明", 2), ("名词解释", 3), ("附件", 4))
-
-
-def chinese_numeral(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (headings stay far below 100)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, units = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[units] if units else "")
 
 
 def numeral_value(text: str) -> int | None:

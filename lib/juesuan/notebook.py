@@ -105,6 +105,8 @@ def show_trend(report) -> None:
 
 def show_published_check(report) -> None:
     """The appendix 与已公开文本的核对, where data/<year>/published/<id>.txt holds the published text."""
-    appendix = report.published_check()
+    from .audit import published_check
+
+    appendix = published_check(report)
     if appendix:
         show(appendix)

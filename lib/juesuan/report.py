@@ -112,16 +112,14 @@ class Report:
         return "\n".join(lines) + "\n"
 
     @property
+    def published_text(self) -> Path:
+        """Where data/ keeps the department's published text of the year (it may not): the appendix
+        与已公开文本的核对 holds it against the figures (juesuan.audit.published_check)."""
+        return Path(self.data_dir) / str(self.current.year) / "published" / f"{self.current.department_id}.txt"
+
+    @property
     def has_published_text(self) -> bool:
-        from .audit import published_path
-
-        return published_path(self).is_file()
-
-    def published_check(self) -> str | None:
-        """与已公开文本的核对: the published text held against these figures, where data/ has it."""
-        from .audit import published_check
-
-        return published_check(self)
+        return self.published_text.is_file()
 
     def tables(self):
         from .tables import public_tables
