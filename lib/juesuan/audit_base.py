@@ -1,9 +1,11 @@
 """What an audit finds, and the words and constants every part of the seed's audit shares."""
 from __future__ import annotations
+
 import json
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+
 from .audit_parse import heading_level, part_of, read_lines, split_heading
 from .audit_rules import _expand
 from .narrative import markdown_to_text

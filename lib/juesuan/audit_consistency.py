@@ -1,6 +1,8 @@
 """The seed's audit: the text against itself (its sums, a figure stated twice, punctuation, stray numbers)."""
 from __future__ import annotations
+
 import re
+
 from . import catalogue
 from .audit_parse import normalise_text, numbers_in
 from .audit_base import VALUE_RULES, YEAR_END_VEHICLES, Statement

@@ -1,7 +1,9 @@
 """The seed's audit: each number a sentence states, against the figures (amounts, shares, changes, lists)."""
 from __future__ import annotations
+
 import re
 from decimal import Decimal
+
 from . import catalogue
 from .audit_expect import truncated
 from .audit_parse import Line, parse_number

@@ -1,6 +1,8 @@
 """The seed's audit: the text's structure (headings, numbering, charts, the units, template residue)."""
 from __future__ import annotations
+
 import re
+
 from . import catalogue
 from .audit_parse import (Line, chinese_numeral, heading_level, normalise_text, number_in_heading, part_of, renumber,
                           split_heading)
