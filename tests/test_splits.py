@@ -83,6 +83,28 @@ def test_fiscal_income_by_class_is_no_less_than_a_fund_split_where_another_is_no
                            "（201 一般公共服务支出），实为 '60'"]
 
 
+def test_table_02_prints_fiscal_income_and_the_total_by_class():
+    """The sample (data/2025) holds 02's 财政拨款收入 by class; its other sources are 0, so 本年收入合计 by class is
+    财政拨款收入 (published.txt lines 129-130: 207 17,130.42 17,130.42; 20701 14,758.06 14,758.06)."""
+    frame = {t.number: t for t in public_tables(Figures(load_year(DATA, 2025).departments["putuo-wenlv"]))}[
+        "公开02表"].frame
+    rows = {code: (total, fiscal) for code, total, fiscal in zip(frame["科目编码"], frame["本年收入合计"],
+                                                                 frame["财政拨款收入"])}
+    assert rows[""] == (D("26538.47"), D("26538.47"))
+    assert rows["207"] == (D("17130.42"), D("17130.42")) and rows["20701"] == (D("14758.06"), D("14758.06"))
+    assert rows["2070101"] == (D("457.86"), D("457.86"))
+
+
+def test_a_class_total_is_blank_where_a_source_with_income_is_not_given_by_class(tmp_path):
+    """The seed's 其他收入 0.22 has no class: 02 cannot say a class's 本年收入合计, and leaves it blank."""
+    data = seed_with(tmp_path, "pzh-swzzb,income.fiscal,20132,1431.39\npzh-swzzb,income.fiscal,208,187.83\n"
+                               "pzh-swzzb,income.fiscal,210,0.36\npzh-swzzb,income.fiscal,221,139.58\n")
+    frame = tables(data)["公开02表"].frame
+    first = frame.iloc[1]
+    assert (first["科目编码"], first["财政拨款收入"], first["本年收入合计"]) == ("201", D("1431.39"), None)
+    assert frame.iloc[0]["本年收入合计"] == D("1759.38")
+
+
 # ---------------------------------------------------------------- 08/09 by kind
 
 def test_fund_spending_by_kind_makes_up_its_class():
@@ -96,6 +118,17 @@ def test_fund_spending_by_kind_makes_up_its_class():
     f = department({("sc.actual", "223"): "3", ("sc.project", "223"): "4"})
     assert messages(f) == ["amounts.csv：部门 demo：sc.basic/sc.project 223：应为项目支出 不超过国有资本经营预算财政拨款支出 3"
                            "（223 国有资本经营预算支出），实为 '4'"]
+
+
+def test_table_08_prints_basic_and_project_by_class():
+    """The sample's 08 (published.txt lines 358-370): every class is 项目支出, 207 2.80 and 212 2,000.00."""
+    frame = tables(DATA, "putuo-wenlv", 2025)["公开08表"].frame
+    assert list(frame.columns) == ["科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", "基本支出", "项目支出",
+                                   "年末结转和结余"]
+    rows = {code: (spent, basic, project) for code, spent, basic, project in
+            zip(frame["科目编码"], frame["本年支出"], frame["基本支出"], frame["项目支出"])}
+    assert rows["207"] == (D("2.80"), 0, D("2.80")) and rows["2121999"] == (D("2000"), 0, D("2000"))
+    assert rows[""] == (D("2002.80"), 0, D("2002.80"))
 
 
 # ---------------------------------------------------------------- 04's carry-overs by fund
@@ -147,7 +180,38 @@ def test_the_total_row_stays_required():
     assert f.value("carryover.begin_fiscal") is None
 
 
+def test_table_04_prints_the_funds(tmp_path):
+    """Split by fund: 04's three lines under 年初 and a column per fund on its 支出 side (the seed's 1,848.48 all
+    一般公共预算; 89.32 + 1,759.16 = 1,848.48)."""
+    data = seed_with(tmp_path, "pzh-swzzb,carryover.begin_fiscal,general_budget,89.32\n")
+    frame = tables(data)["公开04表"].frame
+    income = dict(zip(frame["收入项目"], frame["收入决算数"]))
+    assert income["\u3000一般公共预算财政拨款"] == D("89.32") and income["\u3000政府性基金预算财政拨款"] == 0
+    assert list(frame.columns)[-4:] == ["支出合计", "支出一般公共预算财政拨款", "支出政府性基金预算财政拨款",
+                                        "支出国有资本经营预算财政拨款"]
+    total = frame[frame["支出项目"] == "总计"].iloc[0]
+    assert (total["支出合计"], total["支出一般公共预算财政拨款"], total["支出政府性基金预算财政拨款"]) == (
+        D("1848.48"), D("1848.48"), 0)
+    # Not split (the seed as it is): 04 as it always was.
+    assert "支出合计" not in tables(DATA)["公开04表"].frame.columns
+
+
 # ---------------------------------------------------------------- 01's two lines, 07's vehicle budgets
+
+def test_the_lines_of_01_enter_the_totals(tmp_path):
+    """收、支总计 = 本年收入合计 1,759.38 + 使用非财政拨款结余 1 + 年初 89.32 = 1,849.70
+    = 本年支出合计 1,848.70 + 结余分配 1 + 年末 0."""
+    data = seed_with(tmp_path, "pzh-swzzb,non_fiscal_balance_used,,1\npzh-swzzb,balance_distribution,,1\n")
+    f = load_figures(data, "pzh-swzzb", 2022)
+    assert tie_outs(f) == [] and f.value("total") == D("1849.70")
+    frame = tables(data)["公开01表"].frame
+    income = dict(zip(frame["收入项目"], frame["收入决算数"]))
+    spending = dict(zip(frame["支出项目"], frame["支出决算数"]))
+    assert income["使用非财政拨款结余"] == D("1") and income["总计"] == D("1849.70")
+    assert spending["结余分配"] == D("1") and spending["总计"] == D("1849.70")
+    # Without them (the seed), 01 has neither line.
+    assert "使用非财政拨款结余" not in set(tables(DATA)["公开01表"].frame["收入项目"])
+
 
 def test_the_vehicle_budgets_apart_make_up_their_budget():
     whole = {("three_public_budget.vehicle", ""): "9.38"}
@@ -160,7 +224,35 @@ def test_the_vehicle_budgets_apart_make_up_their_budget():
                            " + 公务用车运行维护费预算数 9.83 = 9.83，实为 '9.38'"]
 
 
+def test_table_07_prints_the_vehicle_budgets_apart():
+    frame = tables(DATA, "putuo-wenlv", 2025)["公开07表"].frame
+    rows = {name.strip("\u3000"): (budget, actual) for name, budget, actual in
+            zip(frame["项目"], frame["预算数"], frame["决算数"])}
+    assert rows["（1）公务用车购置费"] == (D("0"), D("0")) and rows["（2）公务用车运行维护费"] == (D("9.38"), D("2.64"))
+    assert tables(DATA)["公开07表"].frame.iloc[3]["预算数"] is None  # the seed gives no budget apart
+
+
 # ---------------------------------------------------------------- the export shows them, the reader reads them
+
+def test_the_export_carries_every_split_to_the_reader(tmp_path):
+    rows = ("pzh-swzzb,non_fiscal_balance_used,,1\npzh-swzzb,balance_distribution,,1\n"
+            "pzh-swzzb,carryover.begin_fiscal,general_budget,89.32\n"
+            "pzh-swzzb,income.fiscal,20132,1431.39\npzh-swzzb,income.fiscal,208,187.83\n"
+            "pzh-swzzb,income.fiscal,210,0.36\npzh-swzzb,income.fiscal,221,139.58\n"
+            "pzh-swzzb,three_public_budget.vehicle_purchase,,0\npzh-swzzb,three_public_budget.vehicle_operation,,5.67\n")
+    data = seed_with(tmp_path, rows)
+    book = tmp_path / "tables.xlsx"
+    book.write_bytes(workbook_bytes(load_figures(data, "pzh-swzzb", 2022)))
+    wb = read_workbook(book)
+    assert wb.unplaced == []
+    figure = {(tid, side, key, column): value for tid, side, key, _name, column, value, _cell in wb.figures()}
+    assert figure[("01", "收入", "non_fiscal_balance_used", "amount")] == D("1")
+    assert figure[("01", "支出", "balance_distribution", "amount")] == D("1")
+    assert figure[("04", "收入", "carryover.begin_fiscal.general_budget", "amount")] == D("89.32")
+    assert figure[("04", "支出", "total", "general_budget")] == D("1848.48")
+    assert figure[("02", "", "201", "fiscal")] == D("1431.39")
+    assert figure[("07", "", "", "vehicle_operation.budget")] == D("5.67")
+
 
 # ---------------------------------------------------------------- helpers
 
