@@ -21,6 +21,7 @@ from juesuan.figures import Figures
 from juesuan.table_export import workbook_bytes
 from juesuan.importer import import_workbook, plan_import
 from juesuan.loading import load_year
+from juesuan.synth import write_synthetic
 from juesuan.tables import public_tables
 from juesuan.validation import tie_outs
 from juesuan.workbook import read_workbook
@@ -386,6 +387,41 @@ def test_the_seed_s_nine_tables_import_back_to_its_rows(tmp_path):
     assert rows(empty, SEED) == expected | SEED_DETAIL
     assert (empty / "2022" / "function_names.csv").read_text(encoding="utf-8") == "code,name\n20132,组织事务\n"
     assert "pzh-swzzb,攀枝花市委组织部,攀枝花市委组织部" in (empty / "2022" / "departments.csv").read_text(encoding="utf-8")
+
+
+def expected_from_the_tables(held: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:
+    """A department's rows as the nine tables carry them (NOT_IN_THE_TABLES left out, AS_A_TOTAL summed)."""
+    expected: dict[tuple[str, str], Decimal] = {}
+    for (item, code), value in held.items():
+        if item in NOT_IN_THE_TABLES:
+            continue
+        key = (AS_A_TOTAL[item], "") if item in AS_A_TOTAL else (item, code)
+        expected[key] = expected.get(key, D(0)) + value
+    return expected
+
+
+def test_synthetic_departments_import_back_to_their_rows(tmp_path):
+    """import(export(d)) == d for synthetic departments, among them what the tables print beside the totals
+    (synth._splits): 02's 财政拨款收入 by class, 04's carry-overs by fund, 08/09's 基本/项目支出 by class, 01's
+    使用非财政拨款结余 and 结余分配, 07's vehicle budgets apart. Every figure of the export is held or checked."""
+    made = tmp_path / "synth"
+    write_synthetic(made, 12, [2022], seed=11)
+    items: set[tuple[str, bool]] = set()
+    for department, source in load_year(made, 2022).departments.items():
+        book = tmp_path / f"{department}.xlsx"
+        book.write_bytes(workbook_bytes(Figures(source)))
+        target = tmp_path / department
+        (target / "2022").mkdir(parents=True)
+        plan = import_workbook(book, department, 2022, target)
+        assert plan.not_stored == {} and plan.unplaced == [], department
+        expected = expected_from_the_tables(rows(made, department))
+        assert rows(target, department) == expected, department
+        items |= {(item, bool(code)) for item, code in expected}
+    new = {("income.fiscal", True), ("gf.basic", True), ("gf.project", True), ("sc.project", True),
+           ("carryover.begin_fiscal", True), ("carryover.end_fiscal", True), ("non_fiscal_balance_used", False),
+           ("balance_distribution", False), ("three_public_budget.vehicle_purchase", False),
+           ("three_public_budget.vehicle_operation", False)}
+    assert new <= items, new - items
 
 
 def test_the_seed_s_tables_into_the_seed_s_data_change_no_figure(tmp_path, data, capsys):
