@@ -202,9 +202,9 @@ COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "procurement.total": ("政府采购支出总额", ("procurement.goods", "procurement.works", "procurement.services")),
 }
 
-#: Items without a code that a department may leave out (absent is not given; a total counts it as 0): the
-#: exceptions to the zero-row rule of data/README.md.
-OPTIONAL_AMOUNTS = ("non_fiscal_balance_used", "balance_distribution", "three_public_budget.vehicle_purchase",
+#: Lines some tables print beside a figure that is required anyway, without a code, that a department may leave
+#: out (absent is not given; a total counts it as 0): exceptions to the zero-row rule of data/README.md.
+OPTIONAL_LINES = ("non_fiscal_balance_used", "balance_distribution", "three_public_budget.vehicle_purchase",
                     "three_public_budget.vehicle_operation")
 #: Coded items without a total row of their own (their total is given by other items).
 CODED_ONLY = ("income.fiscal",)

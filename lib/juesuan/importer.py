@@ -238,7 +238,7 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
     for tid in ("01", "04"):
         for row in wb.tables[tid].rows:
             amount = row.values.get("amount")
-            if row.key in catalogue.OPTIONAL_AMOUNTS and amount is not None:
+            if row.key in catalogue.OPTIONAL_LINES and amount is not None:
                 used.add(amount.cell)  # 使用非财政拨款结余, 结余分配: a blank line is not given
                 if not amount.blank:
                     claim(row.key, "", amount.value, amount.cell, f"公开{tid}表 {row.name}")
@@ -363,7 +363,7 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
     for column, item in THREE_PUBLIC.items():
         if column in values07 and not (split and column == "reception.actual"):
             f = values07[column]
-            if item in catalogue.OPTIONAL_AMOUNTS and f.blank:
+            if item in catalogue.OPTIONAL_LINES and f.blank:
                 used.add(f.cell)  # the vehicle budgets apart, left blank: not given
                 continue
             claim(item, "", f.value, f.cell, f"公开07表 {column}")

@@ -21,7 +21,7 @@ OPTIONAL_COUNTS = ("staff.administrative", "staff.civil_service_referenced", "st
 REQUIRED_AMOUNTS = (*catalogue.INCOME_SOURCES, *catalogue.EXPENDITURE_KINDS,
                     *(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items()
                       if (vocabulary is None or key in catalogue.FUND_SPLIT)
-                      and key not in catalogue.OPTIONAL_AMOUNTS))
+                      and key not in catalogue.OPTIONAL_LINES))
 REQUIRED_COUNTS = tuple(key for key, (_, vocabulary) in catalogue.COUNT_ITEMS.items()
                         if vocabulary is None and key not in OPTIONAL_COUNTS)
 # The text under each heading of the report; a department with nothing to say under one writes so ("无").
@@ -100,8 +100,8 @@ def tie_outs(figures: Figures) -> list[DataError]:
               ("fiscal_expenditure", "carryover.end_fiscal"))]
     for total, income_side, spending_side in sides:
         # An optional line (使用非财政拨款结余, 结余分配) not given is 0, and not named.
-        left = [(catalogue.item_name(k), v(k)) for k in income_side if k not in catalogue.OPTIONAL_AMOUNTS or v(k)]
-        right = [(catalogue.item_name(k), v(k)) for k in spending_side if k not in catalogue.OPTIONAL_AMOUNTS or v(k)]
+        left = [(catalogue.item_name(k), v(k)) for k in income_side if k not in catalogue.OPTIONAL_LINES or v(k)]
+        right = [(catalogue.item_name(k), v(k)) for k in spending_side if k not in catalogue.OPTIONAL_LINES or v(k)]
         if all(x is not None for _, x in left + right):
             lsum, rsum = sum(x for _, x in left), sum(x for _, x in right)
             if lsum != rsum:
