@@ -21,6 +21,7 @@ from juesuan.figures import Figures
 from juesuan.table_export import workbook_bytes
 from juesuan.importer import import_workbook, plan_import
 from juesuan.loading import load_year
+from juesuan.synth import write_synthetic
 from juesuan.tables import public_tables
 from juesuan.validation import tie_outs
 from juesuan.workbook import read_workbook
@@ -104,10 +105,20 @@ def test_the_good_workbooks_give_their_detail_by_code(tmp_path):
         assert by_code(got, "gf.income") == {"2120899": D("5")}
         assert not by_code(got, "gf.carryover_begin") and not by_code(got, "gf.carryover_end")
         assert not any(by_code(got, f"sc.{k}") for k in ("actual", "income", "carryover_begin", "carryover_end"))
-        # 02 gives 财政拨款收入 by class, not its three funds: the sources stay totals (上级补助… are all blank).
+        # 02 gives 财政拨款收入 by class, not its three funds: the sources stay totals (上级补助… are all blank), and
+        # 财政拨款收入 by class is income.fiscal at its 项 (each 项's 基本 + 项目 of ITEMS: 1,100.50 + 0, 0 + 20.25…).
         assert not any(by_code(got, source) for source in (
             "income.general_budget", "income.government_fund", "income.state_capital", "income.superior_subsidy",
             "income.business", "income.operating", "income.subordinate_remittance", "income.other"))
+        assert by_code(got, "income.fiscal") == {"2013201": D("1100.50"), "2013202": D("20.25"), "2080505": D("30.10"),
+                                                 "2120899": D("5.00"), "2210201": D("12.34")}
+        # 08's 基本支出 is blank, its 项目支出 the 5.00 of 2120899; 04's carry-overs are all 一般公共预算 (its lines
+        # 一、 under 年初 and 年末: 10.00); 07's 运行维护费 budget 5.00 with 购置费's left blank (not given).
+        assert not by_code(got, "gf.basic") and by_code(got, "gf.project") == {"2120899": D("5")}
+        assert by_code(got, "carryover.begin_fiscal") == by_code(got, "carryover.end_fiscal") == {
+            "general_budget": D("10")}
+        assert got[("three_public_budget.vehicle_operation", "")] == D("5")
+        assert ("three_public_budget.vehicle_purchase", "") not in got
         assert by_code(got, "gpb_basic.economic") == {"30101": D("1000.00"), "30102": D("100.60"),
                                                       "30302": D("12.34"), "30201": D("20.00"), "30211": D("10.00")}
         # Its 人员经费合计 and 公用经费合计 lines are written too, and agree with 301 + 303 and 302 (+ 310).
@@ -161,16 +172,25 @@ def test_02_split_into_its_funds_gives_income_by_class(data, tmp_path):
     assert tie_outs(Figures(load_year(data, 2022).departments["demo"])) == []
 
 
-def test_what_the_model_does_not_hold_is_counted_per_table(data):
-    plan = plan_import(BOOKS / "good_per_sheet.xlsx", "demo", 2022, data)
-    # 03, 05 and 06 are held in full now (by class, by kind, by economic class).
-    assert set(plan.not_stored) == {"01", "02", "04", "07", "08", "09"}
-    # 02 gives 财政拨款收入 by class without its three funds: it and 本年收入合计, on each of the 13 rows by class.
-    assert plan.not_stored["02"] == plan.not_stored_nonzero["02"] == 26
-    # 08 and 09: 基本支出 and 项目支出 by class (合计 and 212/21208/2120899; 09's 合计 only).
-    assert plan.not_stored["08"] == 8 and plan.not_stored_nonzero["08"] == 4 and plan.not_stored["09"] == 2
-    assert plan.not_stored["07"] == 2  # 公务用车购置费 and 运行维护费 预算数: the model holds their sum only
-    assert plan.not_stored_nonzero["01"] == 0  # 使用非财政拨款结余 and 结余分配 (blank), and its classes
+@pytest.mark.parametrize("book", ["good_per_sheet.xlsx", "good_one_sheet.xlsx", "good_06_by_kind.xlsx"])
+def test_every_figure_of_the_tables_is_held_or_checked(data, book):
+    """Nothing the good workbooks print is left out: 01's 使用非财政拨款结余 and 结余分配 (blank: not given), 02's
+    财政拨款收入 and 本年收入合计 by class, 04's carry-overs by fund, 07's vehicle budgets apart, 08/09's 基本支出 and
+    项目支出 by class are held; 06's 人员经费/公用经费 columns by class follow from the class (checked)."""
+    plan = plan_import(BOOKS / book, "demo", 2022, data)
+    assert plan.not_stored == {} and plan.not_stored_nonzero == {}
+
+
+def test_06_split_by_kind_imports_as_the_classes_alone(tmp_path):
+    """good_06_by_kind.xlsx is good_per_sheet.xlsx with 06's classes split into 人员经费 and 公用经费 columns:
+    the same rows (the split follows from each class)."""
+    results = []
+    for book in ("good_per_sheet.xlsx", "good_06_by_kind.xlsx"):
+        target = tmp_path / book / "data"
+        shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("published"))
+        import_workbook(BOOKS / book, "demo", 2022, target)
+        results.append(rows(target, "demo"))
+    assert results[0] == results[1]
 
 
 def test_function_names_are_merged_and_the_department_listed(data):
@@ -200,7 +220,14 @@ def test_provenance_names_every_row_with_its_cell(data):
     assert wb.tables["04"].row("income.general_budget", "收入").values["amount"].cell in general["also"]
     assert by_row[("function_names.csv", None, "2013201")]["cell"] == "公开05表!A9"
     assert by_row[("departments.csv", None, None)]["cell"] == "公开01表!A2"
-    assert record["not_stored"]["公开02表"] == 26 and "公开06表" not in record["not_stored"]
+    assert "not_stored" not in record  # every figure of the tables is held or checked
+    assert by_row[("amounts.csv", "income.fiscal", "2120899")]["cell"] == "公开02表!D16"
+    assert by_row[("amounts.csv", "gf.project", "2120899")]["cell"] == "公开08表!G9"
+    assert by_row[("amounts.csv", "carryover.begin_fiscal", "general_budget")]["cell"] == "公开04表!B31"
+    # 年末 by fund: its row's 一般公共预算 column, and the line 一、 under it (合计 and its own column) print it too.
+    end = by_row[("amounts.csv", "carryover.end_fiscal", "general_budget")]
+    assert end["cell"] == "公开04表!E30" and end["also"] == ["公开04表!D31", "公开04表!E31"]
+    assert by_row[("amounts.csv", "three_public_budget.vehicle_operation", "")]["cell"] == "公开07表!I7"
     # The new rows by code, each with its cell.
     assert by_row[("amounts.csv", "gpb.basic", "2013201")]["cell"] == "公开05表!D9"
     assert by_row[("amounts.csv", "gpb.project", "2013202")]["cell"] == "公开05表!E10"
@@ -360,6 +387,41 @@ def test_the_seed_s_nine_tables_import_back_to_its_rows(tmp_path):
     assert rows(empty, SEED) == expected | SEED_DETAIL
     assert (empty / "2022" / "function_names.csv").read_text(encoding="utf-8") == "code,name\n20132,组织事务\n"
     assert "pzh-swzzb,攀枝花市委组织部,攀枝花市委组织部" in (empty / "2022" / "departments.csv").read_text(encoding="utf-8")
+
+
+def expected_from_the_tables(held: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:
+    """A department's rows as the nine tables carry them (NOT_IN_THE_TABLES left out, AS_A_TOTAL summed)."""
+    expected: dict[tuple[str, str], Decimal] = {}
+    for (item, code), value in held.items():
+        if item in NOT_IN_THE_TABLES:
+            continue
+        key = (AS_A_TOTAL[item], "") if item in AS_A_TOTAL else (item, code)
+        expected[key] = expected.get(key, D(0)) + value
+    return expected
+
+
+def test_synthetic_departments_import_back_to_their_rows(tmp_path):
+    """import(export(d)) == d for synthetic departments, among them what the tables print beside the totals
+    (synth._splits): 02's 财政拨款收入 by class, 04's carry-overs by fund, 08/09's 基本/项目支出 by class, 01's
+    使用非财政拨款结余 and 结余分配, 07's vehicle budgets apart. Every figure of the export is held or checked."""
+    made = tmp_path / "synth"
+    write_synthetic(made, 12, [2022], seed=11)
+    items: set[tuple[str, bool]] = set()
+    for department, source in load_year(made, 2022).departments.items():
+        book = tmp_path / f"{department}.xlsx"
+        book.write_bytes(workbook_bytes(Figures(source)))
+        target = tmp_path / department
+        (target / "2022").mkdir(parents=True)
+        plan = import_workbook(book, department, 2022, target)
+        assert plan.not_stored == {} and plan.unplaced == [], department
+        expected = expected_from_the_tables(rows(made, department))
+        assert rows(target, department) == expected, department
+        items |= {(item, bool(code)) for item, code in expected}
+    new = {("income.fiscal", True), ("gf.basic", True), ("gf.project", True), ("sc.project", True),
+           ("carryover.begin_fiscal", True), ("carryover.end_fiscal", True), ("non_fiscal_balance_used", False),
+           ("balance_distribution", False), ("three_public_budget.vehicle_purchase", False),
+           ("three_public_budget.vehicle_operation", False)}
+    assert new <= items, new - items
 
 
 def test_the_seed_s_tables_into_the_seed_s_data_change_no_figure(tmp_path, data, capsys):

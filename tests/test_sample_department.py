@@ -120,10 +120,13 @@ def test_validate_passes_and_says_each_defect_of_the_published_tables(capsys):
     assert cells == {"公开02表!C7、D7", "公开03表!C8", "公开03表!C12", "公开05表!C5、D5、E5", "公开06表!F4",
                      "公开06表!F32", "公开08表!E5、G5"}
     assert len(defects) == 7
-    # The subtotals kept as printed, each within the 尾差 of its rows (hand sums in test_putuo_workbook.py).
+    # The subtotals kept as printed, each within the 尾差 of its rows (hand sums in test_putuo_workbook.py; 02's
+    # 20701 of 财政拨款收入 14,758.06 against its 11 项, lines 131-143: 457.86 + 3,070.63 + 1,700.57 + 1,605.19
+    # + 4,540.23 + 38.39 + 17.99 + 841.30 + 14.96 + 2,047.66 + 423.29 = 14,758.07).
     residues = [line for line in out.splitlines() if "尾差：" in line]
-    assert len(residues) == 5
+    assert len(residues) == 6
     assert any("expenditure.basic 20701：7,374.19，其下各项之和 7,374.18" in line for line in residues)
+    assert any("income.fiscal 20701：14,758.06，其下各项之和 14,758.07" in line for line in residues)
     assert any("gpb_basic.economic 302：1,708.26，其下各款之和 1,708.25" in line for line in residues)
     assert any("gpb_basic.economic 310：37.03，其下各款之和 37.02" in line for line in residues)
     assert "通过：" in out
@@ -241,6 +244,35 @@ def test_the_provenance_records_the_defects_and_where_each_figure_came_from():
     assert cells[("gpb.actual", "207")] == "公开04表!E11"  # 05 lists two of its classes: 04 gives them all
     assert cells[("gpb.basic", "")] == "公开05表!D5"
     assert cells[("expenditure.basic", "20701")] == "公开03表!D7"
+    assert cells[("income.fiscal", "207")] == "公开02表!D6" and cells[("gf.project", "212")] == "公开08表!G9"
+    assert cells[("three_public_budget.vehicle_operation", "")] == "公开07表!I7"
+    # What has no place in the model: 05's row 207 (合计, 基本支出, 项目支出) under a 合计 that is not the sum of the
+    # classes listed (the text keeps two of 05's rows): the model holds 05's columns as their 合计 alone.
+    assert record["not_stored"] == {"公开05表": 3}
+
+
+# The figures the import now stores beside the totals, against the published tables (published.txt, by line).
+FISCAL_INCOME_BY_CLASS = {  # 02's 财政拨款收入, lines 129-174
+    "207": "17130.42", "20701": "14758.06", "2070101": "457.86", "20709": "2.80", "20799": "2369.56",
+    "208": "1493.32", "20805": "1460.16", "20808": "33.16", "210": "370.37", "212": "2000.00", "215": "4948.72",
+    "221": "595.64", "2210201": "403.71", "2210203": "191.93"}
+
+
+def test_the_figures_stored_beside_the_totals_are_the_published_tables(figures):
+    for code, amount in FISCAL_INCOME_BY_CLASS.items():
+        assert figures.amount_at("income.fiscal", code) == D(amount), code
+    # 26,538.47 (line 128) = 17,130.42 + 1,493.32 + 370.37 + 2,000.00 + 4,948.72 + 595.64 = 财政拨款收入 in all
+    assert figures.value("income.fiscal") == D("26538.47") == figures.value("fiscal_income")
+    # 08, lines 358-370: every class of 政府性基金 is 项目支出 (its 基本支出 is blank: no row)
+    assert figures.leaves("gf.project") == {"2070904": D("2.80"), "2121999": D("2000.00")}
+    assert figures.detail("gf.basic") == {}
+    # 07, line 343: 公务用车购置费 预算数 0, 运行维护费 预算数 9.38, making up the 9.38 of 小计
+    assert figures.value("three_public_budget.vehicle_purchase") == 0
+    assert figures.value("three_public_budget.vehicle_operation") == D("9.38") == figures.value(
+        "three_public_budget.vehicle")
+    # 01 (line 114, blank) and 04 (lines 275-278, blank by fund): not given
+    assert figures.value("non_fiscal_balance_used") is None and figures.value("balance_distribution") is None
+    assert figures.by_code("carryover.begin_fiscal") == {} == figures.by_code("carryover.end_fiscal")
 
 
 def test_validation_of_the_year_finds_nothing_else():

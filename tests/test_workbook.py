@@ -298,3 +298,44 @@ def test_an_01_listing_kinds_not_classes_is_held_against_03s_kinds(tmp_path, off
     else:
         assert lines_of(path) == ["公开01表!D5 与 公开03表!D6（公开01表 一、基本支出 决算数 与 公开03表 合计 基本支出）："
                                   "应为两表相同，实为 '1143.94 与 1142.94'"]
+
+
+# ---------------------------------------------------------------- what follows from the figures: checked, not held
+
+def _seed_tables(path: Path) -> Path:
+    from juesuan.figures import Figures
+    from juesuan.loading import load_year
+    from juesuan.table_export import workbook_bytes
+
+    path.write_bytes(workbook_bytes(Figures(load_year(HERE.parents[1] / "data", 2022).departments["pzh-swzzb"])))
+    return path
+
+
+def test_each_printed_rate_is_its_actual_over_its_budget(tmp_path):
+    """完成预算（%） = 决算数 / 预算数, rounded half up: the seed's "三公" 6.82 / 7.54 = 90.4509… → 90.45."""
+    path = _seed_tables(tmp_path / "seed.xlsx")
+    read_workbook(path)  # every rate of the export holds
+    book = openpyxl.load_workbook(path)
+    book["公开07表"]["C5"] = 90.44  # truncated, or mistyped
+    book.save(path)
+    assert lines_of(path) == ["公开07表!C5（公开07表 合计完成预算）：应为决算数 6.82 / 预算数 7.54 = 90.45，实为 '90.44'"]
+    assert len(read_workbook(path, as_published=True).defects) == 1  # as published: recorded, not refused
+    # Spending without a budget has no rate: 因公出国（境）费 of 2.50 against a budget of 0 (total rate left alone).
+    book = openpyxl.load_workbook(_seed_tables(tmp_path / "abroad.xlsx"))
+    ws = book["公开07表"]
+    ws["E5"], ws["F5"], ws["B5"], ws["C5"] = 2.50, 100.0, 9.32, None
+    book.save(tmp_path / "abroad.xlsx")
+    assert lines_of(tmp_path / "abroad.xlsx") == [
+        "公开07表!F5（公开07表 因公出国（境）费完成预算）：应为空白（有支出而未安排预算），实为 '100.00'"]
+
+
+def test_06_split_by_kind_follows_the_class():
+    """good_06_by_kind: 301 and 303 (and their 款) wholly 人员经费, 302 wholly 公用经费; a row split against its
+    class is one line (economic_split_not_by_class in expected.tsv), or a recorded defect as published."""
+    wb = read_workbook(HERE / "good_06_by_kind.xlsx")
+    rows = {r.key: r.values for r in wb.tables["06"].rows}
+    assert rows["30101"]["personnel"].value == Decimal("1000.00") and rows["30101"]["public"].blank
+    assert rows["30211"]["public"].value == Decimal("10.00") and rows["30211"]["personnel"].blank
+    defects = read_workbook(HERE / "economic_split_not_by_class.xlsx", as_published=True).defects
+    assert [d.message.split("：", 2)[2] for d in defects] == [
+        "公开06表!D10（公开06表 办公费 人员经费）：应为0（302、310 等其余各类为公用经费），实为 '20.00'"]

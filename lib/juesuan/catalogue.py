@@ -36,6 +36,19 @@ CARRYOVER = {
     "carryover.end_fiscal": "年末财政拨款结转和结余",
 }
 
+#: The three kinds of 财政拨款, as table 04 names them: the codes of its carry-overs by fund, and the fund
+#: item of each (its 本年收入, its 本年支出 by class).
+FUNDS = {
+    "general_budget": "一般公共预算财政拨款",
+    "government_fund": "政府性基金预算财政拨款",
+    "state_capital": "国有资本经营预算财政拨款",
+}
+FUND_INCOME = dict(zip(FUNDS, ("income.general_budget", "income.government_fund", "income.state_capital")))
+FUND_SPENDING = dict(zip(FUNDS, ("gpb.actual", "gf.actual", "sc.actual")))
+#: Table 04's carry-overs split by fund (code `general_budget`…): the row without a code stays their total,
+#: required as before, and is the figure every sum uses; the parts are checked against it.
+FUND_SPLIT = ("carryover.begin_fiscal", "carryover.end_fiscal")
+
 # 政府收支分类科目, 支出功能分类, 类 level.
 FUNCTION_CLASSES = {
     "201": "一般公共服务支出",
@@ -117,6 +130,7 @@ CODE_VOCABULARIES = {
     "vehicle": VEHICLE_TYPES,
     "vehicle_use": VEHICLE_USES,
     "economic": ECONOMIC_CLASSES,
+    "fund": FUNDS,
 }
 
 # Amount items (万元): key -> (Chinese name, vocabulary of the code column or None).
@@ -125,7 +139,13 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     # (tables 02 and 03); the row without a code is the total, and either may be given.
     **{key: (name, "function") for key, name in INCOME_SOURCES.items()},
     **{key: (name, "function") for key, name in EXPENDITURE_KINDS.items()},
-    **{key: (name, None) for key, name in CARRYOVER.items()},
+    **{key: (name, "fund" if key in FUND_SPLIT else None) for key, name in CARRYOVER.items()},
+    # Table 01's lines between 本年收入合计 and 总计 (optional: absent is 0 in 收、支总计).
+    "non_fiscal_balance_used": ("使用非财政拨款结余", None),
+    "balance_distribution": ("结余分配", None),
+    # Table 02's 财政拨款收入 by class, where the table does not split it into its three funds (coded rows only:
+    # its total is the three fiscal income.* items).
+    "income.fiscal": ("财政拨款收入（按功能分类）", "function"),
     "gpb.actual": ("一般公共预算财政拨款支出", "function"),
     "gpb.budget": ("一般公共预算财政拨款支出预算数", "function"),
     # Table 05's 基本支出 and 项目支出 columns, by class (optional: gpb.actual is their sum).
@@ -140,6 +160,11 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     "sc.income": ("国有资本经营预算财政拨款本年收入", "function"),
     "sc.carryover_end": ("国有资本经营预算财政拨款年末结转和结余", "function"),
     "sc.actual": ("国有资本经营预算财政拨款支出", "function"),
+    # Tables 08 and 09's 基本支出 and 项目支出 columns, by class (optional, as gpb.basic/gpb.project for 05).
+    "gf.basic": ("政府性基金预算财政拨款基本支出（按功能分类）", "function"),
+    "gf.project": ("政府性基金预算财政拨款项目支出（按功能分类）", "function"),
+    "sc.basic": ("国有资本经营预算财政拨款基本支出（按功能分类）", "function"),
+    "sc.project": ("国有资本经营预算财政拨款项目支出（按功能分类）", "function"),
     "gpb_basic.economic": ("一般公共预算财政拨款基本支出（按经济分类）", "economic"),
     "gpb_basic.personnel": ("人员经费", None),
     "gpb_basic.public": ("公用经费", None),
@@ -151,6 +176,9 @@ AMOUNT_ITEMS: dict[str, tuple[str, str | None]] = {
     "three_public_budget.abroad": ("因公出国（境）费预算数", None),
     "three_public_budget.vehicle": ("公务用车购置及运行维护费预算数", None),
     "three_public_budget.reception": ("公务接待费预算数", None),
+    # Table 07's budgets of the two vehicle items apart (optional: where given, they make up the one above).
+    "three_public_budget.vehicle_purchase": ("公务用车购置费预算数", None),
+    "three_public_budget.vehicle_operation": ("公务用车运行维护费预算数", None),
     "admin_operating": ("机关运行经费", None),
     "procurement.goods": ("政府采购货物支出", None),
     "procurement.works": ("政府采购工程支出", None),
@@ -173,7 +201,7 @@ OPTIONAL_AMOUNTS = ("procurement.sme_reserved", "procurement.small_micro_reserve
 COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "income_total": ("本年收入合计", tuple(INCOME_SOURCES)),
     "expenditure_total": ("本年支出合计", tuple(EXPENDITURE_KINDS)),
-    "total": ("收、支总计", ("income_total", "carryover.begin")),
+    "total": ("收、支总计", ("income_total", "non_fiscal_balance_used", "carryover.begin")),
     "fiscal_income": ("财政拨款收入", FISCAL_INCOME),
     "fiscal_total": ("财政拨款收、支总计", ("fiscal_income", "carryover.begin_fiscal")),
     "gpb.total": ("一般公共预算财政拨款支出", ("gpb.actual",)),
@@ -188,6 +216,15 @@ COMPOSITES: dict[str, tuple[str, tuple[str, ...]]] = {
     "three_public_budget.total": ("“三公”经费预算数", ("three_public_budget.abroad", "three_public_budget.vehicle", "three_public_budget.reception")),
     "procurement.total": ("政府采购支出总额", ("procurement.goods", "procurement.works", "procurement.services")),
 }
+
+#: Lines some tables print beside a figure that is required anyway, without a code, that a department may leave
+#: out (absent is not given; a total counts it as 0): exceptions to the zero-row rule of data/README.md.
+OPTIONAL_LINES = ("non_fiscal_balance_used", "balance_distribution", "three_public_budget.vehicle_purchase",
+                    "three_public_budget.vehicle_operation")
+#: Coded items without a total row of their own (their total is given by other items).
+CODED_ONLY = ("income.fiscal",)
+#: 收、支总计 on its spending side, as table 01 prints it (the income side is the composite `total`).
+TOTAL_SPENDING_SIDE = ("expenditure_total", "balance_distribution", "carryover.end")
 
 # Count items (whole numbers): key -> (Chinese name, vocabulary of the code column or None).
 COUNT_ITEMS: dict[str, tuple[str, str | None]] = {

@@ -130,6 +130,10 @@ class Figures:
         return self._cache[key]
 
     def _resolve(self, key: str) -> Decimal | None:
+        if key in catalogue.FUND_SPLIT:
+            # Its parts by fund never stand in for it: a part typed wrong is one error (validation), not a
+            # carry-over that moves every total it is in.
+            return self.stated(key)
         is_coded = key in catalogue.AMOUNT_ITEMS and catalogue.AMOUNT_ITEMS[key][1]
         if key in catalogue.COMPOSITES or is_coded:
             total, stated = self.sum_of_parts(key), self.stated(key)
@@ -147,6 +151,14 @@ class Figures:
         amounts = [self.amount_at("gpb_basic.economic", c) for c in ECONOMIC_TOTALS[key]]
         known = [a for a in amounts if a is not None]
         return sum(known, ZERO) if known else None
+
+    def fund_part(self, key: str, fund: str) -> Decimal | None:
+        """A fund's part of a carry-over split by fund (table 04): its row, 0 where the split lists other funds
+        only or the carry-over is 0; None where the data gives the carry-over unsplit."""
+        parts = self.by_code(key)
+        if parts:
+            return parts.get(fund, ZERO)
+        return ZERO if self.value(key) == 0 else None
 
     def report_value(self, key: str) -> Decimal:
         """A figure of the report year, where validation has made sure it is known."""

@@ -14,11 +14,11 @@ temporary file renamed over it (`export.write_atomic`).
 
 Tables 02, 03, 05, 08 and 09 are written by function code and 06 by economic
 code (`CODED`): each column's finest rows, a row with rows beneath it being
-their subtotal. Figures of the tables that the model does not hold (02's
-财政拨款收入 by class where the table does not split it into its three funds,
-08/09's 基本/项目 by class, 04's carry-overs by fund, 01's 使用非财政拨款结余 and
-结余分配, 06's 人员经费/公用经费 columns by class, 07's vehicle budgets apart) are
-checked by the reader and counted per table in `Plan.not_stored`, never
+their subtotal. A figure that follows from the ones written (a row total, a
+subtotal, 06's 人员经费/公用经费 columns by class, a 完成预算 rate) is checked,
+by the reader or against the model, and counts as used. What is left, a figure
+the model has no place for (a column's classes where, read as published, its
+合计 is not their sum), is counted per table in `Plan.not_stored`, never
 dropped silently.
 """
 from __future__ import annotations
@@ -44,9 +44,9 @@ from .loading import (DEPARTMENT_ID, FILES, DepartmentFigures, bad_name, check_y
 from .money import ZERO, rounding_residue
 from .standard_tables import normalise
 from .validation import tie_outs
-from .workbook import Workbook, read_workbook
+from .workbook import Workbook, checked_rate, read_workbook
 
-NOT_STORED = "表内数字，数据模型暂不存储"
+NOT_STORED = "表内数字，数据模型中无处存放"
 
 # Items the import writes. A coded item is a list (its family: all its codes); three_public.reception is
 # stated as the total of 公开07表 (which does not split 国内/外事), so its family holds its two parts too.
@@ -63,6 +63,8 @@ THREE_PUBLIC = {
     "abroad.budget": "three_public_budget.abroad",
     "vehicle.budget": "three_public_budget.vehicle",
     "reception.budget": "three_public_budget.reception",
+    "vehicle_purchase.budget": "three_public_budget.vehicle_purchase",
+    "vehicle_operation.budget": "three_public_budget.vehicle_operation",
 }
 #: Table totals the model computes from the rows written: (table, side, row key, column) -> model key.
 DERIVED = {
@@ -86,6 +88,7 @@ DERIVED = {
     ("07", "", "", "total.actual"): "three_public.total",
     ("07", "", "", "total.budget"): "three_public_budget.total",
     ("07", "", "", "vehicle.actual"): "three_public.vehicle",
+    ("07", "", "", "reception.actual"): "three_public.reception",
     ("08", "", "合计", "total"): "gf.total",
     ("09", "", "合计", "total"): "sc.total",
 }
@@ -93,15 +96,16 @@ DERIVED = {
 FUND_ITEMS = {"general_budget": "gpb.actual", "government_fund": "gf.actual", "state_capital": "sc.actual"}
 FUNDS = ("general_budget", "government_fund", "state_capital")
 #: The columns written by code: (table, column key, item). Each column's finest rows are written; a row with
-#: rows beneath it is their subtotal (checked by the reader, computed by the model). 02's 财政拨款收入 is not
-#: here: it is the subtotal of the three fund columns where the table splits it, and not held where it does not.
+#: rows beneath it is their subtotal (checked by the reader, computed by the model). 02's 财政拨款收入 is
+#: `income.fiscal` where the table does not split it into its three funds, and their subtotal where it does.
 CODED = (
     ("05", "total", "gpb.actual"), ("05", "budget", "gpb.budget"),
     ("05", "basic", "gpb.basic"), ("05", "project", "gpb.project"),
     *((tid, column, f"{fund}.{column if column != 'total' else 'actual'}")
       for tid, fund in (("08", "gf"), ("09", "sc"))
-      for column in ("total", "carryover_begin", "income", "carryover_end")),
+      for column in ("total", "carryover_begin", "income", "carryover_end", "basic", "project")),
     *(("02", key.split(".", 1)[1], key) for key in catalogue.INCOME_SOURCES),
+    ("02", "fiscal", "income.fiscal"),
     *(("03", key.split(".", 1)[1], key) for key in catalogue.EXPENDITURE_KINDS),
     ("06", "amount", "gpb_basic.economic"),
 )
@@ -222,6 +226,9 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
         else:
             held.also.append(cell)
 
+    def refuse(cell: str, expected: str, got: str) -> None:
+        problems.append(DataError(file, department, cell, expected, got))
+
     def fig(tid: str, key: str, side: str, column: str):
         table = wb.tables.get(tid)
         row = table.row(key, side) if table else None
@@ -231,7 +238,13 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
     for tid in ("01", "04"):
         for row in wb.tables[tid].rows:
             amount = row.values.get("amount")
-            if row.side == "收入" and row.key in catalogue.AMOUNT_ITEMS and amount is not None:
+            if row.key in catalogue.OPTIONAL_LINES and amount is not None:
+                used.add(amount.cell)  # 使用非财政拨款结余, 结余分配: a blank line is not given
+                if not amount.blank:
+                    claim(row.key, "", amount.value, amount.cell, f"公开{tid}表 {row.name}")
+            elif tid == "04" and row.key.startswith(tuple(f"{k}." for k in catalogue.FUND_SPLIT)):
+                _fund_lines(row, claim, used, refuse)
+            elif row.side == "收入" and row.key in catalogue.AMOUNT_ITEMS and amount is not None:
                 claim(row.key, "", amount.value, amount.cell, f"公开{tid}表 {row.name}")
             elif amount is not None and tid == "01" and row.side == "支出" and row.key == "carryover.end":
                 claim("carryover.end", "", amount.value, amount.cell, f"公开01表 {row.name}")
@@ -241,6 +254,7 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
                 total = row.values.get("total")
                 if total is not None:
                     claim("carryover.end_fiscal", "", total.value, total.cell, f"公开04表 {row.name}")
+                _fund_lines(row, claim, used, refuse)
     # 02 and 03: their 合计 rows, the sources' and kinds' totals (their rows by class follow).
     for key, figure in (wb.tables["02"].row("合计") or _NoRow).values.items():
         if f"income.{key}" in catalogue.INCOME_SOURCES:
@@ -260,6 +274,8 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
         table = wb.tables[tid]
         if column not in table.columns.get("", {}):
             continue
+        if item == "income.fiscal" and set(FUNDS) & set(table.columns[""]):
+            continue  # the subtotal of the fund columns beside it (ROW_TOTALS)
         stored.setdefault(tid, set()).add(column)
         coded = {r.key: r for r in table.rows if r.key.isdigit()}
         given = {code: r.values[column] for code, r in coded.items() if column in r.values}
@@ -268,6 +284,10 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
         classes = [f.value for code, f in given.items() if len(code) == 3]
         if as_published and total is not None and not total.blank and \
                 abs(total.value - sum(classes, ZERO)) > rounding_residue(len(classes)):
+            if item in catalogue.CODED_ONLY:  # its 合计 is the model's own total of other items (DERIVED)
+                notes.append(f"公开{tid}表 {column}：合计 {total.cell} {_amount_text(total.value)} 不是所列各类之和 "
+                             f"{_amount_text(sum(classes, ZERO))}：表中的类不全，不写入")
+                continue
             notes.append(f"公开{tid}表 {column}：合计 {total.cell} {_amount_text(total.value)} 不是所列各类之和 "
                          f"{_amount_text(sum(classes, ZERO))}：表中的类不全，只写入合计")
             claim(item, "", total.value, total.cell, f"公开{tid}表 合计 {column}")
@@ -343,6 +363,9 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
     for column, item in THREE_PUBLIC.items():
         if column in values07 and not (split and column == "reception.actual"):
             f = values07[column]
+            if item in catalogue.OPTIONAL_LINES and f.blank:
+                used.add(f.cell)  # the vehicle budgets apart, left blank: not given
+                continue
             claim(item, "", f.value, f.cell, f"公开07表 {column}")
     for column, item in (("reception_domestic.actual", "three_public.reception_domestic"),
                          ("reception_foreign.actual", "three_public.reception_foreign")):
@@ -352,6 +375,14 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
     if "vehicle.actual" in values07 and not {"vehicle_purchase.actual", "vehicle_operation.actual"} & set(values07):
         f = values07["vehicle.actual"]  # no split printed: the total, as a comparison year states it
         claim("three_public.vehicle", "", f.value, f.cell, "公开07表 公务用车购置及运行维护费")
+
+    # Figures that follow from the ones written, each checked by the reader: 06's 人员经费 and 公用经费 columns by
+    # class (the class says which), 05's and 07's 完成预算（%） (决算数 over 预算数).
+    for tid, table in wb.tables.items():
+        for row in table.rows:
+            for column, figure in row.values.items():
+                if tid == "06" and column in ("personnel", "public") or checked_rate(row, column):
+                    used.add(figure.cell)
 
     # Totals: what the model computes from the rows must be what the tables print.
     model = Figures(DepartmentFigures(department or "import", 0, "", "",
@@ -367,7 +398,7 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
         if figure.value != expected and not (as_published and figure.blank):
             disagree(DataError(file, department, f"{figure.cell}（公开{tid}表 {column}）",
                                       f"由各表写入数据的数字算出的{catalogue.item_name(total)} {expected}"
-                                      f"（{total}；表间不一致，或含数据模型暂不存储的项目）", str(figure.value)))
+                                      f"（{total}；表间不一致，或含数据模型中无处存放的项目）", str(figure.value)))
     for row in wb.tables["04"].rows:
         if row.side != "支出" or not row.key.startswith("function."):
             continue
@@ -388,6 +419,22 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
             if figure.value != total:
                 disagree(DataError(file, department, f"{figure.cell}（公开04表 {row.name} 合计）",
                                           f"公开05/08/09表中类 {code} 之和 {total}", str(figure.value)))
+    # 04's 总计 by fund (支出方): the fund's spending and its part of 年末财政拨款结转和结余, where the data knows
+    # that part (split by fund, or 0 in all); otherwise the reader's sum (本年支出合计 + 年末, by column) stands.
+    grand = wb.tables["04"].row("total", "支出")
+    for fund in FUNDS:
+        figure = grand.values.get(fund) if grand is not None else None
+        if figure is None:
+            continue
+        used.add(figure.cell)
+        end = model.fund_part("carryover.end_fiscal", fund)
+        if end is None or (as_published and figure.blank):
+            continue
+        expected = model.report_value(FUND_ITEMS[fund].replace(".actual", ".total")) + end
+        if figure.value != expected:
+            disagree(DataError(file, department, f"{figure.cell}（公开04表 {grand.name} {fund}）",
+                               f"本年支出 + 年末财政拨款结转和结余中的{catalogue.FUNDS[fund]} {expected}",
+                               str(figure.value)))
     # 01's 支出 by class (where it lists the classes): 03's rows by kind, where 03 gives them all by class.
     if "total" in stored.get("03", ()):
         for row in wb.tables["01"].rows:
@@ -415,6 +462,23 @@ def map_workbook(wb: Workbook, department: str | None = None, *, as_published: b
 
 class _NoRow:
     values: dict = {}
+
+
+def _fund_lines(row, claim, used, refuse) -> None:
+    """04's carry-overs by fund: the three lines under 年初 (and, in some layouts, under 年末) and the fund columns of
+    年末's row, each a part of `carryover.begin_fiscal` or `.end_fiscal` coded by its fund. A blank or 0 part is no
+    row (the parts list the funds that carry something over). A fund's line holds nothing in another fund's column."""
+    key, _, line_fund = row.key.rpartition(".") if row.key.count(".") == 2 else (row.key, "", "")
+    for column, figure in row.values.items():
+        used.add(figure.cell)
+        if line_fund and column in catalogue.FUNDS and column != line_fund:
+            if figure.value:
+                refuse(f"{figure.cell}（公开04表 {row.name} {column}）",
+                       f"空白或 0（这一行是{catalogue.FUNDS[line_fund]}的结转和结余）", str(figure.value))
+            continue
+        fund = line_fund or column
+        if fund in catalogue.FUNDS and figure.value:
+            claim(key, fund, figure.value, figure.cell, f"公开04表 {row.name} {column}")
 
 
 def _text_cells(wb: Workbook):

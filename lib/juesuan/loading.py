@@ -494,7 +494,8 @@ def _department_of(path, row, rownum, departments, errors) -> DepartmentFigures 
 
 
 CODE_KINDS = {"function": "功能分类科目编码：3位的类，或其下5位的款、7位的项", "vehicle": "车辆类型编码",
-              "vehicle_use": "车辆用途编码", "economic": "经济分类科目编码：3位的类，或其下5位的款（名称写在 economic_names.csv）"}
+              "vehicle_use": "车辆用途编码", "economic": "经济分类科目编码：3位的类，或其下5位的款（名称写在 economic_names.csv）",
+              "fund": "财政拨款的种类"}
 
 
 def _code_hint(vocabulary: str, code: str) -> str:
@@ -521,6 +522,11 @@ def _check_code(path, dept, item, code, vocabulary, rownum, errors) -> bool:
             return False
         return True
     known = catalogue.CODE_VOCABULARIES[vocabulary]
+    if not code and item in catalogue.CODED_ONLY:
+        errors.append(DataError(path, dept.department_id, f"{item} 的 code", _code_hint(vocabulary, code)
+                                + "（此项目只按功能分类填写，合计由 income.general_budget 等三项给出）", "空", rownum,
+                                item=item))
+        return False
     named_detail = (vocabulary == "function" and len(code) > 3 and code in dept.function_names
                     or vocabulary == "economic" and len(code) == 5 and code in dept.economic_names)
     if code and code not in known and not named_detail:

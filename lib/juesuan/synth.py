@@ -16,7 +16,13 @@ The mix of kinds is fixed by the department's number (so any ten departments
 hold every kind): the main function class rotates through :data:`PROFILES`;
 every 4th has 政府性基金 (``gf.actual``), every 10th 国有资本经营 (``sc.actual``),
 every 3rd 因公出国 spending, and every 5th (from its second year on) has a
-year whose figures equal the previous year's (持平 everywhere). The figures
+year whose figures equal the previous year's (持平 everywhere). Some also give
+what the nine tables print beside the totals (:func:`_splits`): 财政拨款收入 by
+class (every 3rd from the first), 政府性基金 and 国有资本经营 spending by kind
+(all that have them), carry-overs by fund (every 3rd from the second), 使用非财政拨款结余
+and 结余分配 (every 5th from the third) and the vehicle budgets apart (every
+2nd), from a random stream of their own, so the other figures stay as they
+were. The figures
 themselves come from ``random.Random`` seeded with ``(seed, number)``, using
 integer arithmetic in fen (0.01 万元) only: the same seed writes the same bytes.
 """
@@ -140,7 +146,7 @@ class YearFigures:
         fiscal_income = a[("income.general_budget", "")] + a[("income.government_fund", "")] \
             + a[("income.state_capital", "")]
         return {
-            "total": income + a[("carryover.begin", "")],
+            "total": income + a.get(("non_fiscal_balance_used", ""), 0) + a[("carryover.begin", "")],
             "fiscal_total": fiscal_income + a[("carryover.begin_fiscal", "")],
             "gpb.total": self.total("gpb.actual"),
             "three_public.abroad": a[("three_public.abroad", "")],
@@ -348,6 +354,46 @@ def _year_figures(rng: random.Random, dept: SyntheticDepartment, traits: dict, s
     return f
 
 
+def _splits(rng: random.Random, dept: SyntheticDepartment, f: YearFigures) -> None:
+    """What the nine tables print beside figures already made, for some departments (see the module's doc); every
+    whole keeps its value, and a list (a coded item) holds the codes that have a figure."""
+    a, number = f.amounts, dept.number
+
+    def put(item: str, code: str, value: int) -> None:
+        if value:
+            a[(item, code)] = value
+
+    if number % 3 == 1:
+        # 财政拨款收入 by class: each class's fiscal spending; this year's carry-overs change the main class's.
+        by_class: dict[str, int] = {}
+        for (item, code), value in a.items():
+            if item in ("gpb.actual", "gf.actual", "sc.actual"):
+                by_class[code] = by_class.get(code, 0) + value
+        by_class[dept.main_class] += a[("carryover.end_fiscal", "")] - a[("carryover.begin_fiscal", "")]
+        for code, value in sorted(by_class.items()):
+            put("income.fiscal", code, value)
+    for fund in ("gf", "sc"):
+        for (item, code), value in sorted(a.items()):
+            if item == f"{fund}.actual":
+                project = value * rng.randint(6000, 10_000) // 10_000
+                put(f"{fund}.project", code, project)
+                put(f"{fund}.basic", code, value - project)
+    if number % 3 == 2:
+        # All of a synthetic department's fiscal carry-over is 一般公共预算.
+        for key in ("carryover.begin_fiscal", "carryover.end_fiscal"):
+            put(key, "general_budget", a[(key, "")])
+    if number % 5 == 3:
+        used = _part(rng, sum(v for (item, _), v in a.items() if item == "gpb.actual"), 10, 200)
+        distributed = _part(rng, used, 0, 5000)
+        a[("non_fiscal_balance_used", "")] = used
+        a[("balance_distribution", "")] = distributed
+        a[("carryover.end", "")] += used - distributed  # what was used and not distributed carries on
+    if number % 2 == 0:
+        purchase = sum(v for (item, _), v in a.items() if item == "three_public.vehicle_purchase")
+        a[("three_public_budget.vehicle_purchase", "")] = purchase
+        a[("three_public_budget.vehicle_operation", "")] = a[("three_public_budget.vehicle", "")] - purchase
+
+
 def _copy_year(previous: YearFigures) -> YearFigures:
     return YearFigures(dict(previous.amounts), dict(previous.counts), list(previous.breakdowns))
 
@@ -455,6 +501,7 @@ def generate(count: int, years: list[int], seed: int = 0, first: int = 1) -> lis
                 figures = _copy_year(previous)
             else:
                 figures = _year_figures(rng, dept, traits, scale)
+                _splits(random.Random(f"juesuan-synth-splits:{seed}:{number}:{year}"), dept, figures)
             dept.years[year] = figures
             dept.texts[year] = _text(dept, year, figures, previous)
             previous = figures

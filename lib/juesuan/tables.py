@@ -103,24 +103,25 @@ def _class_rows(f: Figures, items: tuple[str, ...]) -> dict[str, Decimal]:
     return dict(sorted(rows.items()))
 
 
-def _two_sided(income: list[tuple[str, Decimal]], spending: list[tuple[str, str, Decimal]]) -> pd.DataFrame:
-    """收入 on the left, 支出 on the right, as the 总表 are laid out."""
+def _two_sided(income: list[tuple[str, Decimal]], spending: list[tuple], amounts=("支出决算数",)) -> pd.DataFrame:
+    """收入 on the left, 支出 on the right, as the 总表 are laid out; each spending row (code, name, one amount
+    per heading of `amounts`)."""
     length = max(len(income), len(spending))
     income = income + [("", None)] * (length - len(income))
-    spending = spending + [("", "", None)] * (length - len(spending))
+    spending = spending + [("", "", *[None] * len(amounts))] * (length - len(spending))
     return pd.DataFrame({
         "收入项目": [name for name, _ in income],
         "收入决算数": [amount for _, amount in income],
-        "支出功能分类科目编码": [code for code, _, _ in spending],
-        "支出项目": [name for _, name, _ in spending],
-        "支出决算数": [amount for _, _, amount in spending],
+        "支出功能分类科目编码": [row[0] for row in spending],
+        "支出项目": [row[1] for row in spending],
+        **{heading: [row[2 + i] for row in spending] for i, heading in enumerate(amounts)},
     })
 
 
 def income_expenditure_summary(f: Figures) -> PublicTable:
     income = [(name, _value(f, key)) for key, name in catalogue.INCOME_SOURCES.items()]
-    income += [("本年收入合计", _value(f, "income_total")), ("年初结转和结余", _value(f, "carryover.begin")),
-               ("总计", _value(f, "total"))]
+    income += [("本年收入合计", _value(f, "income_total")), *_given(f, "non_fiscal_balance_used"),
+               ("年初结转和结余", _value(f, "carryover.begin")), ("总计", _value(f, "total"))]
     if any(f.detail(kind) for kind in catalogue.EXPENDITURE_KINDS):
         # 本年支出 by function class, all funds (table 03's classes).
         spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
@@ -130,15 +131,28 @@ def income_expenditure_summary(f: Figures) -> PublicTable:
         # the 总表 of provinces that print it so do (the sum of the lines is then 本年支出合计, whatever the funds).
         spending = [("", name, _value(f, key)) for key, name in catalogue.EXPENDITURE_KINDS.items()]
     spending += [("", "本年支出合计", _value(f, "expenditure_total")),
+                 *(("", name, amount) for name, amount in _given(f, "balance_distribution")),
                  ("", "年末结转和结余", _value(f, "carryover.end")),
-                 ("", "总计", _value(f, "expenditure_total") + _value(f, "carryover.end"))]
+                 ("", "总计", sum((_value(f, k) for k in catalogue.TOTAL_SPENDING_SIDE), ZERO))]
     return PublicTable("公开01表", "收入支出决算总表", _two_sided(income, spending))
 
 
-def _by_class(f: Figures, total_name: str, columns: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+def _given(f: Figures, key: str) -> list[tuple[str, Decimal]]:
+    """An optional line (使用非财政拨款结余, 结余分配) where the data gives it: a table of a department without
+    one looks as it always did."""
+    value = f.value(key)
+    return [] if value is None else [(catalogue.item_name(key), value)]
+
+
+def _by_class(f: Figures, total_name: str, columns: dict[str, tuple[str, ...]],
+              by_class: dict[str, str] | None = None) -> pd.DataFrame:
     """Tables 02 and 03: the 合计 row, then, where the data gives them by function class, every level's row.
 
-    `columns` maps each column's heading to the items it adds up (财政拨款收入: the three fiscal sources)."""
+    `columns` maps each column's heading to the items it adds up (财政拨款收入: the three fiscal sources);
+    `by_class`, a heading to the one item that gives it by class where the data has it (财政拨款收入:
+    income.fiscal). A class's total is left blank where a column with a total is not given by class: it
+    cannot be known."""
+    by_class = {heading: item for heading, item in (by_class or {}).items() if f.detail(item)}
     items = tuple(i for keys in columns.values() for i in keys)
 
     def at(code: str | None, keys: tuple[str, ...]) -> Decimal | None:
@@ -146,19 +160,25 @@ def _by_class(f: Figures, total_name: str, columns: dict[str, tuple[str, ...]]) 
         known = [v for v in values if v is not None]
         return sum(known, ZERO) if known else None
 
+    complete = all(heading in by_class or any(f.detail(k) for k in keys) or not at(None, keys)
+                   for heading, keys in columns.items())
+
     def row(code, name, where):
-        cells = {heading: at(where, keys) for heading, keys in columns.items()}
-        return {"科目编码": code, "科目名称": name, total_name: at(where, items), **cells}
+        cells = {heading: at(where, (by_class[heading],) if where and heading in by_class else keys)
+                 for heading, keys in columns.items()}
+        known = [v for v in cells.values() if v is not None]
+        total = sum(known, ZERO) if known and (where is None or complete) else None
+        return {"科目编码": code, "科目名称": name, total_name: total, **cells}
 
     rows = [row("", "合计", None)]
-    rows += [row(code, _indented_name(f, code), code) for code in f.levels(*items)]
+    rows += [row(code, _indented_name(f, code), code) for code in f.levels(*items, *by_class.values())]
     return pd.DataFrame(rows)
 
 
 def income_table(f: Figures) -> PublicTable:
     sources = list(catalogue.INCOME_SOURCES.items())
     columns = {"财政拨款收入": tuple(k for k, _ in sources[:3]), **{name: (key,) for key, name in sources[3:]}}
-    return PublicTable("公开02表", "收入决算表", _by_class(f, "本年收入合计", columns))
+    return PublicTable("公开02表", "收入决算表", _by_class(f, "本年收入合计", columns, {"财政拨款收入": "income.fiscal"}))
 
 
 def expenditure_table(f: Figures) -> PublicTable:
@@ -171,12 +191,35 @@ def fiscal_summary(f: Figures) -> PublicTable:
     income += [("本年收入合计", _value(f, "fiscal_income")),
                ("年初财政拨款结转和结余", _value(f, "carryover.begin_fiscal")),
                ("总计", _value(f, "fiscal_total"))]
+    if any(f.by_code(key) for key in catalogue.FUND_SPLIT):
+        return _fiscal_summary_by_fund(f, income)
     spending = [(code, catalogue.FUNCTION_CLASSES[code], amount)
                 for code, amount in _class_rows(f, catalogue.FISCAL_SPENDING).items()]
     spending += [("", "本年支出合计", _value(f, "fiscal_expenditure")),
                  ("", "年末财政拨款结转和结余", _value(f, "carryover.end_fiscal")),
                  ("", "总计", _value(f, "fiscal_expenditure") + _value(f, "carryover.end_fiscal"))]
     return PublicTable("公开04表", "财政拨款收入支出决算总表", _two_sided(income, spending))
+
+
+def _fiscal_summary_by_fund(f: Figures, income: list[tuple[str, Decimal]]) -> PublicTable:
+    """Table 04 where the data splits its carry-overs by fund, as the national template prints it: the three
+    funds' lines under 年初财政拨款结转和结余, and the 支出 side in a column per fund beside its 合计."""
+    begin, end = catalogue.FUND_SPLIT
+    at = next(i for i, (name, _) in enumerate(income) if name == catalogue.item_name(begin)) + 1
+    income[at:at] = [("\u3000" + name, f.fund_part(begin, fund)) for fund, name in catalogue.FUNDS.items()]
+    spent = {fund: f.by_code(item) for fund, item in catalogue.FUND_SPENDING.items()}
+    totals = {fund: _value(f, item.replace(".actual", ".total")) for fund, item in catalogue.FUND_SPENDING.items()}
+
+    def line(code: str, name: str, parts: dict[str, Decimal]) -> tuple:
+        return (code, name, sum(parts.values(), ZERO), *parts.values())
+
+    spending = [line(code, catalogue.FUNCTION_CLASSES[code], {fund: spent[fund].get(code, ZERO) for fund in spent})
+                for code in sorted(set().union(*spent.values()))]
+    ends = {fund: f.fund_part(end, fund) for fund in catalogue.FUNDS}
+    spending += [line("", "本年支出合计", totals), line("", "年末财政拨款结转和结余", ends),
+                 line("", "总计", {fund: totals[fund] + ends[fund] for fund in totals})]
+    amounts = ("支出合计", *(f"支出{name}" for name in catalogue.FUNDS.values()))
+    return PublicTable("公开04表", "财政拨款收入支出决算总表", _two_sided(income, spending, amounts))
 
 
 def _indented_name(f: Figures, code: str, economic: bool = False) -> str:
@@ -226,8 +269,9 @@ def three_public(f: Figures) -> PublicTable:
         ("合计", _value(f, "three_public_budget.total"), _value(f, "three_public.total")),
         ("1.因公出国（境）费", _value(f, "three_public_budget.abroad"), _value(f, "three_public.abroad")),
         ("2.公务用车购置及运行维护费", _value(f, "three_public_budget.vehicle"), _value(f, "three_public.vehicle")),
-        ("　（1）公务用车购置费", None, _value(f, "three_public.vehicle_purchase")),
-        ("　（2）公务用车运行维护费", None, _value(f, "three_public.vehicle_operation")),
+        ("　（1）公务用车购置费", f.value("three_public_budget.vehicle_purchase"), _value(f, "three_public.vehicle_purchase")),
+        ("　（2）公务用车运行维护费", f.value("three_public_budget.vehicle_operation"),
+         _value(f, "three_public.vehicle_operation")),
         ("3.公务接待费", _value(f, "three_public_budget.reception"), _value(f, "three_public.reception")),
         ("　（1）国内接待费", None, _value(f, "three_public.reception_domestic")),
         ("　（2）外事接待费", None, _value(f, "three_public.reception_foreign")),
@@ -241,7 +285,8 @@ def _fund_table(f: Figures, number: str, title: str, income_key: str | None, ite
     fund = item.split(".")[0]
     flows = (f"{fund}.carryover_begin", f"{fund}.income", f"{fund}.carryover_end")
     by_class = any(f.detail(k) for k in flows)
-    codes = f.levels(item, *flows) if by_class else f.levels(item)
+    kinds = (f"{fund}.basic", f"{fund}.project")
+    codes = f.levels(item, *kinds, *(flows if by_class else ()))
     rows = [(code, _indented_name(f, code), f.amount_at(item, code)) for code in codes]
     total = _value(f, item.replace(".actual", ".total"))
     income = _value(f, income_key) if income_key else None
@@ -256,6 +301,14 @@ def _fund_table(f: Figures, number: str, title: str, income_key: str | None, ite
         frame["年末结转和结余"] = column(flows[2])
     elif income_key:
         frame.insert(2, "本年收入", [None] * len(rows) + [income])
+    if any(f.detail(k) for k in kinds):
+        # 本年支出 by kind, as 05's: 项目支出 where not given is what 基本支出 leaves.
+        spent = [f.amount_at(item, code) or ZERO for code in codes] + [total]
+        basic = [f.amount_at(kinds[0], code) or ZERO for code in codes] + [f.sum_of_parts(kinds[0]) or ZERO]
+        project = [f.amount_at(kinds[1], code) for code in codes] + [f.sum_of_parts(kinds[1])]
+        at = list(frame.columns).index("本年支出") + 1
+        frame.insert(at, "基本支出", basic)
+        frame.insert(at + 1, "项目支出", [p if p is not None else s - b for p, s, b in zip(project, spent, basic)])
     has_data = bool(rows) or bool(income)
     note = None if has_data else f"本单位本年度无{title.replace('决算表', '').replace('收入支出', '收入和支出')}，本表无数据。"
     return PublicTable(number, title, frame, note)

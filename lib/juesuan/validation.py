@@ -18,9 +18,11 @@ from .template import Template, load_template
 # Every template needs these amounts (the nine tables' and the few every template states); the counts, the
 # text and any further amount a template states are in its manifest (`requires`: see template.py).
 # (Income by source and expenditure by kind are given as a total row or by class: either counts.)
+# (The carry-overs split by fund keep their total row, required; the optional items are listed in the catalogue.)
 REQUIRED_AMOUNTS = (*catalogue.INCOME_SOURCES, *catalogue.EXPENDITURE_KINDS,
                     *(key for key, (_, vocabulary) in catalogue.AMOUNT_ITEMS.items()
-                      if vocabulary is None and key not in catalogue.OPTIONAL_AMOUNTS))
+                      if (vocabulary is None or key in catalogue.FUND_SPLIT)
+                      and key not in catalogue.OPTIONAL_LINES and key not in catalogue.OPTIONAL_AMOUNTS))
 
 # Figures a report compares with the previous year.
 COMPARED = {
@@ -88,12 +90,13 @@ def tie_outs(figures: Figures) -> list[DataError]:
                  format_amount(stated))
 
     v = figures.value
-    sides = [("total", ("income_total", "carryover.begin"), ("expenditure_total", "carryover.end")),
+    sides = [("total", catalogue.COMPOSITES["total"][1], catalogue.TOTAL_SPENDING_SIDE),
              ("fiscal_total", ("fiscal_income", "carryover.begin_fiscal"),
               ("fiscal_expenditure", "carryover.end_fiscal"))]
     for total, income_side, spending_side in sides:
-        left = [(catalogue.item_name(k), v(k)) for k in income_side]
-        right = [(catalogue.item_name(k), v(k)) for k in spending_side]
+        # An optional line (使用非财政拨款结余, 结余分配) not given is 0, and not named.
+        left = [(catalogue.item_name(k), v(k)) for k in income_side if k not in catalogue.OPTIONAL_LINES or v(k)]
+        right = [(catalogue.item_name(k), v(k)) for k in spending_side if k not in catalogue.OPTIONAL_LINES or v(k)]
         if all(x is not None for _, x in left + right):
             lsum, rsum = sum(x for _, x in left), sum(x for _, x in right)
             if lsum != rsum:
@@ -179,6 +182,8 @@ def tie_outs(figures: Figures) -> list[DataError]:
                  f"经济分类 {' + '.join(classes)} 之和 {format_amount(by_class)}（gpb_basic.economic 行）",
                  format_amount(stated))
 
+    errors += split_tie_outs(figures)
+
     for item, parts in figures.source.breakdowns.items():
         whole = v(item)
         total = sum((amount for _, amount in parts), Decimal(0))
@@ -213,6 +218,121 @@ def _within_residue(figures: Figures, key: str) -> bool:
         return False
     stated, parts = figures.stated(key), figures.sum_of_parts(key)
     return abs(stated - parts) <= rounding_residue(figures.printed(key, figures.classes(key)))
+
+
+def split_tie_outs(figures: Figures) -> list[DataError]:
+    """The splits the nine tables print of a figure the data holds whole: 02's 财政拨款收入 by class, 08/09's 基本/项目
+    支出 by class, 04's carry-overs by fund and 07's vehicle budgets apart. Each must make up its whole."""
+    errors: list[DataError] = []
+    path, dept = _amounts_file(figures), figures.department_id
+
+    def fail(field: str, expected: str, got: str):
+        errors.append(DataError(path, dept, field, expected, got))
+
+    # 02's 财政拨款收入 by class: its classes are the three fiscal sources in all, and, where the data splits those by
+    # class too, each class is their sum (no less than it, where a fund with income is not split).
+    # (A class that is not its funds is named; the sum in all then differs because of it, and is not.)
+    if figures.detail("income.fiscal"):
+        split = [f for f in catalogue.FISCAL_INCOME if figures.detail(f)]
+        whole = all(figures.detail(f) or not figures.value(f) for f in catalogue.FISCAL_INCOME)
+        names = " + ".join(catalogue.item_name(f) for f in split)
+
+        def fiscal_differs(code: str, fiscal: Decimal, funds: Decimal):
+            fail(f"income.fiscal {code}", f"{'' if whole else '不少于'}{names} {format_amount(funds)}"
+                 f"（{code} {figures.function_name(code)}）", format_amount(fiscal))
+        before = len(errors)
+        if split:
+            _each_class(figures, "income.fiscal", split, lambda code: whole, fiscal_differs)
+        fiscal, by_class = figures.value("fiscal_income"), figures.sum_of_parts("income.fiscal")
+        if len(errors) == before and fiscal is not None and by_class != fiscal:
+            fail("income.fiscal", f"各类之和等于财政拨款收入 {format_amount(fiscal)}（income.general_budget + "
+                 "income.government_fund + income.state_capital）", format_amount(by_class))
+    # 08 and 09 by kind, as 05's: 基本支出 + 项目支出 = 本年支出 on each row where both are given, else no more than it.
+    for fund in ("gf", "sc"):
+        kinds = (f"{fund}.basic", f"{fund}.project")
+
+        def both(code: str, kinds=kinds) -> bool:
+            return all(figures.amount_at(k, code) is not None for k in kinds)
+
+        def kinds_differ(code: str, actual: Decimal, given: Decimal, fund=fund, kinds=kinds, both=both):
+            named = " + ".join({"basic": "基本支出", "project": "项目支出"}[k.split(".")[1]] for k in kinds
+                               if figures.amount_at(k, code) is not None)
+            fail(f"{fund}.basic/{fund}.project {code}",
+                 f"{named} {'= ' if both(code) else '不超过'}{catalogue.item_name(f'{fund}.actual')} "
+                 f"{format_amount(actual)}（{code} {figures.function_name(code)}）", format_amount(given))
+        if any(figures.detail(k) for k in kinds):
+            _each_class(figures, f"{fund}.actual", list(kinds), both, kinds_differ)
+    # 04's carry-overs by fund (their parts against the total row: the check of every coded item above). Per fund,
+    # 年初 + 本年收入 − 本年支出 = 年末, and 08/09's classes in all are their fund's part; not where a split does not
+    # add up to its total, or a row of 08/09 does not carry over (said once, already). Funds that do not carry
+    # over are one line: with 财政拨款收、支总计 tying out, a part put under the wrong fund puts two funds out.
+    split = [k for k in catalogue.FUND_SPLIT if figures.by_code(k)]
+    if split and all(figures.sum_of_parts(k) == figures.stated(k) for k in split):
+        begin_key, end_key = catalogue.FUND_SPLIT
+        wrong = []
+        for fund, name in catalogue.FUNDS.items():
+            begin, end = figures.fund_part(begin_key, fund), figures.fund_part(end_key, fund)
+            income = figures.value(catalogue.FUND_INCOME[fund])
+            spent = figures.report_value(catalogue.FUND_SPENDING[fund].replace(".actual", ".total"))
+            if None not in (begin, end, income) and begin + income - spent != end:
+                wrong.append((fund, f"{name} 年初 {format_amount(begin)} + 本年收入 {format_amount(income)} − "
+                                    f"本年支出 {format_amount(spent)} = {format_amount(begin + income - spent)}",
+                              format_amount(end)))
+        if wrong:
+            fail(f"{end_key} {'/'.join(fund for fund, _, _ in wrong)}", "、".join(text for _, text, _ in wrong),
+                 "、".join(end for _, _, end in wrong))
+        for fund, prefix in (("government_fund", "gf"), ("state_capital", "sc")):
+            if wrong or not _fund_rows_carry_over(figures, prefix):
+                continue
+            # 年末 follows from 年初 on both sides (the rows and the fund carry over): one of the two is named.
+            for flow, key in ((f"{prefix}.carryover_begin", begin_key), (f"{prefix}.carryover_end", end_key)):
+                part = figures.fund_part(key, fund)
+                if key in split and figures.detail(flow) and figures.sum_of_parts(flow) != part:
+                    fail(flow, f"各类之和等于表04的{catalogue.item_name(key)}中的{catalogue.FUNDS[fund]} "
+                         f"{format_amount(part)}（{key} {fund}）", format_amount(figures.sum_of_parts(flow)))
+                    break
+    # 07's vehicle budgets apart: where either is given, the two (the other 0) are the budget of both.
+    parts = {k: figures.value(k) for k in ("three_public_budget.vehicle_purchase",
+                                            "three_public_budget.vehicle_operation")}
+    budget = figures.value("three_public_budget.vehicle")
+    if budget is not None and any(p is not None for p in parts.values()):
+        total = sum((p or ZERO for p in parts.values()), ZERO)
+        if total != budget:
+            fail(f"{catalogue.item_name('three_public_budget.vehicle')} (three_public_budget.vehicle)",
+                 f"{_sum_text([(catalogue.item_name(k), p or ZERO) for k, p in parts.items()])} = "
+                 f"{format_amount(total)}", format_amount(budget))
+    return errors
+
+
+def _each_class(figures: Figures, whole: str, parts: list[str], complete, differs) -> None:
+    """At each level both sides give, `whole` = Σ `parts` (where `complete(code)`), or no less than it; else
+    `differs(code, whole's amount, Σ parts)`. A level whose rows beneath already differ is not named again (one
+    mistake, one line)."""
+    def at(item: str, code: str) -> Decimal | None:
+        value = figures.amount_at(item, code)
+        if value is None and any(code.startswith(c) for c in figures.detail(item)):
+            return None  # given only above this level: not comparable here
+        return value or ZERO
+
+    failed: list[str] = []
+    for code in reversed(figures.levels(whole, *parts)):
+        amounts = [at(whole, code), *(at(p, code) for p in parts)]
+        if None in amounts or any(f.startswith(code) for f in failed):
+            continue
+        total, given = amounts[0], sum(amounts[1:], ZERO)
+        if (given != total) if complete(code) else given > total:
+            failed.append(code)
+            differs(code, total, given)
+
+
+def _fund_rows_carry_over(figures: Figures, fund: str) -> bool:
+    """Whether each row of table 08 (gf) or 09 (sc) carries over: 年初 + 本年收入 − 本年支出 = 年末."""
+    flows = (f"{fund}.carryover_begin", f"{fund}.income", f"{fund}.actual", f"{fund}.carryover_end")
+    for code in figures.levels(*flows):
+        begin, income, spent, end = (figures.amount_at(k, code) or ZERO for k in flows)
+        if begin + income - spent != end:
+            return False
+    return True
 
 
 def subtotals(figures: Figures):

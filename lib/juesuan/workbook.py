@@ -39,9 +39,9 @@ import pandas as pd
 import xlrd
 from openpyxl.utils import get_column_letter
 
-from .catalogue import PUBLIC_CLASSES
+from .catalogue import PERSONNEL_CLASSES, PUBLIC_CLASSES
 from .errors import DataError, DataErrors
-from .money import CENT, MAX_AMOUNT, MAX_AMOUNT_TEXT, ZERO
+from .money import CENT, MAX_AMOUNT, MAX_AMOUNT_TEXT, ZERO, completion
 from .standard_tables import (ECONOMIC, FUNCTION, LINES, META, NOTE, SINGLE, TABLES, TOTAL_LABELS, Column,
                               Side, Table, label_of, normalise)
 
@@ -782,6 +782,8 @@ def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
             for parent, parts in groups.items():
                 if all(row.values[p].blank for p in parts):
                     continue  # the row gives its total only, not split into these columns
+                if parent == "total" and row.key.isdigit() and row.values[parent].blank:
+                    continue  # a class's total left blank: not every column is given by class (02's 财政拨款收入 alone)
                 total = sum((row.values[p].value for p in parts), ZERO)
                 if row.values[parent].value != total:
                     names = "+".join(side_column(side, p).name for p in parts)
@@ -790,10 +792,74 @@ def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
                                  f"{names} = {total}", str(row.values[parent].value))
                     suspect.add(id(row))
 
+    _check_rates(found, problems)
+    if spec.rows == ECONOMIC:  # first: a row split against its class is named, not the 类 it adds into
+        _check_economic_split(found, problems, suspect)
     if spec.rows in (FUNCTION, ECONOMIC):
         _check_classes(found, problems, suspect)
     if spec.rows == LINES:
         _check_lines(found, problems, suspect)
+
+
+def rate_of(key: str) -> tuple[str, str] | None:
+    """The 决算数 and 预算数 columns a 完成预算（%） column is worked out from: 05's `completion` from `total` and
+    `budget`, 07's `vehicle.completion` from `vehicle.actual` and `vehicle.budget`."""
+    if key == "completion":
+        return "total", "budget"
+    if key.endswith(".completion"):
+        item = key.removesuffix(".completion")
+        return f"{item}.actual", f"{item}.budget"
+    return None
+
+
+def checked_rate(row: Row, key: str) -> bool:
+    """Whether a rate on this row is one the reader checks: its 决算数 and 预算数 are printed beside it."""
+    parts = rate_of(key)
+    return parts is not None and all(p in row.values for p in parts)
+
+
+def _check_rates(found: FoundTable, problems: _Problems) -> None:
+    """Each printed 完成预算（%） is 决算数 / 预算数 of its row, rounded half up to 0.01 (money.completion): a rate the
+    data does not hold, since it follows from the two. Blank is not printed; spending without a budget has no rate."""
+    label = f"公开{found.spec.id}表"
+    for row in found.rows:
+        for key, figure in row.values.items():
+            if figure.blank or not checked_rate(row, key):
+                continue
+            actual, budget = (row.values[k].value for k in rate_of(key))
+            expected = completion(actual, budget)
+            if expected != figure.value:
+                what = " ".join(x for x in (label, row.name, found.spec.column(key).name) if x)
+                problems.add(f"{figure.cell}（{what}）", "空白（有支出而未安排预算）" if expected is None else
+                             f"决算数 {actual} / 预算数 {budget} = {expected}", str(figure.value))
+
+
+def _check_economic_split(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
+    """06's 人员经费 and 公用经费 columns, where a layout prints them beside each class: they follow from the class
+    (人员经费 301 and 303; 公用经费 302, 310 and any other class), so on each row one holds the whole 决算数 and the
+    other nothing. Its total lines are by definition one or the other; 合计 is its classes' sum (checked above)."""
+    label = f"公开{found.spec.id}表"
+    for row in found.rows:
+        if not {"personnel", "public"} & set(row.values) or id(row) in suspect:
+            continue
+        if row.key.isdigit():
+            kind = "personnel" if row.key[:3] in PERSONNEL_CLASSES else "public"
+        elif row.key in ("personnel_total", "public_total"):
+            kind = row.key.removesuffix("_total")
+        else:
+            continue
+        whole = row.values.get("amount")
+        for key in ("personnel", "public"):
+            figure = row.values.get(key)
+            if figure is None:
+                continue
+            expected = (whole.value if whole is not None else figure.value) if key == kind else ZERO
+            if figure.value != expected:
+                rule = ("301、303 为人员经费" if kind == "personnel" else "302、310 等其余各类为公用经费")
+                problems.add(f"{figure.cell}（{label} {row.name} {found.spec.column(key).name}）",
+                             f"{expected}（{rule}）", str(figure.value))
+                suspect.add(id(row))
+                break
 
 
 def _parent_of(side: Side, key: str) -> str | None:

@@ -550,6 +550,108 @@ def _(d):
     replace(d / "2022" / "text" / "pzh-swzzb.yaml", "  admin_operating_change: 财政部门对单位预算指标的压缩\n", "")
 
 
+# ---------------------------------------------------------------- splits the nine tables print
+
+# The seed's 财政拨款收入 1,759.16 by class, as a table 02 of the national layout gives it (hand split:
+# 1,431.39 + 187.83 + 0.36 + 139.58 = 1,759.16).
+FISCAL_BY_CLASS = (("20132", "1431.39"), ("208", "187.83"), ("210", "0.36"), ("221", "139.58"))
+
+
+def fiscal_by_class(d: Path, item: str, rows=FISCAL_BY_CLASS) -> None:
+    for code, amount in rows:
+        append(amounts(d), f"pzh-swzzb,{item},{code},{amount}")
+
+
+def with_government_fund(d: Path, income: str) -> None:
+    """The seed spending 10 万元 of 政府性基金 on class 212 (a project), with `income` of it received this year."""
+    replace(amounts(d), "pzh-swzzb,income.government_fund,,0", f"pzh-swzzb,income.government_fund,,{income}")
+    replace(amounts(d), "pzh-swzzb,expenditure.project,,155.90", "pzh-swzzb,expenditure.project,,165.90")
+    append(amounts(d), "pzh-swzzb,gf.actual,212,10")
+
+
+@case("fiscal_income_by_class_not_its_total",
+      "2022/amounts.csv：部门 pzh-swzzb：income.fiscal：应为各类之和等于财政拨款收入 1,759.16（income.general_budget + "
+      "income.government_fund + income.state_capital），实为 '1,759.26'")
+def _(d):
+    fiscal_by_class(d, "income.fiscal", FISCAL_BY_CLASS[:2] + (("210", "0.46"),) + FISCAL_BY_CLASS[3:])
+
+
+@case("fiscal_income_class_not_its_funds",
+      "2022/amounts.csv：部门 pzh-swzzb：income.fiscal 221：应为一般公共预算财政拨款收入 139.58"
+      "（221 住房保障支出），实为 '139.48'")
+def _(d):
+    fiscal_by_class(d, "income.general_budget")
+    fiscal_by_class(d, "income.fiscal", FISCAL_BY_CLASS[:3] + (("221", "139.48"),))
+
+
+@case("fiscal_income_by_class_without_a_code",
+      "2022/amounts.csv 第43行：部门 pzh-swzzb：income.fiscal 的 code：应为功能分类科目编码")
+def _(d):
+    append(amounts(d), "pzh-swzzb,income.fiscal,,1759.16")
+
+
+@case("fund_kinds_not_fund_spending",
+      "2022/amounts.csv：部门 pzh-swzzb：gf.basic/gf.project 212：应为基本支出 + 项目支出 = 政府性基金预算财政拨款支出 10"
+      "（212 城乡社区支出），实为 '9'")
+def _(d):
+    with_government_fund(d, "10")
+    append(amounts(d), "pzh-swzzb,gf.basic,212,2")
+    append(amounts(d), "pzh-swzzb,gf.project,212,7")
+
+
+@case("carryover_by_fund_not_its_total",
+      "2022/amounts.csv：部门 pzh-swzzb：年初财政拨款结转和结余 (carryover.begin_fiscal)：应为其各组成部分之和 89，"
+      "实为 '89.32'")
+def _(d):
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,general_budget,80")
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,government_fund,9")
+
+
+@case("carryover_by_fund_does_not_carry_over",
+      "2022/amounts.csv：部门 pzh-swzzb：carryover.end_fiscal general_budget/government_fund：应为一般公共预算财政拨款 "
+      "年初 80 + 本年收入 1,759.16 − 本年支出 1,848.48 = -9.32、政府性基金预算财政拨款 年初 9.32 + 本年收入 0 − "
+      "本年支出 0 = 9.32，实为 '0、0'")
+def _(d):
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,general_budget,80")
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,government_fund,9.32")
+
+
+@case("carryover_fund_code_unknown",
+      "2022/amounts.csv 第43行：部门 pzh-swzzb：carryover.begin_fiscal 的 code：应为财政拨款的种类，如 general_budget "
+      "一般公共预算财政拨款、government_fund 政府性基金预算财政拨款、state_capital 国有资本经营预算财政拨款，实为 'gpb'")
+def _(d):
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,gpb,89.32")
+
+
+@case("fund_carryover_by_class_not_04",
+      "2022/amounts.csv：部门 pzh-swzzb：gf.carryover_begin：应为各类之和等于表04的年初财政拨款结转和结余中的"
+      "政府性基金预算财政拨款 2（carryover.begin_fiscal government_fund），实为 '3'")
+def _(d):
+    # 04: 2 万元 of 政府性基金 carried into the year, 8 received, 10 spent; 08's row carries 3 in and 1 out.
+    with_government_fund(d, "8")
+    for item in ("carryover.begin", "carryover.begin_fiscal"):
+        replace(amounts(d), f"pzh-swzzb,{item},,89.32", f"pzh-swzzb,{item},,91.32")
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,general_budget,89.32")
+    append(amounts(d), "pzh-swzzb,carryover.begin_fiscal,government_fund,2")
+    for flow, amount in (("carryover_begin", "3"), ("income", "8"), ("carryover_end", "1")):
+        append(amounts(d), f"pzh-swzzb,gf.{flow},212,{amount}")
+
+
+@case("balance_distribution_breaks_total",
+      "2022/amounts.csv：部门 pzh-swzzb：收、支总计 (total)：应为本年收入合计 1,759.38 + 年初结转和结余 89.32 = 1,848.7，"
+      "与 本年支出合计 1,848.7 + 结余分配 1 + 年末结转和结余 0 相等，实为 '1,849.7'")
+def _(d):
+    append(amounts(d), "pzh-swzzb,balance_distribution,,1")
+
+
+@case("vehicle_budgets_apart_not_their_total",
+      "2022/amounts.csv：部门 pzh-swzzb：公务用车购置及运行维护费预算数 (three_public_budget.vehicle)：应为公务用车购置费预算数 0"
+      " + 公务用车运行维护费预算数 5.76 = 5.76，实为 '5.67'")
+def _(d):
+    append(amounts(d), "pzh-swzzb,three_public_budget.vehicle_purchase,,0")
+    append(amounts(d), "pzh-swzzb,three_public_budget.vehicle_operation,,5.76")
+
+
 # ---------------------------------------------------------------- references
 
 @case("comparison_year_misnamed",

@@ -9,7 +9,9 @@ with openpyxl in two layouts a department might send:
 * `good_one_sheet.xlsx`: all nine tables on one sheet, titles without form
   numbers, codes split into 类/款/项 columns, amounts as text with thousands
   separators ("1,234.50"), header cells not merged, and a hidden sheet
-  holding last year's 03 (which must not be read).
+  holding last year's 03 (which must not be read);
+* `good_06_by_kind.xlsx`: good_per_sheet with 06 as one block whose classes
+  are split into 人员经费 and 公用经费 columns beside 决算数.
 
 Then one bad workbook per case, each `<case>.xlsx` with its expected message
 fragment in `expected.tsv` (case, fragment): the import must refuse it with
@@ -297,6 +299,35 @@ def one_sheet() -> Workbook:
     return wb
 
 
+def with_06_by_kind() -> Workbook:
+    """good_per_sheet with 06 as one block that splits each class's 决算数 into 人员经费 and 公用经费 columns, as
+    some provinces print it: 301 and 303 wholly 人员经费, 302 wholly 公用经费 (blank where 0)."""
+    wb = per_sheet()
+    del wb["公开06表"]
+    ws = wb.create_sheet("公开06表", 5)
+    ws["A1"], ws["A2"], ws["E2"] = "公开06表 一般公共预算财政拨款基本支出决算表", UNIT, "单位：万元"
+    for c, v in enumerate(["科目编码", "科目名称", "决算数", "人员经费", "公用经费"], 1):
+        ws.cell(3, c, v)
+    parents = {"301": D(0), "303": D(0), "302": D(0)}
+    for e in ECONOMIC:
+        if len(e) == 3:
+            parents[e[0][:3]] += e[2]
+    rows = [(e[0], e[1], parents[e[0]] if len(e) == 2 else e[2]) for e in ECONOMIC]
+    personnel, public = parents["301"] + parents["303"], parents["302"]
+    r = 4
+    for code, name, v in rows:
+        kind = 4 if code[:3] in ("301", "303") else 5
+        for c, value in ((1, code), (2, name), (3, float(v)), (kind, float(v))):
+            ws.cell(r, c, value)
+        r += 1
+    for name, v, kind in (("人员经费合计", personnel, 4), ("公用经费合计", public, 5)):
+        for c, value in ((2, name), (3, float(v)), (kind, float(v))):
+            ws.cell(r, c, value)
+        r += 1
+    ws.cell(r, 1, "注：本表反映部门本年度一般公共预算财政拨款基本支出情况。")
+    return wb
+
+
 # ---------------------------------------------------------------- bad cases
 
 def find(ws, text):
@@ -425,6 +456,15 @@ def case_personnel_total(path):
     wb.save(path)
 
 
+def case_economic_split_not_by_class(path):
+    # 办公费 (30201, of 302 商品和服务支出) under 人员经费: its row still adds up, the class says 公用经费.
+    wb = with_06_by_kind()
+    ws = wb["公开06表"]
+    r = find(ws, "30201").row
+    ws.cell(r, 4).value, ws.cell(r, 5).value = 20.0, None
+    wb.save(path)
+
+
 # Between tables: one figure that two tables both print differs, each table still tying out on its own.
 
 def _add(ws, row, col, amount):
@@ -535,6 +575,7 @@ CASES = {
     "duplicate_code": (case_duplicate_code, "应为科目 2210201 只列一次"),
     "unknown_line": (case_unknown_line, "实为 '四、上级拨款'"),
     "personnel_total_does_not_add_up": (case_personnel_total, "（公开06表 人员经费合计）：应为301+303 = 1112.94"),
+    "economic_split_not_by_class": (case_economic_split_not_by_class, "公开06表!D10（公开06表 办公费 人员经费）：应为0（302、310 等其余各类为公用经费），实为 '20.00'"),
     "income_differs_from_02": (case_income_differs_from_02, "公开01表!B9 与 公开02表!F6（公开01表 五、事业收入 决算数 与 公开02表 合计 事业收入）：应为两表相同，实为 '1.00 与 0.00'"),
     "class_differs_from_03": (case_class_differs_from_03, "公开01表!D12 与 公开03表!C11（公开01表 八、社会保障和就业支出 决算数 与 公开03表 社会保障和就业支出 本年支出合计）：应为两表相同，实为 '31.10 与 30.10'"),
     "general_budget_differs_from_05": (case_general_budget_differs_from_05, "公开04表!E5 与 公开05表!C7（公开04表 一、一般公共服务支出 一般公共预算财政拨款 与 公开05表 一般公共服务支出 合计）：应为两表相同，实为 '1120.75 与 1121.75'"),
@@ -582,14 +623,14 @@ def main(argv: list[str]) -> None:
     if argv == ["--xls"]:
         make_xls()
         return
-    unknown = set(argv) - set(CASES) - {"good_per_sheet", "good_one_sheet"}
+    good = {"good_per_sheet": per_sheet, "good_one_sheet": one_sheet, "good_06_by_kind": with_06_by_kind}
+    unknown = set(argv) - set(CASES) - set(good)
     if unknown:
         sys.exit(f"unknown cases: {sorted(unknown)}")
-    wanted = set(argv) or {*CASES, "good_per_sheet", "good_one_sheet"}
-    if "good_per_sheet" in wanted:
-        per_sheet().save(HERE / "good_per_sheet.xlsx")
-    if "good_one_sheet" in wanted:
-        one_sheet().save(HERE / "good_one_sheet.xlsx")
+    wanted = set(argv) or {*CASES, *good}
+    for name, make in good.items():
+        if name in wanted:
+            make().save(HERE / f"{name}.xlsx")
     lines = []
     for name, (make, fragment) in CASES.items():
         if name in wanted:
