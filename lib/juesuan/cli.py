@@ -366,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--year", default="latest", help=year_help)
     validate.set_defaults(func=cmd_validate)
 
-    listing = sub.add_parser("list", help="列出数据中的部门和年度", description="列出数据中的部门及其有数据的年度。")
+    listing = sub.add_parser("list", help="列出数据中的部门和年度", epilog=EXIT_CODES, description="列出数据中的部门及其有数据的年度。")
     listing.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
     listing.set_defaults(func=cmd_list)
 
@@ -397,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     nb.add_argument("--out", type=Path, default=None, help="笔记本路径（默认：notebooks/<模板的 notebook>）")
     nb.set_defaults(func=cmd_notebook)
 
-    synth = sub.add_parser("synth", help="写出合成部门（只用于规模测试，不是真实报告）",
+    synth = sub.add_parser("synth", help="写出合成部门（只用于规模测试，不是真实报告）", epilog=EXIT_CODES,
                            description="写出若干合成部门的数据（编号 synth-NNNN），可通过校验，只用于测试规模；不会写入 data/。")
     synth.add_argument("--departments", type=_positive, required=True, help="合成部门的个数（必填）")
     synth.add_argument("--years", default="2020-2022", help="年度范围，如 2020-2022（默认）或 2022")
