@@ -31,8 +31,9 @@ recorded: a report needs nothing else, and nothing it says can reach the
 network. :func:`html_to_pdf` is the whole way from a report's HTML to PDF
 bytes. The PDF is tagged (headings, paragraphs, tables and figures with
 their alt text for screen readers) and has an outline of the headings (the
-bookmarks pane); its creation and modification dates are left out, so that
-the same report prints to the same bytes.
+bookmarks pane); its creation and modification dates are left out and the
+ids Chromium gives its tagged elements renumbered, so that the same report
+prints to the same bytes.
 """
 from __future__ import annotations
 
@@ -290,7 +291,7 @@ class Printer:
             raise
         except Exception as exc:  # noqa: BLE001 -- Playwright's errors carry a call log: its first line says it
             raise PdfError(f"Chromium 未能打印 PDF：{_first_line(exc)}") from None
-        return without_dates(printed)
+        return reproducible(printed)
 
     def close(self) -> None:
         """Stop the browser and the printer's thread."""
@@ -319,11 +320,17 @@ def destination_pages(pdf: bytes) -> dict[str, int]:
 
 
 _DATES = re.compile(rb"/(?:CreationDate|ModDate) \(D:[0-9+\-Z']*\)")
+#: Chromium names each tagged element after its DOM node, numbered by the browser across every page it loaded.
+_NODE_IDS = re.compile(rb"\bnode(\d{8})\b")
 
 
-def without_dates(pdf: bytes) -> bytes:
-    """The PDF without its creation and modification dates, blanked in place so every offset stays right."""
-    return _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
+def reproducible(pdf: bytes) -> bytes:
+    """The PDF without what differs from one printing to the next, changed in place (every offset stays right):
+    the creation and modification dates blanked, and the tagged elements' ids numbered from 1 in the order of
+    the browser's (so the tree of ids stays sorted)."""
+    pdf = _DATES.sub(lambda m: b" " * len(m.group(0)), pdf)
+    ranks = {old: f"{i:08d}".encode() for i, old in enumerate(sorted(set(_NODE_IDS.findall(pdf))), start=1)}
+    return _NODE_IDS.sub(lambda m: b"node" + ranks[m.group(1)], pdf)
 
 
 _printer: Printer | None = None

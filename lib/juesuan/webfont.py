@@ -104,7 +104,8 @@ def truetype_subset(characters: set[str]) -> bytes:
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(io.BytesIO(font_subset(characters)))
+    # The bundled font's own date, not the time of the conversion: the same characters give the same bytes.
+    font = TTFont(io.BytesIO(font_subset(characters)), recalcTimestamp=False)
     order = font.getGlyphOrder()
     names = {name: code for code, name in font.getBestCmap().items()}
     glyph_set = font.getGlyphSet()
