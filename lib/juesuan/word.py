@@ -41,6 +41,8 @@ REFERENCE_DOCX = Path(__file__).resolve().parent / "templates" / "report" / "ref
 _SPACE = re.compile(r"[ \t\r\n\f]+")  # what HTML collapses; U+3000 and U+00A0 are text
 #: An amount, a rate or a share (1,848.70, -0.5, 99.99%): set on the right. A bare integer is a code or a count.
 _AMOUNT = re.compile(r"[-+−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")
+#: Characters XML 1.0 cannot hold (a control character that came with the data): left out of the .docx.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_ALIGN = re.compile(r"text-align\s*:\s*(left|right|center|justify)", re.I)
 _HEADINGS = {"h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3", "h5": "Heading 4", "h6": "Heading 4"}
 _SKIPPED = {"style", "script", "template", "noscript", "head", "title", "meta", "link"}
@@ -120,7 +122,7 @@ class _Writer:
             update.set(qn("w:val"), "true")
             settings.insert(_settings_position(settings), update)
         props = self.document.core_properties
-        props.title = _SPACE.sub(" ", title).strip()
+        props.title = _NOT_XML.sub("", _SPACE.sub(" ", title)).strip()
         props.language = "zh-CN"
         props.revision = 1
         props.author = props.last_modified_by = ""
@@ -180,18 +182,18 @@ class _Writer:
             self.picture(element)
         elif tag == "pre":
             for line in (element.text_content() or "").splitlines():
-                self.paragraph("Normal").add_run(line)
+                self.paragraph("Normal").add_run(_NOT_XML.sub("", line))
         elif tag == "hr":
             return
         elif tag == "blockquote" or tag in _BLOCKS or any(isinstance(c.tag, str) and c.tag in _BLOCKS
                                                           for c in element):
             if (element.text or "").strip():
-                self.paragraph("Normal").add_run(_SPACE.sub(" ", element.text).strip())
+                self.paragraph("Normal").add_run(_NOT_XML.sub("", _SPACE.sub(" ", element.text)).strip())
             for child in element:
                 if isinstance(child.tag, str):
                     self.block(child)
                 if (child.tail or "").strip():
-                    self.paragraph("Normal").add_run(_SPACE.sub(" ", child.tail).strip())
+                    self.paragraph("Normal").add_run(_NOT_XML.sub("", _SPACE.sub(" ", child.tail)).strip())
         else:  # inline content straight in a container (a <span>, text in a <div>)
             self.inline_paragraph(element, "Normal")
 
@@ -245,7 +247,7 @@ class _Writer:
                     continue
                 link = item.find("a")
                 text = link.text_content() if link is not None else (item.text or "")
-                entries.append((level, _SPACE.sub(" ", text).strip()))
+                entries.append((level, _NOT_XML.sub("", _SPACE.sub(" ", text)).strip()))
                 for sub in item:
                     if isinstance(sub.tag, str) and sub.tag.lower() in ("ul", "ol"):
                         walk(sub, level + 1)
@@ -294,7 +296,7 @@ class _Writer:
         if shape.width > self.text_width_emu:
             shape.height = int(shape.height * self.text_width_emu / shape.width)
             shape.width = self.text_width_emu
-        alt = _SPACE.sub(" ", element.get("alt") or "").strip()
+        alt = _NOT_XML.sub("", _SPACE.sub(" ", element.get("alt") or "")).strip()
         if alt:
             properties = run._r.find(".//" + qn("wp:docPr"))
             properties.set("descr", alt)
@@ -435,7 +437,7 @@ def _text_run(text: str, bold: bool = False):
 
     run = _element("w:r", [_element("w:rPr", [_element("w:b")])] if bold else [])
     t = _element("w:t")
-    t.text = text
+    t.text = _NOT_XML.sub("", text)
     t.set(qn("xml:space"), "preserve")
     run.append(t)
     return run
@@ -622,7 +624,7 @@ class _Inline:
                 self.text(child.tail, bold, italic, script)
 
     def text(self, text: str, bold, italic, script) -> None:
-        text = _SPACE.sub(" ", text)
+        text = _NOT_XML.sub("", _SPACE.sub(" ", text))
         if not text:
             return
         run = self.paragraph.add_run(text)
