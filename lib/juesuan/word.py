@@ -22,7 +22,7 @@ becomes what Word has for it:
   no row split across pages, figures on the right.
 
 Nothing is fetched: an image that is not a ``data:`` URL is left out. The
-file's dates are fixed and its zip entries stamped alike, so the same HTML
+file carries no date and its zip entries are stamped alike, so the same HTML
 gives the same bytes.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ import re
 import zipfile
 from pathlib import Path
 
-__all__ = ["REFERENCE_DOCX", "html_to_docx", "stable_zip"]
+__all__ = ["REFERENCE_DOCX", "html_to_docx", "stable_zip", "without_dates"]
 
 #: The report template's reference document (made by ``python -m juesuan.reference_docx``).
 REFERENCE_DOCX = Path(__file__).resolve().parent / "templates" / "report" / "reference.docx"
@@ -127,9 +127,7 @@ class _Writer:
         props.revision = 1
         props.author = props.last_modified_by = ""
         props.comments = ""
-        import datetime as dt
-
-        props.created = props.modified = props.last_printed = dt.datetime(2022, 1, 1)
+        without_dates(props)
 
     def style_id(self, name: str) -> str:
         """A style of the reference document; one it lacks is added, based on Normal, for the office to set."""
@@ -363,6 +361,15 @@ class _Writer:
     def table_style_id(self) -> str:
         name = "Table Grid" if "Table Grid" in self.style_names else "Normal Table"
         return self.document.styles[name].style_id
+
+
+def without_dates(properties) -> None:
+    """No creation, modification or printing date in the document's properties: the same report, the same bytes
+    (and no date that says nothing about the report)."""
+    element = properties._element
+    for child in list(element):
+        if child.tag.rsplit("}", 1)[-1] in ("created", "modified", "lastPrinted"):
+            element.remove(child)
 
 
 def table_lead(page) -> dict:
