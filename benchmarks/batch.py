@@ -30,11 +30,13 @@ years 2021-2022, reports of 2022) and measures on this machine:
 
 The last line is::
 
-    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=…
+    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
 
-where pdf_docx_added_s_per_report is (all three − HTML alone) / N, and
+where pdf_docx_added_s_per_report is (all three − HTML alone) / N,
 formats_within_budget says whether it is at most html_s_per_report (PDF and
-Word together add no more than the HTML costs). ``--formats-only`` runs the
+Word together add no more than the HTML costs), and formats_peak_worker_mb is
+a worker's peak memory while making all three (its Chromium included; resident
+sizes summed, so the pages Chromium's processes share count once per process). ``--formats-only`` runs the
 formats part alone (``FORMATS`` line).
 
 where speedup = naive / juesuan with 2 workers and overhead_ratio = juesuan
@@ -229,10 +231,13 @@ def formats(data: Path, base: Path, notebook: Path, ids: list[str]) -> dict[str,
     """Seconds per report: the HTML alone, all three formats, and the PDF, then the Word file, from kept HTML."""
     n = len(ids)
 
+    peaks: dict[str, float] = {}
+
     def run(out: str, formats_: str, force: bool, expect: str) -> float:
-        wall, _, output = juesuan_report(data, base / out, notebook, 2, ids, force=force, formats=formats_)
+        wall, peak, output = juesuan_report(data, base / out, notebook, 2, ids, force=force, formats=formats_)
         if expect not in output:
             raise SystemExit(f"--formats {formats_}: expected {expect!r}:\n{output}")
+        peaks[formats_] = max(peaks.get(formats_, 0.0), peak)
         return wall
 
     built = f"已生成报告 {n} 份"
@@ -241,7 +246,9 @@ def formats(data: Path, base: Path, notebook: Path, ids: list[str]) -> dict[str,
     log(f"  {html_s:.1f} s, {html_s / n:.2f} s per report")
     log("formats: --formats html,pdf,docx --force …")
     all_s = run("formats", "html,pdf,docx", True, built)
-    log(f"  {all_s:.1f} s, {all_s / n:.2f} s per report; PDF and Word add {(all_s - html_s) / n:.2f} s per report")
+    log(f"  {all_s:.1f} s, {all_s / n:.2f} s per report; PDF and Word add {(all_s - html_s) / n:.2f} s per report; "
+        f"peak worker {peaks['html,pdf,docx']:.0f} MB (its kernel and its Chromium included), "
+        f"{peaks['html']:.0f} MB for the HTML alone")
     run("formats-kept", "html", True, built)  # the HTML only, to make the others from
     log("formats: the PDFs alone, from the kept HTML …")
     pdf_s = run("formats-kept", "html,pdf", False, built)
@@ -249,13 +256,14 @@ def formats(data: Path, base: Path, notebook: Path, ids: list[str]) -> dict[str,
     log("formats: the Word files alone, from the kept HTML …")
     docx_s = run("formats-kept", "html,pdf,docx", False, built)
     log(f"  {docx_s:.1f} s, {docx_s / n:.2f} s per report")
-    return {"html": html_s / n, "pdf": pdf_s / n, "docx": docx_s / n, "added": (all_s - html_s) / n}
+    return {"html": html_s / n, "pdf": pdf_s / n, "docx": docx_s / n, "added": (all_s - html_s) / n,
+            "peak_mb": peaks["html,pdf,docx"]}
 
 
 def formats_fields(per: dict[str, float]) -> str:
     return (f"html_s_per_report={per['html']:.3f} pdf_s_per_report={per['pdf']:.3f} "
             f"docx_s_per_report={per['docx']:.3f} pdf_docx_added_s_per_report={per['added']:.3f} "
-            f"formats_within_budget={per['added'] <= per['html']}")
+            f"formats_within_budget={per['added'] <= per['html']} formats_peak_worker_mb={per['peak_mb']:.0f}")
 
 
 def main() -> None:
