@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 YEAR   ?= all
+# What `make report` writes of each report: html, pdf, docx (comma-separated; the PDF needs Chromium).
+FORMATS ?= html
 # pip itself is not in the lock; this one installs it.
 PIP_VERSION := 26.3
 # `make lock` compiles the lock with this uv, in a venv of its own.
@@ -27,17 +29,18 @@ $(STAMP): $(LOCK) pyproject.toml setup.py
 
 setup: $(STAMP)
 
-# Headless Chromium for the tests that read the HTML as a reviewer does.
+# Headless Chromium for the tests that read the HTML as a reviewer does, and for the PDF reports.
 # Debian's packages (root, as on CI); Playwright drives them and never downloads a browser.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" != 0 ]; then \
-	    echo "make: the tests need Chromium; install the Debian packages as root: apt-get install chromium chromium-driver" >&2; exit 1; fi; \
+	    echo "make: the tests and PDF reports need Chromium; install the Debian packages as root: apt-get install chromium chromium-driver" >&2; exit 1; fi; \
 	  echo "installing chromium (Debian packages chromium, chromium-driver)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-report: setup
-	$(BIN)/juesuan report --year $(YEAR)
+# The PDF is printed by Chromium: asking for it installs the browser first.
+report: setup $(if $(findstring pdf,$(FORMATS)),browser)
+	$(BIN)/juesuan report --year $(YEAR) --formats $(FORMATS)
 
 test: setup browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -20,11 +20,24 @@ years 2021-2022, reports of 2022) and measures on this machine:
 * **re-run**: after all ``--rerun-departments`` (default 100) reports are built,
   ``juesuan report`` again with nothing changed (wall time of the command);
 * **peak worker memory**: the largest resident memory of one worker (its
-  process plus its kernel), sampled every 0.1 s during the juesuan runs.
+  process plus its kernel), sampled every 0.1 s during the juesuan runs;
+* **formats**, one run after the other, 2 workers, the same N departments:
+  ``--formats html --force`` (the HTML's cost), ``--formats html,pdf,docx
+  --force`` (all three: what PDF and Word add is the difference), then on a
+  folder holding the HTML only, ``--formats html,pdf`` and ``--formats
+  html,pdf,docx`` without ``--force``, which make only the PDFs, then only the
+  Word files, from the kept HTML (each run's whole wall time, start-up included).
 
 The last line is::
 
-    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=…
+    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
+
+where pdf_docx_added_s_per_report is (all three − HTML alone) / N,
+formats_within_budget says whether it is at most html_s_per_report (PDF and
+Word together add no more than the HTML costs), and formats_peak_worker_mb is
+a worker's peak memory while making all three (its Chromium included; resident
+sizes summed, so the pages Chromium's processes share count once per process). ``--formats-only`` runs the
+formats part alone (``FORMATS`` line).
 
 where speedup = naive / juesuan with 2 workers and overhead_ratio = juesuan
 with 2 workers / kernel-free with 2 processes; font_s_per_report is the mean
@@ -114,10 +127,10 @@ def _rss(p: psutil.Process) -> int:
 
 
 def juesuan_report(data: Path, out: Path, notebook: Path, workers: int, departments: list[str] | None,
-                   force: bool) -> tuple[float, float, str]:
+                   force: bool, formats: str = "html") -> tuple[float, float, str]:
     """Run the CLI; return (wall seconds, peak worker MB, its output)."""
     cmd = [str(BIN / "juesuan"), "report", "--data", str(data), "--year", str(YEAR), "--out", str(out),
-           "--notebook", str(notebook), "--workers", str(workers), "--quiet"]
+           "--notebook", str(notebook), "--workers", str(workers), "--quiet", "--formats", formats]
     if force:
         cmd.append("--force")
     for d in departments or []:
@@ -214,6 +227,45 @@ def memory_run(count: int, workers: int, keep: Path | None) -> None:
           f"peak_worker_mb={sampler.peak:.0f}")
 
 
+def formats(data: Path, base: Path, notebook: Path, ids: list[str]) -> dict[str, float]:
+    """Seconds per report: the HTML alone, all three formats, and the PDF, then the Word file, from kept HTML."""
+    n = len(ids)
+
+    peaks: dict[str, float] = {}
+
+    def run(out: str, formats_: str, force: bool, expect: str) -> float:
+        wall, peak, output = juesuan_report(data, base / out, notebook, 2, ids, force=force, formats=formats_)
+        if expect not in output:
+            raise SystemExit(f"--formats {formats_}: expected {expect!r}:\n{output}")
+        peaks[formats_] = max(peaks.get(formats_, 0.0), peak)
+        return wall
+
+    built = f"已生成报告 {n} 份"
+    log("formats: --formats html --force …")
+    html_s = run("formats", "html", True, built)
+    log(f"  {html_s:.1f} s, {html_s / n:.2f} s per report")
+    log("formats: --formats html,pdf,docx --force …")
+    all_s = run("formats", "html,pdf,docx", True, built)
+    log(f"  {all_s:.1f} s, {all_s / n:.2f} s per report; PDF and Word add {(all_s - html_s) / n:.2f} s per report; "
+        f"peak worker {peaks['html,pdf,docx']:.0f} MB (its kernel and its Chromium included), "
+        f"{peaks['html']:.0f} MB for the HTML alone")
+    run("formats-kept", "html", True, built)  # the HTML only, to make the others from
+    log("formats: the PDFs alone, from the kept HTML …")
+    pdf_s = run("formats-kept", "html,pdf", False, built)
+    log(f"  {pdf_s:.1f} s, {pdf_s / n:.2f} s per report")
+    log("formats: the Word files alone, from the kept HTML …")
+    docx_s = run("formats-kept", "html,pdf,docx", False, built)
+    log(f"  {docx_s:.1f} s, {docx_s / n:.2f} s per report")
+    return {"html": html_s / n, "pdf": pdf_s / n, "docx": docx_s / n, "added": (all_s - html_s) / n,
+            "peak_mb": peaks["html,pdf,docx"]}
+
+
+def formats_fields(per: dict[str, float]) -> str:
+    return (f"html_s_per_report={per['html']:.3f} pdf_s_per_report={per['pdf']:.3f} "
+            f"docx_s_per_report={per['docx']:.3f} pdf_docx_added_s_per_report={per['added']:.3f} "
+            f"formats_within_budget={per['added'] <= per['html']} formats_peak_worker_mb={per['peak_mb']:.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--departments", type=int, default=20)
@@ -221,9 +273,27 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--memory-run", type=int, metavar="M", help="only: build M departments, watch memory")
+    parser.add_argument("--formats-only", action="store_true", help="only: the cost of each format")
     args = parser.parse_args()
     if args.memory_run:
         memory_run(args.memory_run, 2, args.keep)
+        return
+    if args.formats_only:
+        base = Path(args.keep or tempfile.mkdtemp(prefix="juesuan-bench-"))
+        try:
+            data = base / "data"
+            if not data.exists():
+                subprocess.run([str(BIN / "juesuan"), "synth", "--departments", str(args.departments), "--years",
+                                "2021-2022", "--out", str(data), "--seed", str(args.seed)], check=True,
+                               stdout=subprocess.DEVNULL)
+            notebook = base / "notebook" / NOTEBOOK.name
+            notebook.parent.mkdir(exist_ok=True)
+            shutil.copy(NOTEBOOK, notebook)
+            ids = [d for d, _ in names(data)[:args.departments]]
+            print(f"FORMATS departments={len(ids)} {formats_fields(formats(data, base, notebook, ids))}")
+        finally:
+            if args.keep is None:
+                shutil.rmtree(base, ignore_errors=True)
         return
 
     n = args.departments
@@ -259,6 +329,8 @@ def main() -> None:
         log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report; font subset {font_s / n:.3f} s per report, "
             f"{font_s / free_own_s:.0%} of a report's render")
 
+        per_format = formats(data, base, notebook, ids)
+
         log(f"re-run: building all {total} departments first …")
         prep_s, prep_mb, _ = juesuan_report(data, base / "two", notebook, 2, None, force=False)
         log(f"  {prep_s:.1f} s for {total - n} new reports, peak worker {prep_mb:.0f} MB")
@@ -276,7 +348,8 @@ def main() -> None:
         print(f"RESULT departments={n} naive_s_per_report={naive_per:.3f} juesuan_s_per_report={juesuan_per:.3f} "
               f"speedup={naive_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
               f"overhead_ratio={juesuan_per / free_per:.2f} font_s_per_report={font_s / n:.3f} "
-              f"font_share={font_s / free_own_s:.3f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f}")
+              f"font_share={font_s / free_own_s:.3f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f} "
+              f"{formats_fields(per_format)}")
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)

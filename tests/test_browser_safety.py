@@ -7,7 +7,8 @@ is built through `build_reports` with the real notebook, then opened in
 headless Chromium with the network off (tests/browser.py, `make browser`): no
 script from data runs (each payload would set `window.__pwned` or
 `document.title`), no request leaves the page (every request is file: or
-data:), and the payloads are on the page as plain text.
+data:), and the payloads are on the page as plain text; its PDF and Word
+document (printed with scripts off, every request refused) show them as text too.
 """
 from __future__ import annotations
 
@@ -114,7 +115,8 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     data_dir = make_hostile_data(base)
     result = build_reports(YEAR, [(SEED, NAME), (FAILING, FAILING_NAME)], data_dir=data_dir,
-                           out_dir=base / "outputs", notebook=NOTEBOOK, progress=False)
+                           out_dir=base / "outputs", notebook=NOTEBOOK, progress=False,
+                           formats=("html", "pdf", "docx"))
     assert [r.id for r in result.built] == [SEED], result.summary()
     assert [f.id for f in result.failed] == [FAILING]
     assert BAD_CELL[:20] in result.failed[0].reason  # the offending value is quoted in the reason
@@ -187,3 +189,20 @@ def test_the_payloads_read_as_plain_text(built, browser):
     for payload in VISIBLE:
         assert payload in body, payload
     assert "JINJA-RAN" not in body.replace(JINJA, "")  # the {% if %} was not evaluated
+
+
+def test_the_payloads_read_as_plain_text_in_the_pdf_and_the_docx(built):
+    import docx
+    from pypdf import PdfReader
+
+    def squeezed(text: str) -> str:  # the PDF breaks lines anywhere
+        return re.sub(r"\s+", "", text)
+
+    pdf = squeezed("".join(p.extract_text() for p in PdfReader(built["year_dir"] / f"{SEED}.pdf").pages))
+    document = docx.Document(str(built["year_dir"] / f"{SEED}.docx"))
+    word = "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    for payload in VISIBLE:
+        assert squeezed(payload) in pdf, payload
+        assert payload in word, payload
+    assert "JINJA-RAN" not in word.replace(JINJA, "")

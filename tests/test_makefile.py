@@ -19,6 +19,6 @@ def test_without_chromium_a_non_root_user_is_told_what_to_install(tmp_path):
                           env={"PATH": str(bin_dir), "LANG": "C.UTF-8"})
     assert done.returncode != 0
     said = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    assert said[0] == ("make: the tests need Chromium; install the Debian packages as root: "
+    assert said[0] == ("make: the tests and PDF reports need Chromium; install the Debian packages as root: "
                        "apt-get install chromium chromium-driver")
     assert not any("apt-get:" in line or "Permission denied" in line for line in said), said

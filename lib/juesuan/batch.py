@@ -6,6 +6,8 @@ For year ``Y`` and department ``D`` the batch leaves in ``out_dir/Y/``:
 * ``D.html``: the offline report without code (see :mod:`juesuan.export`),
 * ``D.xlsx`` (with ``tables=True``, as ``juesuan report`` asks): its nine public tables as a workbook
   (see :mod:`juesuan.table_export`), made here from the data, which needs no kernel,
+* ``D.pdf`` and ``D.docx`` (with ``formats`` naming them): the same report as a PDF to publish
+  (:mod:`juesuan.pdf`) and a Word document (:mod:`juesuan.word`), made by the worker from the HTML,
 * ``.build/D.json``: what the report was built from (see :mod:`juesuan.manifest`),
 
 or, when the run fails, ``D.failed.ipynb``: the notebook as far as it got,
@@ -15,7 +17,11 @@ kinds. Every file is written atomically, by the batch's own process.
 Departments run ``workers`` at a time, each worker on a kernel it keeps warm
 (:mod:`juesuan.engine`), or on a Dask cluster (``scheduler=``). A department
 whose report is up to date (same data rows, texts, notebook, library) is
-skipped unless ``force``. A department that fails does not stop the others.
+skipped unless ``force``; one whose report is up to date but lacks a format
+asked for (or whose PDF or Word file is older than the Chromium or the
+reference .docx it would be made with now) gets that format made from its
+kept HTML, without running the notebook again. A department that fails does
+not stop the others.
 """
 
 from __future__ import annotations
@@ -72,6 +78,8 @@ class BuiltReport:
     name: str
     html: Path
     notebook: Path
+    #: The other formats of the report that are there, by name ("pdf", "docx").
+    files: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ class BatchResult:
     seconds: float = 0.0
     #: Peak memory of one worker (its process plus its kernel), in MB, as the workers report it.
     peak_worker_mb: float = 0.0
+    #: Seconds the workers spent on each step, summed over this run's reports: "notebook", "html", "pdf", "docx".
+    step_seconds: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -171,6 +181,8 @@ def build_reports(
     max_runs_per_kernel: int = _engine.MAX_RUNS_PER_KERNEL,
     on_result: Callable[[_engine.Rendered], None] | None = None,
     tables: bool = False,
+    formats: Iterable[str] = ("html",),
+    reference_doc: Path | None = None,
 ) -> BatchResult:
     """Execute ``notebook`` for each ``(id, display name)`` and export it.
 
@@ -193,9 +205,18 @@ def build_reports(
     batch's process: no kernel is needed for them. The manifest records the file, so that a missing
     or changed ``<id>.xlsx`` makes the department out of date.
 
+    ``formats`` names what is written of each report: ``"html"`` always (the
+    others are made from it), ``"pdf"`` and ``"docx"`` as asked (see
+    :mod:`juesuan.formats`); ``reference_doc`` is the .docx whose styles the
+    Word files take (default: the report template's). The manifest records each
+    format with what it was made from; a run without ``"pdf"`` or ``"docx"``
+    that rebuilds a report removes that report's older PDF or Word file, which
+    would no longer say the same thing.
+
     Raises ``ValueError`` before running anything if an id is not
-    ``[A-Za-z0-9][A-Za-z0-9_-]*`` or appears twice, and ``RuntimeError`` if
-    the ``juesuan`` kernel is not installed.
+    ``[A-Za-z0-9][A-Za-z0-9_-]*`` or appears twice, a format is unknown or the
+    reference .docx cannot be read, and ``RuntimeError`` if the ``juesuan``
+    kernel is not installed or the PDF is asked for without Chromium.
     """
     started = time.perf_counter()
     year = _check_year(year)
@@ -209,6 +230,10 @@ def build_reports(
         raise ValueError(f"workers must be a whole number of at least 1, not {workers!r}")
     if engine not in ("warm", "fresh"):
         raise ValueError(f"engine must be 'warm' or 'fresh', not {engine!r}")
+    from . import formats as _formats
+
+    extra = _formats.extra_formats(formats)
+    reference = _formats.reference_bytes(reference_doc) if "docx" in extra else None
 
     notebook = Path(notebook).resolve()
     data_dir = Path(data_dir).resolve()
@@ -218,6 +243,8 @@ def build_reports(
         raise FileNotFoundError(f"找不到数据文件夹：{data_dir}")
     if scheduler is None:
         _check_kernel()
+        if "pdf" in extra:
+            _formats.check_pdf_engine()
 
     year_dir = Path(out_dir) / str(year)
     year_dir.mkdir(parents=True, exist_ok=True)
@@ -231,11 +258,20 @@ def build_reports(
         department_ids=[d for d, _ in departments] + [*present, *earlier_failures])
     jobs: list[tuple[_engine.Job, dict]] = []
     all_inputs: dict[str, dict] = {}
+    made_with = _formats.made_with(extra, reference, local=scheduler is None)
     for d_id, name in departments:
         inputs = all_inputs[d_id] = fingerprints.inputs(d_id, name, output=str(year_dir / f"{d_id}.ipynb"))
-        if not force and _manifest.up_to_date(year_dir, d_id, inputs, tables=tables):
+        inputs["formats"] = {f: _manifest.format_key(inputs, f, made_with[f]) for f in extra}
+        stale = None if force else _manifest.stale(year_dir, d_id, inputs, tables=tables, formats=inputs["formats"])
+        if stale is not None and not stale:
             result.skipped.append(_built(year_dir, d_id, name))
             continue
+        kept_html = None
+        if stale:  # the report is up to date; only these formats are missing or out of date
+            try:
+                kept_html = (year_dir / f"{d_id}.html").read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                stale = None
         jobs.append((_engine.Job(
             year=year, department=d_id, name=name, data_dir=str(data_dir),
             notebook=str(notebook), notebook_json=notebook_json,
@@ -245,6 +281,7 @@ def build_reports(
             title=f"{name}{year}年度部门决算", timeout=CELL_TIMEOUT_S,
             kernel_name=KERNEL_NAME, max_runs=max_runs_per_kernel, engine=engine,
             library=fingerprints.library,
+            formats=tuple(sorted(stale)) if stale else extra, reference_doc=reference, html=kept_html,
         ), inputs))
 
     names = dict(departments)
@@ -259,6 +296,8 @@ def build_reports(
             result.failed.append(outcome)
             log.warning("部门 %s（%s）报告失败：%s", outcome.id, outcome.name, outcome.reason)
         result.peak_worker_mb = max(result.peak_worker_mb, rendered.peak_mb)
+        for step, seconds in rendered.steps.items():
+            result.step_seconds[step] = result.step_seconds.get(step, 0.0) + seconds
         if on_result is not None:
             on_result(rendered)
 
@@ -361,35 +400,53 @@ def _write_index(out_dir: Path, year: int, entries: list[dict], data_dir: Path) 
 
 
 def _built(year_dir: Path, d_id: str, name: str) -> BuiltReport:
-    return BuiltReport(id=d_id, name=name, html=year_dir / f"{d_id}.html", notebook=year_dir / f"{d_id}.ipynb")
+    from .formats import EXTRA_FORMATS
+
+    files = {f: year_dir / f"{d_id}.{f}" for f in EXTRA_FORMATS if (year_dir / f"{d_id}.{f}").is_file()}
+    return BuiltReport(id=d_id, name=name, html=year_dir / f"{d_id}.html", notebook=year_dir / f"{d_id}.ipynb",
+                       files=files)
 
 
 def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
           inputs: dict, tables: bool = False) -> BuiltReport | FailedReport:
     """Write what a worker rendered (atomically), or record why it failed."""
     from .export import write_atomic
+    from .formats import EXTRA_FORMATS
 
     d_id = job.department
     html_path = year_dir / f"{d_id}.html"
     nb_path = year_dir / f"{d_id}.ipynb"
     tables_path = year_dir / f"{d_id}.xlsx"
     failed_path = year_dir / f"{d_id}.failed.ipynb"
+    format_paths = {f: year_dir / f"{d_id}.{f}" for f in EXTRA_FORMATS}
+    if job.html is not None:  # only formats of a report that stays as it is
+        return _keep_formats(rendered, job, name, year_dir, inputs, tables)
     if rendered.ok:
         try:
+            # A format not made this time stays only if it was made from these same inputs (a --force run).
+            carried = {f: r for f, r in _manifest.formats_still_valid(year_dir, d_id, inputs).items()
+                       if f not in rendered.files}
             write_atomic(nb_path, rendered.notebook_json)
             write_atomic(html_path, rendered.html)
+            for fmt, path in format_paths.items():
+                if fmt in rendered.files:
+                    write_atomic(path, rendered.files[fmt])
+                elif fmt not in carried:
+                    path.unlink(missing_ok=True)  # made from the report as it was: it would say something else
             if tables:
                 _write_tables(job, tables_path)
             failed_path.unlink(missing_ok=True)  # left over from an earlier failed run
             _manifest.record(year_dir, d_id, inputs, html_path, nb_path, name=name,
-                             tables=tables_path if tables else None)
+                             tables=tables_path if tables else None,
+                             formats={f: format_paths[f] for f in rendered.files}, carried=carried)
             return _built(year_dir, d_id, name)
         except (OSError, DataErrors) as exc:
-            rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))
+            rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc),
+                                        notebook_json=rendered.notebook_json)
 
     # Outputs of an earlier successful run would now be stale.
     _manifest.forget(year_dir, d_id)
-    for stale in (html_path, nb_path, tables_path):
+    for stale in (html_path, nb_path, tables_path, *format_paths.values()):
         stale.unlink(missing_ok=True)
     kept = None
     if rendered.notebook_json is not None:
@@ -400,6 +457,26 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
     if kept is None:
         failed_path.unlink(missing_ok=True)
     return FailedReport(id=d_id, name=name, reason=rendered.reason or "原因不明的错误", notebook=kept)
+
+
+def _keep_formats(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
+                  inputs: dict, tables: bool) -> BuiltReport | FailedReport:
+    """The formats made from a kept report: written beside it, its manifest extended; the report itself stays."""
+    from .export import write_atomic
+
+    d_id = job.department
+    paths = {f: year_dir / f"{d_id}.{f}" for f in job.formats}
+    if rendered.ok:
+        try:
+            for fmt, path in paths.items():
+                write_atomic(path, rendered.files[fmt])
+            _manifest.add_formats(year_dir, d_id, inputs, paths)
+            return _built(year_dir, d_id, name)
+        except (OSError, KeyError, ValueError) as exc:
+            rendered = _engine.Rendered(department=d_id, ok=False, reason=reason_for(exc))
+    for path in paths.values():
+        path.unlink(missing_ok=True)  # what it held was made from the report before, or with another Chromium
+    return FailedReport(id=d_id, name=name, reason=rendered.reason or "原因不明的错误", notebook=None)
 
 
 def _write_tables(job: _engine.Job, path: Path) -> Path:

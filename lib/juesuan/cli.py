@@ -139,14 +139,17 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
     problems = [p for p in problems if p.department in wanted_ids or p.department not in names]
     if problems:
         print_problems(problems, {}, names, args.data / str(year))
+    template = load_template(year_template(args.data, year))
     try:
-        notebook = args.notebook or report_notebook(load_template(year_template(args.data, year)).notebook)
+        notebook = args.notebook or report_notebook(template.notebook)
     except FileNotFoundError as exc:
         raise ValueError(str(exc)) from None
+    reference = args.reference_doc or template.reference_doc
     result = build_reports(year, departments, data_dir=args.data.resolve(), out_dir=args.out.resolve(),
                            notebook=notebook, progress=not args.quiet, workers=args.workers,
                            force=args.force, scheduler=args.scheduler,
-                           tables=args.notebook is None)  # the .xlsx is the report's tables; another notebook has its own
+                           tables=args.notebook is None,  # the .xlsx is the report's tables; another notebook has its own
+                           formats=args.formats, reference_doc=reference)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
 
@@ -289,6 +292,15 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    from .formats import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -370,10 +382,16 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
     listing.set_defaults(func=cmd_list)
 
-    report = sub.add_parser("report", help="生成一个年度的 HTML 报告和索引页", epilog=EXIT_CODES,
-                            description="逐个部门运行报告笔记本，生成 <输出>/<年度>/<部门>.html 及 index.html；"
-                                        "数据有问题的部门先列出全部问题，不生成报告，其他部门照常生成。")
+    report = sub.add_parser("report", help="生成一个年度的报告（HTML，及 PDF、Word）和索引页", epilog=EXIT_CODES,
+                            description="逐个部门运行报告笔记本，生成 <输出>/<年度>/<部门>.html（按 --formats 另有 .pdf、.docx）"
+                                        "及 index.html；数据有问题的部门先列出全部问题，不生成报告，其他部门照常生成。")
     year_and_departments(report, "生成")
+    report.add_argument("--formats", type=_formats, default=("html",), metavar="FORMATS",
+                        help="报告的格式，以逗号分隔：html（总会生成，其他格式由它而来）、pdf（需要 Chromium）、docx"
+                             "（默认：html；如 html,pdf,docx）")
+    report.add_argument("--reference-doc", type=Path, default=None, metavar="PATH",
+                        help="Word 报告采用其样式（字体、字号、行距、页面、页脚）的参考文档 .docx"
+                             "（默认：随报告模板的 reference.docx）")
     report.add_argument("--notebook", type=Path, default=None,
                         help="报告笔记本（默认：该年度报告模板的笔记本，如 department_report.ipynb；另指定笔记本时不另写公开表 .xlsx）")
     report.add_argument("--quiet", action="store_true", help="不显示进度条")

@@ -21,10 +21,13 @@ TOOLING-NOTES "Where the time goes"). Here each worker keeps ONE kernel
   died, a cell timed out).
 
 :func:`render_department` is the unit of work of the batch: it runs one
-department on the calling worker's kernel, exports the HTML, and returns
-everything as strings (:class:`Rendered`), so the batch's own process writes
-the files. It runs the same in a ``ProcessPoolExecutor`` worker and on a Dask
-worker.
+department on the calling worker's kernel, exports the HTML, makes the PDF
+(:mod:`juesuan.pdf`, on the worker's own Chromium) and the Word document
+(:mod:`juesuan.word`) from that HTML when the job asks for them, and returns
+everything as strings and bytes (:class:`Rendered`), so the batch's own
+process writes the files. A job that carries the HTML of a report already
+built makes only the formats it asks for, without a kernel. It runs the same
+in a ``ProcessPoolExecutor`` worker and on a Dask worker.
 """
 from __future__ import annotations
 
@@ -393,6 +396,12 @@ class Job:
     #: Fingerprint of the library the batch runs: a kept kernel that imported
     #: another version of it is replaced.
     library: str = ""
+    #: Formats made from the report's HTML besides it: "pdf", "docx" (juesuan.formats.EXTRA_FORMATS).
+    formats: tuple[str, ...] = ()
+    #: The reference .docx for "docx" (its bytes: a Dask worker may not have the file); None: the template's.
+    reference_doc: bytes | None = None
+    #: The HTML of a report built earlier and still up to date: only ``formats`` are made from it, no notebook runs.
+    html: str | None = None
 
 
 @dataclass
@@ -401,8 +410,12 @@ class Rendered:
     ok: bool
     notebook_json: str | None = None   # the executed (or failed) notebook
     html: str | None = None
+    #: The formats made from the HTML, by name ("pdf", "docx").
+    files: dict[str, bytes] = field(default_factory=dict)
     reason: str | None = None
     seconds: float = 0.0
+    #: Seconds of each step: "notebook", "html", and each format made.
+    steps: dict[str, float] = field(default_factory=dict)
     worker: str = ""
     peak_mb: float = 0.0
     extra: dict = field(default_factory=dict)
@@ -467,7 +480,9 @@ def _notebook_source(job: Job, scratch: Path) -> tuple[str, str]:
 
 
 def render_department(job: Job) -> Rendered:
-    """Run `job` on this worker's warm kernel and export it; never raises for a failed report."""
+    """Run `job` on this worker's warm kernel, export it and make its formats; never raises for a failed report."""
+    if job.html is not None:
+        return _formats_only(job)
     import nbformat
 
     from .batch import fix_output_metadata, reason_for
@@ -482,6 +497,7 @@ def render_department(job: Job) -> Rendered:
     result = Rendered(department=job.department, ok=False, worker=f"{os.uname().nodename}:{os.getpid()}")
     tmp_html = scratch / f"{job.department}.html"
     try:
+        step = time.perf_counter()
         if kernel is not None:
             kernel.execute(source, str(tmp_output), parameters, timeout=job.timeout)
         elif job.engine == "fresh":
@@ -491,6 +507,7 @@ def render_department(job: Job) -> Rendered:
         nb = nbformat.read(tmp_output, as_version=4)
         fix_output_metadata(nb, final_path=job.output_path, input_path=job.notebook, source_ids=source_ids)
         result.notebook_json = nbformat.writes(nb)
+        step = _timed(result, "notebook", step)
         if kernel is not None:
             tmp_output.write_text(result.notebook_json, encoding="utf-8")
             kernel.export(str(tmp_output), str(tmp_html), job.title, timeout=job.timeout)
@@ -499,17 +516,23 @@ def render_department(job: Job) -> Rendered:
             from .export import notebook_to_html
 
             result.html = notebook_to_html(nb, title=job.title)
+        _timed(result, "html", step)
+        _make_formats(job, result)
         result.ok = True
     except Exception as exc:  # noqa: BLE001 -- one department must not stop the batch
         result.html = None
+        result.files = {}
+        kept_notebook = result.notebook_json
         result.notebook_json = None
-        result.reason = str(exc) if isinstance(exc, ExportError) else reason_for(exc)
+        result.reason = str(exc) if isinstance(exc, (ExportError, FormatError)) else reason_for(exc)
         try:
             if tmp_output.exists():  # as far as it got, with papermill's error markers
                 failed = nbformat.read(tmp_output, as_version=4)
                 fix_output_metadata(failed, final_path=job.failed_path, input_path=job.notebook,
                                     source_ids=source_ids)
                 result.notebook_json = nbformat.writes(failed)
+            elif kept_notebook is not None:  # it ran; a format of it failed
+                result.notebook_json = kept_notebook
         except Exception as keep_exc:  # noqa: BLE001
             log.warning("could not keep the failed notebook of %s: %s", job.department, keep_exc)
     finally:
@@ -519,6 +542,58 @@ def render_department(job: Job) -> Rendered:
     if kernel is not None:
         result.peak_mb = kernel.memory_mb()
         result.extra = {"kernel_starts": kernel.starts, "kernel_pid": kernel.pid}
+    return result
+
+
+class FormatError(RuntimeError):
+    """A format could not be made from the report's HTML; str() says which and why, in one line."""
+
+
+#: What each format is called in a failure's reason.
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（.docx）"}
+
+
+def _timed(result: Rendered, step: str, since: float) -> float:
+    now = time.perf_counter()
+    result.steps[step] = result.steps.get(step, 0.0) + now - since
+    return now
+
+
+def _make_formats(job: Job, result: Rendered) -> None:
+    """The PDF and Word document of ``result.html``, as the job asks; a failure is a FormatError."""
+    for name in job.formats:
+        step = time.perf_counter()
+        try:
+            if name == "pdf":
+                from .pdf import html_to_pdf
+
+                result.files[name] = html_to_pdf(result.html)
+            elif name == "docx":
+                from .word import html_to_docx
+
+                result.files[name] = html_to_docx(result.html, job.reference_doc)
+            else:
+                raise ValueError(f"unknown format {name!r}")
+        except Exception as exc:  # noqa: BLE001 -- said in the department's reason
+            message = first_line(exc) or type(exc).__name__
+            if not isinstance(exc, RuntimeError):
+                message = f"{type(exc).__name__}: {message}"
+            raise FormatError(f"生成 {FORMAT_NAMES.get(name, name)} 失败：{message}") from None
+        _timed(result, name, step)
+
+
+def _formats_only(job: Job) -> Rendered:
+    """The formats a built report lacks, from its HTML: no kernel, no notebook."""
+    started = time.perf_counter()
+    result = Rendered(department=job.department, ok=False, worker=f"{os.uname().nodename}:{os.getpid()}",
+                      html=job.html)
+    try:
+        _make_formats(job, result)
+        result.ok = True
+    except FormatError as exc:
+        result.reason = str(exc)
+        result.files = {}
+    result.seconds = time.perf_counter() - started
     return result
 
 

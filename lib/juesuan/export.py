@@ -209,7 +209,8 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
     each with:
 
     * ``"id"``: the department id (checked with :func:`check_department_id`);
-      a built report is linked as ``<id>.html``, and its tables as ``<id>.xlsx`` where that file is there;
+      a built report is linked as ``<id>.html``, its PDF and Word document as ``<id>.pdf`` and ``<id>.docx``
+      and its tables as ``<id>.xlsx`` where those files are there;
     * ``"name"``: the display name;
     * ``"error"`` (optional): for a department whose report failed, the
       reason (its first line is shown); absent or ``None`` for a built one.
@@ -233,6 +234,8 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
         if error is None:
             tables = f"{dept_id}.xlsx"  # its nine tables, where the batch wrote them beside the report
             built.append({"id": dept_id, "name": name, "href": f"{dept_id}.html",
+                          "formats": [{"href": f"{dept_id}.{fmt}", "label": label, "download": fmt != "pdf"}
+                                      for fmt, label in INDEX_FORMATS if (year_dir / f"{dept_id}.{fmt}").is_file()],
                           "tables": tables if (year_dir / tables).is_file() else None})
         else:
             failed.append({"id": dept_id, "name": name, "error": first_line(error)})
@@ -253,6 +256,8 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
 
 
 RANKED_DEPARTMENTS = 20
+#: The other formats of a report the index links, where they are there, with their labels.
+INDEX_FORMATS = (("pdf", "PDF"), ("docx", "Word"))
 
 
 def _index_figures(data_dir: Path, year: int, built: list[dict[str, str]]) -> dict[str, dict[str, str]]:

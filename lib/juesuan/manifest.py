@@ -2,8 +2,12 @@
 
 After a report is built the batch writes ``out_dir/<year>/.build/<id>.json``:
 a hash of everything the report was built from, and the size and mtime of the
-two files it wrote. A later run skips the department when the hash is the same
-and both files are still as written. The hash covers:
+files it wrote. A later run skips the department when the hash is the same
+and the files are still as written. Each PDF or Word file made from the report
+is recorded with a key of its own (:func:`format_key`: the report's hash and
+what else makes that format, see :func:`juesuan.formats.made_with`): a format
+asked for that is missing, changed or made otherwise is made again from the
+kept HTML (:func:`stale`). The hash covers:
 
 * **data**: that department's rows of each CSV file (``departments``, ``units``,
   ``amounts``, ``counts``, ``breakdowns``) and its ``text/<id>.yaml``, in every
@@ -203,37 +207,109 @@ def _stamp(p: Path) -> list[int]:
 
 
 def record(year_dir: Path, d_id: str, inputs: dict, html: Path, notebook: Path, name: str | None = None,
-           tables: Path | None = None) -> Path:
-    """The manifest of a built report; with ``tables``, its ``<id>.xlsx`` is one of the outputs checked."""
-    from .export import write_atomic
-
-    target = path(year_dir, d_id)
-    target.parent.mkdir(exist_ok=True)
+           tables: Path | None = None, formats: dict[str, Path] | None = None,
+           carried: dict[str, dict] | None = None) -> Path:
+    """The manifest of a built report; with ``tables``, its ``<id>.xlsx`` is one of the outputs checked, and so
+    is each file of ``formats`` (format -> path), with its key from ``inputs["formats"]``; ``carried`` keeps
+    records of formats made before from the same inputs (:func:`formats_still_valid`)."""
     outputs = {"html": _stamp(html), "notebook": _stamp(notebook)}
     if tables is not None:
         outputs["tables"] = _stamp(tables)
-    entry = {"format": FORMAT, "department": d_id, "name": name, "inputs": inputs, "outputs": outputs}
+    inputs = {**inputs, "formats": {**{f: r["key"] for f, r in (carried or {}).items()}, **inputs.get("formats", {})}}
+    entry = {"format": FORMAT, "department": d_id, "name": name, "inputs": inputs, "outputs": outputs,
+             "formats": dict(carried or {})}
+    return _write_entry(year_dir, d_id, entry, formats or {})
+
+
+def formats_still_valid(year_dir: Path, d_id: str, inputs: dict) -> dict[str, dict]:
+    """The recorded formats of a report that were made from these same inputs and are still as written:
+    a rebuild of the report that does not make them again leaves them, as they say the same thing."""
+    year_dir = Path(year_dir)
+    try:
+        entry = json.loads(path(year_dir, d_id).read_text(encoding="utf-8"))
+        if entry.get("format") != FORMAT or entry["inputs"]["key"] != inputs["key"]:
+            return {}
+        valid = {}
+        for fmt, recorded in (entry.get("formats") or {}).items():
+            try:
+                if recorded["output"] == _stamp(year_dir / f"{d_id}.{fmt}"):
+                    valid[fmt] = recorded
+            except OSError:
+                pass
+        return valid
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def add_formats(year_dir: Path, d_id: str, inputs: dict, formats: dict[str, Path]) -> Path:
+    """Record formats made from a report already recorded (the rest of its entry stays)."""
+    entry = json.loads(path(year_dir, d_id).read_text(encoding="utf-8"))
+    if entry.get("inputs", {}).get("key") != inputs["key"]:
+        raise ValueError(f"the manifest of {d_id} was written for other inputs")
+    entry["inputs"]["formats"] = {**entry["inputs"].get("formats", {}), **inputs.get("formats", {})}
+    entry.setdefault("formats", {})
+    return _write_entry(year_dir, d_id, entry, formats)
+
+
+def _write_entry(year_dir: Path, d_id: str, entry: dict, formats: dict[str, Path]) -> Path:
+    from .export import write_atomic
+
+    for fmt, file in formats.items():
+        entry["formats"][fmt] = {"key": entry["inputs"]["formats"][fmt], "output": _stamp(file)}
+    target = path(year_dir, d_id)
+    target.parent.mkdir(exist_ok=True)
     return write_atomic(target, json.dumps(entry, indent=1, sort_keys=True) + "\n")
+
+
+def format_key(inputs: dict, fmt: str, made_with: str) -> str:
+    """What a PDF or Word file of the report is made from: the report's own key, the format and ``made_with``."""
+    return _sha(inputs["key"].encode(), fmt.encode(), made_with.encode())
 
 
 def forget(year_dir: Path, d_id: str) -> None:
     path(year_dir, d_id).unlink(missing_ok=True)
 
 
-def up_to_date(year_dir: Path, d_id: str, inputs: dict, tables: bool = False) -> bool:
-    """Built from the same inputs, and every output still as the build left them; with ``tables``, the
-    ``<id>.xlsx`` too (a manifest written without it, or a missing file, is not up to date)."""
+def up_to_date(year_dir: Path, d_id: str, inputs: dict, tables: bool = False,
+               formats: dict[str, str] | None = None) -> bool:
+    """Built from the same inputs, and every output still as the build left them (see :func:`stale`)."""
+    return stale(year_dir, d_id, inputs, tables=tables, formats=formats) == set()
+
+
+def stale(year_dir: Path, d_id: str, inputs: dict, tables: bool = False,
+          formats: dict[str, str] | None = None) -> set[str] | None:
+    """What of a report must be made again: None for all of it (run the notebook), else the formats to make
+    from its kept HTML (format -> key asked for, as :func:`format_key` gives), an empty set when nothing.
+
+    The report needs running when its inputs changed, its HTML or notebook is not as the build left it, a
+    failed run left ``<id>.failed.ipynb`` or, with ``tables``, its ``<id>.xlsx`` is missing or changed (a
+    manifest written without it too). A format is made again when it is not recorded, was made from another
+    key, or its file is missing or changed.
+    """
     year_dir = Path(year_dir)
     try:
         entry = json.loads(path(year_dir, d_id).read_text(encoding="utf-8"))
-        return (entry.get("format") == FORMAT
-                and entry["inputs"]["key"] == inputs["key"]
-                and entry["outputs"]["html"] == _stamp(year_dir / f"{d_id}.html")
-                and entry["outputs"]["notebook"] == _stamp(year_dir / f"{d_id}.ipynb")
-                and (not tables or entry["outputs"]["tables"] == _stamp(year_dir / f"{d_id}.xlsx"))
-                and not (year_dir / f"{d_id}.failed.ipynb").exists())
+        whole = (entry.get("format") == FORMAT
+                 and entry["inputs"]["key"] == inputs["key"]
+                 and entry["outputs"]["html"] == _stamp(year_dir / f"{d_id}.html")
+                 and entry["outputs"]["notebook"] == _stamp(year_dir / f"{d_id}.ipynb")
+                 and (not tables or entry["outputs"]["tables"] == _stamp(year_dir / f"{d_id}.xlsx"))
+                 and not (year_dir / f"{d_id}.failed.ipynb").exists())
+        if not whole:
+            return None
+        made = entry.get("formats") or {}
     except (OSError, ValueError, KeyError, TypeError):
-        return False
+        return None
+    todo = set()
+    for fmt, key in (formats or {}).items():
+        recorded = made.get(fmt)
+        try:
+            if not isinstance(recorded, dict) or recorded.get("key") != key \
+                    or recorded.get("output") != _stamp(year_dir / f"{d_id}.{fmt}"):
+                todo.add(fmt)
+        except OSError:
+            todo.add(fmt)
+    return todo
 
 
 def reports_present(year_dir: Path) -> tuple[dict[str, str | None], list[str]]:

@@ -87,6 +87,12 @@ class Template:
     #: the kinds of vehicle (by use) the template names, in its order (catalogue.VEHICLE_USES' codes)
     vehicle_uses: tuple[str, ...] = ()
 
+    @property
+    def reference_doc(self) -> Path | None:
+        """The template's reference .docx, whose styles its Word reports take (None: juesuan's default)."""
+        path = self.folder / "reference.docx"
+        return path if path.is_file() else None
+
     def section(self, key: str) -> Section:
         for section in self.sections:
             if section.key == key:
