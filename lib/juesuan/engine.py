@@ -43,6 +43,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .kept_notebook import KERNEL_NAME
+
 # papermill, nbformat and jupyter_client are imported when a report runs, not
 # with this module: the batch's process imports it also when nothing is to be
 # built, and they take seconds to import.
@@ -53,8 +55,6 @@ __all__ = ["ENGINE_NAME", "Job", "Rendered", "WarmKernel", "WarmKernelEngine", "
 log = logging.getLogger(__name__)
 
 ENGINE_NAME = "juesuan-warm"
-KERNEL_NAME = "juesuan"
-KERNEL_DISPLAY_NAME = "Python (juesuan)"
 #: Reports run on one kernel before it is replaced by a fresh one.
 MAX_RUNS_PER_KERNEL = 100
 START_ATTEMPTS = 3
@@ -485,7 +485,7 @@ def render_department(job: Job) -> Rendered:
         return _formats_only(job)
     import nbformat
 
-    from .batch import fix_output_metadata, reason_for
+    from .kept_notebook import fix_output_metadata, reason_for
 
     started = time.perf_counter()
     scratch = _scratch()

@@ -25,6 +25,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from .ids import DEPARTMENT_ID
+from .kept_notebook import first_line
 from .webfont import embed_font
 
 __all__ = [
@@ -48,21 +50,20 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "html_template"
 #: convention for any other cell the reader should not see.
 REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "analyst", "remove-cell"})
 
-_DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def check_department_id(department_id: object) -> str:
     """Return ``department_id`` if it is safe as a file name, else raise.
 
     Ids come from data and end up in paths (``<id>.html``) and links, so
-    only ``[A-Za-z0-9][A-Za-z0-9_-]*`` is accepted: no dots, slashes,
+    only :data:`juesuan.ids.DEPARTMENT_ID` is accepted: no dots, slashes,
     spaces, or leading dash.
     """
-    if not isinstance(department_id, str) or not _DEPARTMENT_ID.fullmatch(department_id):
+    if not isinstance(department_id, str) or not DEPARTMENT_ID.fullmatch(department_id):
         raise ValueError(
             f"invalid department id {department_id!r}: ids must match "
-            "[A-Za-z0-9][A-Za-z0-9_-]* (ASCII letters, digits, '_' and '-', "
-            "not starting with '_' or '-')"
+            "[A-Za-z0-9][A-Za-z0-9_-]{0,63} (ASCII letters, digits, '_' and '-', "
+            "not starting with '_' or '-', at most 64 characters)"
         )
     return department_id
 
@@ -298,9 +299,3 @@ def _index_chart(figures: dict[str, dict[str, Any]], year: int) -> dict[str, str
     return {"png": base64.b64encode(buffer.getvalue()).decode("ascii"), "alt": caption}
 
 
-def first_line(message: object) -> str:
-    """The first non-blank line of ``message``, stripped (``""`` if none)."""
-    for line in str(message).splitlines():
-        if line.strip():
-            return line.strip()
-    return ""

@@ -18,9 +18,9 @@ import yaml
 
 from . import catalogue
 from .errors import DataError, has_control_characters
+from .ids import DEPARTMENT_ID  # noqa: F401 -- also the importer's and extract's, from here
 from .money import MAX_AMOUNT_TEXT, within_bound
 
-DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # Half-width (ASCII) digits only: `\d` alone would also take ١٢٣ or １２３.
 AMOUNT = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
 COUNT = re.compile(r"\d{1,10}", re.ASCII)

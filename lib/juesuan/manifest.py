@@ -32,17 +32,17 @@ import hashlib
 import io
 import json
 import os
-import re
 import sys
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
+from .ids import DEPARTMENT_ID
+
 FORMAT = 1
 BUILD_DIR = ".build"
 CSV_FILES = ("departments.csv", "units.csv", "amounts.csv", "counts.csv", "breakdowns.csv")
 YEAR_FILES = ("year.yaml", "function_names.csv", "economic_names.csv")
-DEPARTMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Packages whose version can change a report's bytes.
 OUTPUT_PACKAGES = ("papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "ipython", "jupyter_client",
