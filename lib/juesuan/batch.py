@@ -175,6 +175,7 @@ def build_reports(
     tables: bool = False,
     formats: Iterable[str] = ("html",),
     reference_doc: Path | None = None,
+    template: Path | None = None,
 ) -> BatchResult:
     """Execute ``notebook`` for each ``(id, display name)`` and export it.
 
@@ -203,7 +204,9 @@ def build_reports(
     Word files take (default: the report template's). The manifest records each
     format with what it was made from; a run without ``"pdf"`` or ``"docx"``
     that rebuilds a report removes that report's older PDF or Word file, which
-    would no longer say the same thing.
+    would no longer say the same thing. ``template``: a report template folder
+    the notebook renders with (its ``template`` parameter) instead of the
+    year's; its files count among each report's inputs.
 
     Raises ``ValueError`` before running anything if an id is not
     :data:`juesuan.ids.DEPARTMENT_ID` or appears twice, a format is unknown or the
@@ -247,7 +250,7 @@ def build_reports(
     present, earlier_failures = _manifest.reports_present(year_dir)  # the index lists these too
     fingerprints = _manifest.Fingerprints(
         data_dir=data_dir, year=year, notebook=notebook, kernel_name=KERNEL_NAME,
-        department_ids=[d for d, _ in departments] + [*present, *earlier_failures])
+        department_ids=[d for d, _ in departments] + [*present, *earlier_failures], template=template)
     jobs: list[tuple[_engine.Job, dict]] = []
     all_inputs: dict[str, dict] = {}
     made_with = _formats.made_with(extra, reference, local=scheduler is None)
@@ -274,6 +277,7 @@ def build_reports(
             kernel_name=KERNEL_NAME, max_runs=max_runs_per_kernel, engine=engine,
             library=fingerprints.library,
             formats=tuple(sorted(stale)) if stale else extra, reference_doc=reference, html=kept_html,
+            template=str(Path(template).resolve()) if template is not None else None,
         ), inputs))
 
     names = dict(departments)

@@ -134,14 +134,14 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
     from .batch import build_reports
 
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
-    problems, notes, names = validation_problems(args.data, year)
+    problems, notes, names = validation_problems(args.data, year, args.template)
     wanted_ids = {d for d, _ in departments}
     problems = [p for p in problems if p.department in wanted_ids or p.department not in names]
     if problems:
         print_problems(problems, {}, names, args.data / str(year))
-    template = load_template(year_template(args.data, year))
+    template = load_template(args.template or year_template(args.data, year))
     try:
-        notebook = args.notebook or report_notebook(template.notebook)
+        notebook = args.notebook or _template_notebook(template, args.out / str(year))
     except FileNotFoundError as exc:
         raise ValueError(str(exc)) from None
     reference = args.reference_doc or template.reference_doc
@@ -149,9 +149,32 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
                            notebook=notebook, progress=not args.quiet, workers=args.workers,
                            force=args.force, scheduler=args.scheduler,
                            tables=args.notebook is None,  # the .xlsx is the report's tables; another notebook has its own
-                           formats=args.formats, reference_doc=reference)
+                           formats=args.formats, reference_doc=reference,
+                           template=template.folder if args.template else None)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
+
+
+def _template_notebook(template, year_out: Path) -> Path:
+    """A template's report notebook: a shipped one's; for a folder of one's own, the notebook it holds, or,
+    where it holds none, the one its manifest makes (written under the year's output, .build/)."""
+    from .template import TEMPLATES
+
+    if template.folder.parent == TEMPLATES:
+        return report_notebook(template.notebook)
+    if (template.folder / template.notebook).is_file():
+        return template.folder / template.notebook
+    import nbformat
+
+    from .export import write_atomic
+    from .notebook_source import notebook
+
+    made = year_out / ".build" / f"template-{template.name}.ipynb"
+    made.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(notebook(template)) + "\n"
+    if not made.is_file() or made.read_text(encoding="utf-8") != text:
+        write_atomic(made, text)
+    return made
 
 
 def cmd_export_tables(args) -> int:
@@ -394,6 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "（默认：随报告模板的 reference.docx）")
     report.add_argument("--notebook", type=Path, default=None,
                         help="报告笔记本（默认：该年度报告模板的笔记本，如 department_report.ipynb；另指定笔记本时不另写公开表 .xlsx）")
+    report.add_argument("--template", default=None, metavar="NAME_OR_DIR",
+                        help="报告模板：内置模板名（sichuan、national）或自己的模板文件夹（默认：该年度 year.yaml 所定的模板）")
     report.add_argument("--quiet", action="store_true", help="不显示进度条")
     report.add_argument("--workers", type=_positive, default=None,
                         help="同时生成的部门数，每个使用一个常驻内核（默认：每个处理器核心一个）")

@@ -398,6 +398,8 @@ class Job:
     library: str = ""
     #: Formats made from the report's HTML besides it: "pdf", "docx" (juesuan.formats.EXTRA_FORMATS).
     formats: tuple[str, ...] = ()
+    #: A report template folder named for the batch (absolute); None: the year's (data/<year>/year.yaml).
+    template: str | None = None
     #: The reference .docx for "docx" (its bytes: a Dask worker may not have the file); None: the template's.
     reference_doc: bytes | None = None
     #: The HTML of a report built earlier and still up to date: only ``formats`` are made from it, no notebook runs.
@@ -494,6 +496,8 @@ def render_department(job: Job) -> Rendered:
     kernel = _worker_kernel(job, cwd) if job.engine == "warm" else None
     tmp_output = scratch / f"{job.department}.ipynb"
     parameters = {"department": job.department, "year": job.year, "data_dir": job.data_dir}
+    if job.template is not None:
+        parameters["template"] = job.template
     result = Rendered(department=job.department, ok=False, worker=f"{os.uname().nodename}:{os.getpid()}")
     tmp_html = scratch / f"{job.department}.html"
     try:

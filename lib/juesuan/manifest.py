@@ -144,8 +144,9 @@ class Fingerprints:
     """What the reports of one batch are built from; :meth:`inputs` gives one department's."""
 
     def __init__(self, *, data_dir: Path, year: int, notebook: Path, kernel_name: str,
-                 department_ids: list[str]):
+                 department_ids: list[str], template: Path | None = None):
         self.data_dir = Path(data_dir)
+        self.template_folder = Path(template) if template is not None else None
         self.year = year
         self.notebook_path = Path(notebook)
         self.kernel_name = kernel_name
@@ -173,6 +174,15 @@ class Fingerprints:
         return folders
 
     @cached_property
+    def template(self) -> str:
+        """A template folder named for the batch (outside the package, so not in `library`): every file of it."""
+        if self.template_folder is None:
+            return "-"
+        files = sorted(p for p in self.template_folder.rglob("*") if p.is_file())
+        return _sha(*(f"{p.relative_to(self.template_folder).as_posix()}:{_sha(p.read_bytes())}".encode()
+                      for p in files))
+
+    @cached_property
     def glossary(self) -> str:
         path = self.data_dir / "glossary.yaml"
         return _sha(path.read_bytes() if path.is_file() else b"-")
@@ -188,6 +198,7 @@ class Fingerprints:
             "notebook": self.notebook,
             "library": self.library,
             "environment": self.environment,
+            "template": self.template,
             "parameters": _sha(json.dumps(
                 {"department": d_id, "name": name, "year": self.year, "data_dir": str(self.data_dir),
                  "notebook": str(self.notebook_path), "output": output, "kernel": self.kernel_name},

@@ -16,11 +16,12 @@ from .template import Template
 
 ANALYST_NOTE = """# 部门决算公开报告 (department final-accounts report)
 
-Set the three parameters in the next cell and run all cells (Run ▸ Run All Cells):
+Set the parameters in the next cell and run all cells (Run ▸ Run All Cells):
 
 - `department`: the department's id, the first column of `data/<year>/departments.csv` (`juesuan list` prints them all);
 - `year`: the year of the final accounts; the previous year's data, where `data/` holds it, gives the comparisons;
-- `data_dir`: the data folder; a relative path is taken from this notebook's folder however the notebook is run (JupyterLab, papermill from any folder; the batch passes an absolute path), so `"../data"` is the repository's `data/`.
+- `data_dir`: the data folder; a relative path is taken from this notebook's folder however the notebook is run (JupyterLab, papermill from any folder; the batch passes an absolute path), so `"../data"` is the repository's `data/`;
+- `template`: a report template folder of your own (`juesuan report --template DIR` passes it); `None`, the year's template (`data/<year>/year.yaml`).
 
 Every number, paragraph and chart below is computed by the `juesuan` library from `data/`; no cell holds a figure.
 `make report` runs this notebook once per department with papermill and exports each run to HTML without this cell or any code."""
@@ -28,7 +29,7 @@ Every number, paragraph and chart below is computed by the `juesuan` library fro
 LOAD = """from juesuan.report import load_report
 from juesuan.notebook import data_folder, show, show_chart, show_published_check, show_tables, show_trend
 
-report = load_report(department, year, data_folder(data_dir))  # relative to this notebook's folder
+report = load_report(department, year, data_folder(data_dir), template)  # data_dir relative to this notebook's folder
 show(report.title_block())"""
 
 
@@ -37,7 +38,7 @@ def cell_sources(template: Template) -> list[tuple[str, str, list[str]]]:
     department, year = template.example
     cells = [
         ("markdown", ANALYST_NOTE, ["analyst"]),
-        ("code", f'department = "{department}"\nyear = {year}\ndata_dir = "../data"', ["parameters"]),
+        ("code", f'department = "{department}"\nyear = {year}\ndata_dir = "../data"\ntemplate = None', ["parameters"]),
         ("code", "from juesuan.notebook import departments_table, show\n\nshow(departments_table(data_dir, year))",
          ["analyst"]),
         ("code", LOAD, []),

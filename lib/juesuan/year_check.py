@@ -42,14 +42,15 @@ def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Fig
     return [e for e in completeness(figures, template) + missing_reasons(figures, prev, template) if unaffected(e)]
 
 
-def validation_problems(data_dir: Path, year: int) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
+def validation_problems(data_dir: Path, year: int, template: Path | str | None = None
+                        ) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
     """Every problem of a year, what its comparisons lack, and the departments read (id -> name).
 
     A report year must hold all its report needs; a comparison-only year must tie out.
     """
     data = load_year(data_dir, year)
     report_year = has_reports(data_dir, year)
-    template = load_template(year_template(data_dir, year))
+    template = load_template(template or year_template(data_dir, year))
     comparison_only = is_comparison_only(data_dir, year)
     problems = list(data.errors)
     partial: dict[str, list[str]] = {}
