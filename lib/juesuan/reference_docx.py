@@ -171,8 +171,6 @@ def _indented_toc(doc, name: str, style_id: str, level: int):
 def _footer_page_number(section) -> None:
     """'— N —' centred at the foot of every page but the first (the cover)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     section.different_first_page_header_footer = True
@@ -180,19 +178,12 @@ def _footer_page_number(section) -> None:
     paragraph.style = section.part.document.styles["Footer"]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
+    from .word import add_field_code
+
     def run(text=None, field=None, instruction=None):
         r = paragraph.add_run(text)
         r.font.size = Pt(14)
-        if field is not None:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), field)
-            r._r.append(char)
-        if instruction is not None:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = instruction
-            r._r.append(instr)
-        return r
+        return add_field_code(r, field, instruction)
 
     run("— ")
     run(field="begin")

@@ -257,18 +257,8 @@ class _Writer:
         deepest = min(3, max(level for level, _ in entries))
 
         def field_run(paragraph, kind=None, instruction=None):
-            run = paragraph.add_run()
-            if kind is not None:
-                char = OxmlElement("w:fldChar")
-                char.set(qn("w:fldCharType"), kind)
-                if kind == "begin":
-                    char.set(qn("w:dirty"), "true")  # stale until Word updates it: it has no page numbers yet
-                run._r.append(char)
-            if instruction is not None:
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
-                instr.text = instruction
-                run._r.append(instr)
+            # The TOC is stale until Word updates it: it has no page numbers yet.
+            add_field_code(paragraph.add_run(), kind, instruction, dirty=kind == "begin")
 
         for index, (level, text) in enumerate(entries):
             paragraph = self.paragraph(f"toc {min(level, 3)}")
@@ -657,3 +647,23 @@ def _strip_ends(paragraph) -> None:
     if runs:
         runs[0].text = runs[0].text.lstrip(" ")
         runs[-1].text = runs[-1].text.rstrip(" ")
+
+
+def add_field_code(run, kind: str | None = None, instruction: str | None = None, *, dirty: bool = False):
+    """A Word field's parts in a run: its begin/separate/end mark (`kind`) and its code (`instruction`, e.g.
+    ' PAGE '); `dirty`: Word recomputes the field when it opens the file."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if kind is not None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if dirty:
+            char.set(qn("w:dirty"), "true")
+        run._r.append(char)
+    if instruction is not None:
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = instruction
+        run._r.append(instr)
+    return run
