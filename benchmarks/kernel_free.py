@@ -69,7 +69,7 @@ def kernel_free_render(job: tuple[str, str, str, str]) -> tuple[float, float]:
         shell.reset(new_session=True)
     finally:
         gc.collect = collect
-    shell.user_ns.update({"department": department, "year": YEAR, "data_dir": data_dir})
+    shell.user_ns.update({"department": department, "year": YEAR, "data_dir": data_dir, "template": None})
     nb = copy.deepcopy(_cells)
     for cell in nb.cells:
         if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
