@@ -50,3 +50,22 @@ def test_a_changed_template_file_rebuilds_and_an_unchanged_one_does_not(built, c
     assert cli.main(built["args"]) == 0
     assert "已生成报告 1 份" in capsys.readouterr().out
     assert "“三公”经费共计6.82万元" in (built["out"] / "pzh-swzzb.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_manifest_is_read_again_in_the_same_process(tmp_path):
+    """A warm kernel lives across reports: a template edited meanwhile is not served from the cache."""
+    import os
+
+    from juesuan.template import load_template
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, text in THIRD.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert load_template(folder).tables_heading == "附表"
+    manifest = folder / "template.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("tables_heading: 附表", "tables_heading: 附录"),
+                        encoding="utf-8")
+    stat = manifest.stat()
+    os.utime(manifest, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a later mtime, whatever the clock
+    assert load_template(folder).tables_heading == "附录"

@@ -41,7 +41,7 @@ class Figures:
         rows = self.detail(item)
         if not is_hierarchical(item):
             return rows
-        return {code: self.amount_at(item, code) for code in sorted({c[:3] for c in rows})}
+        return {code: self.amount_at(item, code) for code in self.classes(item)}
 
     def detail(self, item: str) -> dict[str, Decimal]:
         """The coded rows of an item exactly as the data gives them (类, 款 and 项 alike), in code order."""
@@ -106,6 +106,15 @@ class Figures:
         """The codes at which the budget of 一般公共预算财政拨款支出 is given: one line of 五（三） each."""
         return list(self.leaves("gpb.budget"))
 
+    def total_within_residue(self, key: str) -> bool:
+        """A hierarchical item's 合计 (its row without a code) given beside its rows and within the 尾差 of
+        their rounding: kept as printed (value), said by validation, never an error."""
+        if not is_hierarchical(key):
+            return False
+        stated, parts = self.stated(key), self.sum_of_parts(key)
+        return stated is not None and parts is not None and \
+            abs(stated - parts) <= rounding_residue(self.printed(key, self.classes(key)))
+
     def classes(self, item: str) -> list[str]:
         """The 类 (function or economic) an item's rows fall in."""
         return sorted({c[:3] for c in self.detail(item)})
@@ -137,8 +146,7 @@ class Figures:
         is_coded = key in catalogue.AMOUNT_ITEMS and catalogue.AMOUNT_ITEMS[key][1]
         if key in catalogue.COMPOSITES or is_coded:
             total, stated = self.sum_of_parts(key), self.stated(key)
-            if total is not None and stated is not None and is_hierarchical(key) and \
-                    abs(stated - total) <= rounding_residue(self.printed(key, self.classes(key))):
+            if self.total_within_residue(key):
                 return stated  # a 合计 printed with the 尾差 of its rows: the figure the tables print
             return total if total is not None else stated
         stated = self.stated(key)

@@ -572,11 +572,11 @@ def _family(item: str) -> str:
     return item
 
 
-def _existing_at(item: str, rows: dict[str, Decimal], code: str) -> Decimal | None:
-    """An item's amount at a code as existing rows give it, as the model reads them (`Figures.amount_at`);
-    None when they only give it coarser (not comparable here); 0 when they give nothing there."""
+def _existing_at(existing: Figures, item: str, code: str) -> Decimal | None:
+    """An item's amount at a code as the rows already held give it, as the model reads them
+    (`Figures.amount_at`); None when they only give it coarser (not comparable here); 0 when they give nothing there."""
+    rows = existing.detail(item)
     if any(c.startswith(code) for c in rows):
-        existing = Figures(DepartmentFigures("existing", 0, "", "", amounts={(item, c): v for c, v in rows.items()}))
         return existing.amount_at(item, code)
     if any(code.startswith(c) for c in rows):
         return None
@@ -680,6 +680,8 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
             wrote = {code: c for (item, code), c in mapped.rows.items() if item == family and code}
             given = mapped.levels[family]
             old = {code: v for (item, code), (v, _) in held.items() if item == family and code}
+            existing = Figures(DepartmentFigures("existing", 0, "", "",
+                                                 amounts={(family, c): v for c, v in old.items()}))
             differ = []
             for code in sorted(set(old) | set(wrote)):
                 if code in given:
@@ -688,7 +690,7 @@ def plan_import(workbook: str | Path, department: str, year: int, data_dir: str 
                     continue
                 else:
                     new, cell = ZERO, None
-                was = _existing_at(family, old, code)
+                was = _existing_at(existing, family, code)
                 if was is not None and was != new and old:
                     differ.append(Change("amounts.csv", family, code, _amount_text(was), _amount_text(new), cell))
             if differ:

@@ -78,15 +78,9 @@ class Report:
         """The heading of the part that shows the 公开表 (a template may name the department or year in it)."""
         return self.template.environment().from_string(self.template.tables_heading).render(**self.context)
 
-    @property
-    def section_keys(self) -> list[str]:
-        """The template's sections in reading order, those of the trend only where the data has one."""
-        return [s.key for s in self.template.sections
-                if self.has_trend or s.key not in self.template.trend_sections]
-
     def markdown(self) -> str:
         """The whole report's text, in order (charts and tables excluded)."""
-        return "\n".join(self.section(key) for key in [s.key for s in self.template.sections])
+        return "\n".join(self.section(s.key) for s in self.template.sections)
 
     def title_block(self) -> str:
         return self.template.render(self.template.title, self.context)

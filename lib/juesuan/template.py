@@ -123,11 +123,20 @@ def shipped_templates() -> list[str]:
 
 
 def load_template(name_or_folder: str | Path = DEFAULT_TEMPLATE) -> Template:
-    return _load(template_folder(name_or_folder))
+    folder = template_folder(name_or_folder)
+    return _load(folder, _stamps(folder))
+
+
+def _stamps(folder: Path) -> tuple:
+    """What the manifest and the files it reads are now: a template edited while a warm kernel lives is read again."""
+    try:
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
+    except OSError:
+        return ()
 
 
 @lru_cache(maxsize=16)
-def _load(folder: Path) -> Template:
+def _load(folder: Path, _stamps: tuple = ()) -> Template:
     manifest = folder / MANIFEST
     if not manifest.is_file():
         raise DataError(manifest, None, "template", "报告模板文件夹，内有 template.yaml（内置模板："

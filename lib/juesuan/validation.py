@@ -85,7 +85,7 @@ def tie_outs(figures: Figures) -> list[DataError]:
     # A stated total beside its parts must equal their sum (a 合计 over rows by code: to the 尾差 of their rounding).
     for key in list(catalogue.COMPOSITES) + [k for k, (_, voc) in catalogue.AMOUNT_ITEMS.items() if voc]:
         stated, parts = figures.stated(key), figures.sum_of_parts(key)
-        if stated is not None and parts is not None and stated != parts and not _within_residue(figures, key):
+        if stated is not None and parts is not None and stated != parts and not figures.total_within_residue(key):
             fail(f"{catalogue.item_name(key)} ({key})", f"其各组成部分之和 {format_amount(parts)}",
                  format_amount(stated))
 
@@ -210,14 +210,6 @@ def tie_outs(figures: Figures) -> list[DataError]:
             fail(f"three_public.vehicle_purchase {code}", f"0（当年未购置{name}：vehicles_purchased {code} = 0）",
                  format_amount(spent))
     return errors
-
-
-def _within_residue(figures: Figures, key: str) -> bool:
-    """A hierarchical item's stated 合计 within the 尾差 of its rows (kept as printed: Figures.value)."""
-    if not is_hierarchical(key):
-        return False
-    stated, parts = figures.stated(key), figures.sum_of_parts(key)
-    return abs(stated - parts) <= rounding_residue(figures.printed(key, figures.classes(key)))
 
 
 def split_tie_outs(figures: Figures) -> list[DataError]:
