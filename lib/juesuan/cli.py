@@ -15,9 +15,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import DataError, DataErrors, printable
-from .loading import available_years, has_reports, latest_year, load_year, report_years, year_template
+from .loading import available_years, has_reports, latest_year, load_year, report_years
 from .resources import report_notebook
-from .template import load_template
+from .template import load_template, year_template
 from .year_check import validation_problems
 
 #: Relative to the folder the command runs in (the repository, for `make report`).
