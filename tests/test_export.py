@@ -1,4 +1,4 @@
-"""juesuan.export: offline code-free HTML, atomic writes, the year's index.
+"""juesuan.build.export: offline code-free HTML, atomic writes, the year's index.
 
 These tests build notebooks in memory (no kernel), so they run in well
 under a second. The executed-notebook path is covered in test_batch.py.
@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from juesuan import export
+from juesuan.build import export
 from juesuan import files
-from juesuan.export import check_department_id, notebook_to_html, write_index
+from juesuan.build.export import check_department_id, notebook_to_html, write_index
 from juesuan.files import write_atomic
 
 # A 1x1 PNG.

@@ -14,11 +14,11 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import DataError, DataErrors, printable
-from .loading import available_years, has_reports, latest_year, load_year, report_years
-from .resources import report_notebook
-from .template import load_template, year_template
-from .year_check import validation_problems
+from juesuan.errors import DataError, DataErrors, printable
+from juesuan.data.loading import available_years, has_reports, latest_year, load_year, report_years
+from juesuan.resources import report_notebook
+from juesuan.data.template import load_template, year_template
+from juesuan.data.year_check import validation_problems
 
 #: Relative to the folder the command runs in (the repository, for `make report`).
 DEFAULT_DATA = Path("data")
@@ -131,7 +131,7 @@ def cmd_report(args) -> int:
 
 
 def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
-    from .batch import build_reports
+    from juesuan.build.batch import build_reports
 
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
     problems, notes, names = validation_problems(args.data, year, args.template)
@@ -158,7 +158,7 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
 def _template_notebook(template, year_out: Path) -> Path:
     """A template's report notebook: a shipped one's; for a folder of one's own, the notebook it holds, or,
     where it holds none, the one its manifest makes (written under the year's output, .build/)."""
-    from .template import TEMPLATES
+    from juesuan.data.template import TEMPLATES
 
     if template.folder.parent == TEMPLATES:
         return report_notebook(template.notebook)
@@ -166,8 +166,8 @@ def _template_notebook(template, year_out: Path) -> Path:
         return template.folder / template.notebook
     import nbformat
 
-    from .files import write_atomic
-    from .notebook_source import notebook
+    from juesuan.files import write_atomic
+    from juesuan.build.notebook_source import notebook
 
     made = year_out / ".build" / f"template-{template.name}.ipynb"
     made.parent.mkdir(parents=True, exist_ok=True)
@@ -179,9 +179,9 @@ def _template_notebook(template, year_out: Path) -> Path:
 
 def cmd_export_tables(args) -> int:
     """Each department's nine tables as <out>/<year>/<id>.xlsx; one whose data is invalid is listed, the others written."""
-    from .report import load_figures
-    from .table_export import table_path, workbook_bytes
-    from .files import write_atomic
+    from juesuan.report.report import load_figures
+    from juesuan.build.table_export import table_path, workbook_bytes
+    from juesuan.files import write_atomic
 
     year, departments = _report_year_departments(args, "公开表")
     names = dict(departments)
@@ -206,7 +206,7 @@ def cmd_export_tables(args) -> int:
 
 def cmd_audit(args) -> int:
     """A published text against the figures: one line (or JSON object) per finding; 1 when there are any."""
-    from .audit import audit_file, format_json, format_text
+    from juesuan.audit.audit import audit_file, format_json, format_text
 
     findings = audit_file(args.published, args.department, args.year, args.data)
     print(format_json(findings) if args.format == "json" else format_text(findings, str(args.published)))
@@ -215,7 +215,7 @@ def cmd_audit(args) -> int:
 
 def cmd_extract(args) -> int:
     """Data files from a published text; 1 when some field could not be found (listed, never guessed)."""
-    from .extract import extract_file
+    from juesuan.audit.extract import extract_file
 
     try:
         ex = extract_file(args.published, args.department, args.year, args.out, name=args.name)
@@ -235,7 +235,7 @@ def cmd_extract(args) -> int:
 
 def cmd_import(args) -> int:
     """A workbook of the nine tables into data/<year>/: everything or nothing; then what the year still lacks."""
-    from .importer import NOT_STORED, plan_import
+    from juesuan.data.importer import NOT_STORED, plan_import
 
     _check_data_folder(args.data)
     if not args.workbook.is_file():
@@ -294,8 +294,8 @@ def cmd_notebook(args) -> int:
     """A template's report notebook, its cells from the template's manifest (unexecuted: run it in Jupyter)."""
     import nbformat
 
-    from .files import write_atomic
-    from .notebook_source import notebook
+    from juesuan.files import write_atomic
+    from juesuan.build.notebook_source import notebook
 
     template = load_template(args.template)
     out = args.out or Path("notebooks") / template.notebook
@@ -306,7 +306,7 @@ def cmd_notebook(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from .synth import parse_years, write_synthetic
+    from juesuan.data.synth import parse_years, write_synthetic
 
     years = parse_years(args.years)
     made = write_synthetic(args.out, args.departments, years, seed=args.seed)
@@ -316,7 +316,7 @@ def cmd_synth(args) -> int:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .formats import parse_formats
+    from juesuan.build.formats import parse_formats
 
     try:
         return parse_formats(text)
