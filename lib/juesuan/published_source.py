@@ -100,8 +100,7 @@ def _read_text(path: Path) -> Source:
 
 def _read_pdf(path: Path) -> Source:
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -125,9 +124,7 @@ def _read_pdf(path: Path) -> Source:
                     number += 1
                     source.lines.append(SourceLine(number, " ".join(w.text for w in words), page_number,
                                                    page_line, words))
-    except PDFPasswordIncorrect:
-        raise DataError(path, None, "PDF", "未加密的 PDF（请提供无密码的文件）", "已加密，需要密码") from None
-    except (PDFSyntaxError, ValueError, KeyError) as exc:
+    except (PdfminerException, ValueError, KeyError) as exc:  # pdfplumber wraps pdfminer's own errors
         raise DataError(path, None, "PDF", "完好的 PDF 文件", f"无法读取（{type(exc).__name__}）") from None
     if not any(line.text.strip() for line in source.lines):
         raise DataError(path, None, "PDF", "带文字层的 PDF（扫描件须先做文字识别）",
