@@ -57,7 +57,8 @@ def kernel_free_render(job: tuple[str, str, str, str]) -> tuple[float, float]:
     import nbformat
     from IPython.utils.capture import capture_output
 
-    from juesuan.export import notebook_to_html, write_atomic
+    from juesuan.export import notebook_to_html
+    from juesuan.files import write_atomic
 
     department, name, data_dir, out = job
     started = time.perf_counter()

@@ -406,7 +406,7 @@ def _built(year_dir: Path, d_id: str, name: str) -> BuiltReport:
 def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
           inputs: dict, tables: bool = False) -> BuiltReport | FailedReport:
     """Write what a worker rendered (atomically), or record why it failed."""
-    from .export import write_atomic
+    from .files import write_atomic
     from .formats import EXTRA_FORMATS
 
     d_id = job.department
@@ -458,7 +458,7 @@ def _keep(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Pat
 def _keep_formats(rendered: _engine.Rendered, job: _engine.Job, name: str, year_dir: Path,
                   inputs: dict, tables: bool) -> BuiltReport | FailedReport:
     """The formats made from a kept report: written beside it, its manifest extended; the report itself stays."""
-    from .export import write_atomic
+    from .files import write_atomic
 
     d_id = job.department
     paths = {f: year_dir / f"{d_id}.{f}" for f in job.formats}
@@ -477,7 +477,7 @@ def _keep_formats(rendered: _engine.Rendered, job: _engine.Job, name: str, year_
 
 def _write_tables(job: _engine.Job, path: Path) -> Path:
     """The department's nine tables beside its report, from the data the report was built from."""
-    from .export import write_atomic
+    from .files import write_atomic
     from .report import load_figures
     from .table_export import workbook_bytes
 

@@ -15,9 +15,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .errors import DataError, DataErrors, printable
-from .loading import available_years, has_reports, latest_year, load_year, report_years, year_template
+from .loading import available_years, has_reports, latest_year, load_year, report_years
 from .resources import report_notebook
-from .template import load_template
+from .template import load_template, year_template
 from .year_check import validation_problems
 
 #: Relative to the folder the command runs in (the repository, for `make report`).
@@ -166,7 +166,7 @@ def _template_notebook(template, year_out: Path) -> Path:
         return template.folder / template.notebook
     import nbformat
 
-    from .export import write_atomic
+    from .files import write_atomic
     from .notebook_source import notebook
 
     made = year_out / ".build" / f"template-{template.name}.ipynb"
@@ -181,7 +181,7 @@ def cmd_export_tables(args) -> int:
     """Each department's nine tables as <out>/<year>/<id>.xlsx; one whose data is invalid is listed, the others written."""
     from .report import load_figures
     from .table_export import table_path, workbook_bytes
-    from .export import write_atomic
+    from .files import write_atomic
 
     year, departments = _report_year_departments(args, "公开表")
     names = dict(departments)
@@ -303,7 +303,7 @@ def cmd_notebook(args) -> int:
     """A template's report notebook, its cells from the template's manifest (unexecuted: run it in Jupyter)."""
     import nbformat
 
-    from .export import write_atomic
+    from .files import write_atomic
     from .notebook_source import notebook
 
     template = load_template(args.template)

@@ -5,8 +5,6 @@ Three pieces:
 * :func:`notebook_to_html` turns an executed notebook into a self-contained
   HTML page: no code, no prompts, no parameters cells, nothing loaded from
   the network (the template lives in ``html_template/`` next to this file).
-* :func:`write_atomic` writes a file so that readers only ever see the old
-  or the new content, never half of it.
 * :func:`write_index` writes ``<out_dir>/<year>/index.html`` listing the
   year's department reports and the departments that failed.
 """
@@ -14,9 +12,7 @@ Three pieces:
 from __future__ import annotations
 
 import functools
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -25,6 +21,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from .files import write_atomic
 from .ids import DEPARTMENT_ID
 from .kept_notebook import first_line
 from .webfont import embed_font
@@ -35,7 +32,6 @@ __all__ = [
     "check_department_id",
     "first_line",
     "notebook_to_html",
-    "write_atomic",
     "write_index",
 ]
 
@@ -116,71 +112,6 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     # keeps its parameters cells.
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return embed_font(body)
-
-
-# --------------------------------------------------------------------------
-# Files
-
-
-def _current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-# Read once at import time: os.umask can only be read by setting it, which is
-# not thread-safe to do on every write.
-_FILE_MODE = 0o666 & ~_current_umask()
-
-
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` atomically and return the path.
-
-    The content goes to a temporary file in the same folder, is flushed to
-    disk, and then renamed over ``path`` with :func:`os.replace`. A run that
-    is killed leaves either the previous file or the new one, never half a
-    file; on an error the temporary file is removed. ``str`` is written as
-    UTF-8. The folder must exist.
-    """
-    path = Path(path)
-    if isinstance(data, str):
-        payload = data.encode("utf-8")
-    elif isinstance(data, (bytes, bytearray, memoryview)):
-        payload = bytes(data)
-    else:
-        raise TypeError(f"write_atomic needs str or bytes, not {type(data).__name__}")
-
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # mkstemp creates the file 0600; give it the mode a plain open() would.
-        os.chmod(tmp_name, _FILE_MODE)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-    return path
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where unsupported."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------

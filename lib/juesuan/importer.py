@@ -10,7 +10,7 @@ Everything is decided before the first byte is written (`plan_import`); a
 problem anywhere — in the workbook, between its tables, against the existing
 data, in a data file that would be rewritten — raises DataErrors listing every
 one, and data/ is left as it was. Each file is then written whole through a
-temporary file renamed over it (`export.write_atomic`).
+temporary file renamed over it (`files.write_atomic`).
 
 Tables 02, 03, 05, 08 and 09 are written by function code and 06 by economic
 code (`CODED`): each column's finest rows, a row with rows beneath it being
@@ -37,7 +37,7 @@ import yaml
 
 from . import catalogue
 from .errors import DataError, DataErrors
-from .export import write_atomic
+from .files import write_atomic
 from .figures import Figures, is_hierarchical
 from .formatting import format_amount
 from .loading import (DEPARTMENT_ID, FILES, DepartmentFigures, bad_name, check_year, parse_amount, read_csv_rows)

@@ -260,12 +260,8 @@ def year_settings(data_dir: Path, year: int) -> dict[str, bool]:
     for key, value in settings.items():
         if key in KINDS_OF_YEAR and not isinstance(value, bool):
             raise DataError(marker, None, key, "true 或 false", value)
-    if "template" in settings:
-        from .template import shipped_templates
-
-        if settings["template"] not in shipped_templates():
-            raise DataError(marker, None, "template", "内置报告模板之一：" + "、".join(shipped_templates()),
-                            settings["template"])
+    if "template" in settings and not isinstance(settings["template"], str):
+        raise DataError(marker, None, "template", "内置报告模板的名称，如 national", settings["template"])
     if all(settings.get(key) for key in KINDS_OF_YEAR):
         raise DataError(marker, None, "year.yaml", "comparison_only 与 figures_only 只设其一", "两者都为 true")
     return settings
@@ -287,13 +283,6 @@ def has_reports(data_dir: Path, year: int) -> bool:
     """Whether the year's departments get reports: not a comparison-only or a figures-only year."""
     settings = year_settings(data_dir, year)
     return not any(settings.get(key) for key in KINDS_OF_YEAR)
-
-
-def year_template(data_dir: Path, year: int) -> str:
-    """The name of the report template of a year's departments (year.yaml's `template`), the seed's by default."""
-    from .template import DEFAULT_TEMPLATE
-
-    return year_settings(data_dir, year).get("template", DEFAULT_TEMPLATE)
 
 
 def report_years(data_dir: Path) -> list[int]:

@@ -263,7 +263,7 @@ def add_formats(year_dir: Path, d_id: str, inputs: dict, formats: dict[str, Path
 
 
 def _write_entry(year_dir: Path, d_id: str, entry: dict, formats: dict[str, Path]) -> Path:
-    from .export import write_atomic
+    from .files import write_atomic
 
     for fmt, file in formats.items():
         entry["formats"][fmt] = {"key": entry["inputs"]["formats"][fmt], "output": _stamp(file)}
@@ -370,7 +370,7 @@ def index_up_to_date(year_dir: Path, key: str) -> bool:
 
 
 def record_index(year_dir: Path, key: str) -> None:
-    from .export import write_atomic
+    from .files import write_atomic
 
     target = path(year_dir, INDEX)
     target.parent.mkdir(exist_ok=True)

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .formatting import SEED_STYLE, NumberStyle, chinese_numeral, format_amount, format_percent
+from .template import Template
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "sichuan"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#|$~])")
@@ -109,3 +110,13 @@ def render(folder: Path, file: str, context: dict, style: NumberStyle = SEED_STY
     text = environment(folder, style, tagged).get_template(file).render(**context)
     # Templates are laid out for reading; the page wants single blank lines.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def render_template(template: Template, file: str, context: dict, tagged: bool = False) -> str:
+    """One of a template's Jinja files (a section, its title) as Markdown, in its number style."""
+    return render(template.folder, file, context, template.number_style, tagged)
+
+
+def render_template_string(template: Template, source: str, context: dict) -> str:
+    """A line the manifest itself holds (the 公开表 heading), rendered like the template's files."""
+    return environment(template.folder, template.number_style).from_string(source).render(**context)

@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         print("用法：python -m juesuan.reference_docx 输出路径.docx", file=sys.stderr)
         return 2
     target = Path(args[0])
-    from .export import write_atomic
+    from .files import write_atomic
 
     write_atomic(target, reference_document())
     print(f"已写入 {target}")

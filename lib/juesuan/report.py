@@ -16,9 +16,10 @@ from urllib.parse import quote
 from . import catalogue
 from .errors import DataError, DataErrors
 from .figures import Figures, change_between
-from .loading import load_year, year_folder, year_template
+from .loading import load_year, year_folder
 from .money import Change, completion, share
-from .template import DEFAULT_TEMPLATE, Template, chart_value, load_template
+from .narrative import render_template, render_template_string
+from .template import DEFAULT_TEMPLATE, Template, chart_value, load_template, year_template
 from .validation import (CHANGE_REASONS, GF_BUDGET_REASON, GPB_AGAINST_BUDGET_REASON, GPB_BUDGET_REASON,
                          THREE_PUBLIC_BUDGET_REASON, budget_direction, completeness, missing_comparisons, missing_reasons,
                          text_field, tie_outs)
@@ -71,19 +72,19 @@ class Report:
 
     # ---- the words
     def section(self, key: str) -> str:
-        return self.template.render(self.template.section(key).file, self.context)
+        return render_template(self.template, self.template.section(key).file, self.context)
 
     @property
     def tables_heading(self) -> str:
         """The heading of the part that shows the 公开表 (a template may name the department or year in it)."""
-        return self.template.environment().from_string(self.template.tables_heading).render(**self.context)
+        return render_template_string(self.template, self.template.tables_heading, self.context)
 
     def markdown(self) -> str:
         """The whole report's text, in order (charts and tables excluded)."""
         return "\n".join(self.section(s.key) for s in self.template.sections)
 
     def title_block(self) -> str:
-        return self.template.render(self.template.title, self.context)
+        return render_template(self.template, self.template.title, self.context)
 
     def toc(self) -> str:
         """目录: a link to every part, section and subsection, in reading order."""

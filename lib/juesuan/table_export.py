@@ -37,7 +37,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
 
-from .export import check_department_id, write_atomic
+from .export import check_department_id
+from .files import write_atomic
 from .figures import Figures
 from .tables import PublicTable, public_tables
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from .catalogue import VEHICLE_USES
 from .errors import DataError
 from .formatting import NumberStyle
+from .loading import load_glossary_file, year_folder, year_settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_TEMPLATE = "sichuan"
@@ -99,15 +99,15 @@ class Template:
                 return section
         raise KeyError(f"template {self.name} has no section {key!r}")
 
-    def environment(self) -> jinja2.Environment:
-        from .narrative import environment
 
-        return environment(self.folder, self.number_style)
 
-    def render(self, file: str, context: dict, tagged: bool = False) -> str:
-        from .narrative import render
-
-        return render(self.folder, file, context, self.number_style, tagged)
+def year_template(data_dir: Path, year: int) -> str:
+    """The name of the report template of a year's departments (year.yaml's `template`), the seed's by default."""
+    name = year_settings(data_dir, year).get("template", DEFAULT_TEMPLATE)
+    if name not in shipped_templates():
+        raise DataError(year_folder(data_dir, year) / "year.yaml", None, "template",
+                        "内置报告模板之一：" + "、".join(shipped_templates()), name)
+    return name
 
 
 def template_folder(name_or_folder: str | Path) -> Path:
@@ -174,8 +174,6 @@ def _load(folder: Path, _stamps: tuple = ()) -> Template:
                                whole_percent_bare=bool(style.get("whole_percent_bare", True)))
     glossary: tuple[dict, ...] = ()
     if spec.get("glossary"):
-        from .loading import load_glossary_file
-
         glossary = tuple(load_glossary_file(folder / spec["glossary"]))
     return Template(
         name=spec.get("name") or folder.name, folder=folder, title=need("title", str), sections=tuple(sections),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .audit_base import Finding
-from .narrative import TAG, markdown_to_text
+from .narrative import TAG, markdown_to_text, render_template
 
 HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 NUMBER = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -72,7 +72,8 @@ def _our_sentences(report) -> list[tuple[str, str, bool]]:
     Each section on its own (what ends a section without a 。 is a fragment), tables left out."""
     out = []
     for section in report.template.sections:
-        markdown = report.template.render(report.template.section(section.key).file, report.context, tagged=True)
+        markdown = render_template(report.template, report.template.section(section.key).file, report.context,
+                                   tagged=True)
         text = "".join(line for line in markdown_to_text(markdown).splitlines() if not line.startswith("|"))
         text = re.sub(r"\s+", "", text).translate(HALF_TO_FULL)
         pieces = [p for p in re.split("(?<=。)", text) if p]

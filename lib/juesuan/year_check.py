@@ -12,9 +12,8 @@ import yaml
 
 from .errors import DataError
 from .figures import Figures
-from .loading import (TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_text_file,
-                      year_template)
-from .template import Template, load_template
+from .loading import TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_text_file
+from .template import Template, load_template, year_template
 from .validation import (completeness, items_behind, missing_comparisons, missing_reasons, rounding_differences,
                          stated_totals_only, text_path, tie_outs)
 
