@@ -208,6 +208,15 @@ def cmd_audit(args) -> int:
     """A published text against the figures: one line (or JSON object) per finding; 1 when there are any."""
     from juesuan.audit.audit import audit_file, format_json, format_text
 
+    if args.department is None or args.year is None or len(args.published) > 1 or args.out is not None:
+        # No data named: the report (or reports) on their own.
+        from .audit_many import cmd_audit_published
+
+        return cmd_audit_published(args)
+    if args.template is not None:
+        raise DataError(args.published[0], args.department, "--template", "只在没有 --department 时使用（数据自有模板）",
+                        args.template)
+    args.published = args.published[0]
     findings = audit_file(args.published, args.department, args.year, args.data)
     print(format_json(findings) if args.format == "json" else format_text(findings, str(args.published)))
     return 1 if findings else 0
@@ -448,11 +457,18 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0, help="随机种子：同一种子写出同样的数据（默认：0）")
     synth.set_defaults(func=cmd_synth)
 
-    audit = sub.add_parser("audit", help="用数据核对已公开报告的文字", epilog=EXIT_CODES,
-                           description="逐句核对已公开报告（纯文本）与数据中的数字，每个发现一行；有发现时退出码为 1。")
-    audit.add_argument("published", type=Path, help="已公开的报告（纯文本文件）")
-    audit.add_argument("--department", required=True, metavar="ID", help="数据中的部门编号 department_id（必填）")
-    audit.add_argument("--year", type=int, required=True, help="报告年度，如 2022（必填）")
+    audit = sub.add_parser("audit", help="核对已公开报告：用数据，或只用报告自己的表", epilog=EXIT_CODES,
+                           description="给出 --department 和 --year：逐句核对已公开报告（纯文本）与数据中的数字。"
+                                       "不给：只用报告本身（文本或 PDF）核对其公开表的合计与表间关系，最后列出已核对和未能核对的项目；"
+                                       "给出多个报告或文件夹及 --out：并行核对，写出汇总页 index.html 和全部发现的 findings.json、findings.csv。"
+                                       "有错误时退出码为 1。")
+    audit.add_argument("published", type=Path, nargs="+", help="已公开的报告（.txt 或 .pdf），或放报告的文件夹")
+    audit.add_argument("--department", metavar="ID", help="数据中的部门编号 department_id（与 --year 一起：用数据核对）")
+    audit.add_argument("--year", type=int, help="报告年度，如 2022（与 --department 一起）")
+    audit.add_argument("--template", choices=("national", "sichuan"),
+                       help="报告的模板（默认：从报告的部分标题认出）；与认出的不同时拒绝")
+    audit.add_argument("--out", type=Path, help="汇总的输出文件夹（多个报告时必填）")
+    audit.add_argument("--workers", type=_positive, default=None, help="同时核对的报告数（默认：每个处理器核心一个）")
     audit.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
     audit.add_argument("--format", choices=("text", "json"), default="text",
                        help="输出格式：text 每个发现一行，json 供程序读取（默认：text）")

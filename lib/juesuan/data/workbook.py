@@ -152,8 +152,12 @@ class _Problems:
         self.department = department
         self.errors: list[DataError] = []
 
-    def add(self, field_: str, expected: str, got: object = None) -> None:
-        self.errors.append(DataError(self.file, self.department, field_, expected, got))
+    def add(self, field_: str, expected: str, got: object = None, *, rounding: tuple[Decimal, int] | None = None) -> None:
+        """`rounding`: for a sum that does not hold, (largest difference, number of printed parts), so that a
+        reader of published tables can tell a 尾差 (`money.rounding_residue`) from a wrong sum."""
+        error = DataError(self.file, self.department, field_, expected, got)
+        error.rounding = rounding
+        self.errors.append(error)
 
     def fail(self, field_: str, expected: str, got: object = None) -> DataErrors:
         self.add(field_, expected, got)
@@ -789,7 +793,9 @@ def _check(found: FoundTable, problems: _Problems, suspect: set[int]) -> None:
                     names = "+".join(side_column(side, p).name for p in parts)
                     what = " ".join(x for x in (label, row.name, side_column(side, parent).name) if x)
                     problems.add(f"{row.values[parent].cell}（{what}）",
-                                 f"{names} = {total}", str(row.values[parent].value))
+                                 f"{names} = {total}", str(row.values[parent].value),
+                                 rounding=(abs(row.values[parent].value - total),
+                                           sum(1 for p in parts if not row.values[p].blank)))
                     suspect.add(id(row))
 
     _check_rates(found, problems)
@@ -890,14 +896,15 @@ def _sum_line(found: FoundTable, total: Row, parts: list[Row], what: str, proble
             continue  # a total printed without its parts (none listed, or all left blank): not given at that detail
         expected = sum((g.value for g in given), ZERO)
         if fig.value != expected:
-            wrong.append((key, fig, expected))
+            wrong.append((key, fig, expected, sum(1 for g in given if not g.blank)))
     if wrong:
         side = next(s for s in found.spec.sides if s.name == total.side)
-        cells = "、".join(f.cell.split("!")[1] for _, f, _ in wrong)
+        cells = "、".join(f.cell.split("!")[1] for _, f, _, _ in wrong)
         sheet = wrong[0][1].cell.split("!")[0]
-        problems.add(f"{sheet}!{cells}（{label} {total.name} {'、'.join(side_column(side, k).name for k, _, _ in wrong)}）",
-                     f"{what} = " + "、".join(str(e) for _, _, e in wrong),
-                     "、".join(str(f.value) for _, f, _ in wrong))
+        problems.add(f"{sheet}!{cells}（{label} {total.name} {'、'.join(side_column(side, k).name for k, _, _, _ in wrong)}）",
+                     f"{what} = " + "、".join(str(e) for _, _, e, _ in wrong),
+                     "、".join(str(f.value) for _, f, _, _ in wrong),
+                     rounding=max(((abs(f.value - e), n) for _, f, e, n in wrong), key=lambda d: d[0]))
         suspect.add(id(total))
 
 
@@ -975,7 +982,8 @@ def _sum_amount(found, line: Row, parts: list[Row], what: str, problems: _Proble
         return  # 人员经费/公用经费 without the classes beneath them
     expected = sum((g.value for g in given), ZERO)
     if fig.value != expected:
-        problems.add(f"{fig.cell}（公开{found.spec.id}表 {line.name}）", f"{what} = {expected}", str(fig.value))
+        problems.add(f"{fig.cell}（公开{found.spec.id}表 {line.name}）", f"{what} = {expected}", str(fig.value),
+                     rounding=(abs(fig.value - expected), sum(1 for g in given if not g.blank)))
         suspect.add(id(line))
 
 
@@ -1083,8 +1091,11 @@ def _agree(problems: _Problems, suspect: set[int], a: _Term | None, b: _Term | N
         return None
     if a.value == b.value:
         return True
+    parts = max(len(a.figures), len(b.figures))
     problems.add(f"{a.cells} 与 {b.cells}（公开{a.table.spec.id}表 {a.what} 与 公开{b.table.spec.id}表 {b.what}）",
-                 "两表相同", f"{a.shown} 与 {b.shown}")
+                 "两表相同", f"{a.shown} 与 {b.shown}",
+                 # one figure printed twice must be the same; a sum of figures against one may differ by 尾差
+                 rounding=(abs(a.value - b.value), parts) if parts > 1 else None)
     return False
 
 
@@ -1271,3 +1282,27 @@ def _address_order(item):
     sheet, _, cell = where.rpartition("!")
     m = re.fullmatch(r"([A-Z]+)(\d+)", cell)
     return (sheet, int(m.group(2)), len(m.group(1)), m.group(1)) if m else (sheet, 0, 0, cell)
+
+
+# ---------------------------------------------------------------- tables read from elsewhere (a published report)
+
+
+def read_grid(spec: Table, grid: list[list], source: str = "") -> tuple[FoundTable | None, list[DataError]]:
+    """One table given as a grid of cells (its title in the first row, then its header and rows), read as a
+    sheet named 公开NN表 holding it: how `published_tables` has the tables of a report's text read by the
+    same rules as a workbook's. Returns the table (None when it cannot be read) and what could not be read."""
+    sheet = _Sheet(f"公开{spec.id}表", grid, False, {}, {})
+    problems = _Problems(Path(source or sheet.name), None)
+    found = _read_table(_Region(spec, sheet, (0, 0), len(grid)), problems, set(), [])
+    return found, problems.errors
+
+
+def published_defects(found: dict[str, FoundTable], source: str = "") -> list[DataError]:
+    """Every sum the tables print that does not hold, within each table and between them (as
+    `read_workbook(…, as_published=True)` lists them), for tables however they were read."""
+    defects = _Problems(Path(source or "公开表"), None)
+    suspect: set[int] = set()
+    for table in found.values():
+        _check(table, defects, suspect)
+    _check_between(found, defects, suspect)
+    return defects.errors
