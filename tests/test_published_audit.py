@@ -15,8 +15,8 @@ import yaml
 from pypdf import PdfWriter
 
 from juesuan import cli
-from juesuan.published_source import read_source
-from juesuan.standalone_audit import audit_published
+from juesuan.audit.published_source import read_source
+from juesuan.audit.standalone_audit import audit_published
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "putuo_wenlv_2025" / "published.txt"
@@ -81,7 +81,7 @@ def test_the_cli_ends_with_the_checks_run_and_not_run(capsys):
 def own_pdf(tmp_path_factory):
     """The 2025 report as the project exports it, and the same report with one number of table 06 changed
     in its HTML (30101 基本工资 1,050.91 → 1,060.91), printed again."""
-    from juesuan.pdf import html_to_pdf
+    from juesuan.build.pdf import html_to_pdf
 
     out = tmp_path_factory.mktemp("own")
     assert cli.main(["report", "--year", "2025", "--formats", "pdf", "--out", str(out), "--quiet"]) == 0

@@ -210,7 +210,7 @@ def cmd_audit(args) -> int:
 
     if args.department is None or args.year is None or len(args.published) > 1 or args.out is not None:
         # No data named: the report (or reports) on their own.
-        from .audit_many import cmd_audit_published
+        from juesuan.audit.audit_many import cmd_audit_published
 
         return cmd_audit_published(args)
     if args.template is not None:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .audit_base import SEVERITIES, Finding
-from .errors import DataError
-from .published_source import Source, read_source
-from .published_tables import read_tables
-from .table_audit import audit_tables, checks_run
+from juesuan.audit.audit_base import SEVERITIES, Finding
+from juesuan.errors import DataError
+from juesuan.audit.published_source import Source, read_source
+from juesuan.audit.published_tables import read_tables
+from juesuan.audit.table_audit import audit_tables, checks_run
 
 SentenceChecks = Callable[[str, dict], list[Finding]]
 

@@ -16,9 +16,9 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .audit_base import SEVERITIES
-from .errors import DataError, DataErrors
-from .standalone_audit import AuditOutcome, audit_published, format_outcome
+from juesuan.audit.audit_base import SEVERITIES
+from juesuan.errors import DataError, DataErrors
+from juesuan.audit.standalone_audit import AuditOutcome, audit_published, format_outcome
 
 SUFFIXES = (".txt", ".pdf")
 SEVERITY_WORDS = {"error": "错误", "warning": "警告", "note": "提示"}

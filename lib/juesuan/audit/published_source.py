@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError
-from .loading import read_text_file
+from juesuan.errors import DataError
+from juesuan.data.loading import read_text_file
 
 #: A final-accounts report runs to 20-60 pages; past this the file is something else (a whole year's
 #: bulletin, a ledger) and reading every word of it would take minutes.

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .audit_base import Finding
-from .money import rounding_residue
-from .published_tables import TablesRead
-from .workbook import published_defects
+from juesuan.audit.audit_base import Finding
+from juesuan.data.money import rounding_residue
+from juesuan.audit.published_tables import TablesRead
+from juesuan.data.workbook import published_defects
 
 CELL = re.compile(r"公开(\d\d)表!((?:[A-Z]+\d+)(?:[、+][A-Z]+\d+)*)")
 ONE_CELL = re.compile(r"([A-Z]+)(\d+)")

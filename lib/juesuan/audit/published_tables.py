@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .column_placement import PlacedRow, in_order, place_by_sums, tree_of_codes
-from .published_source import Source, SourceLine
-from .standard_tables import BY_ID, ECONOMIC, FUNCTION, LINES, NOTE, SINGLE, Table, label_of, normalise
-from .workbook import FoundTable, _title_at
+from juesuan.audit.column_placement import PlacedRow, in_order, place_by_sums, tree_of_codes
+from juesuan.audit.published_source import Source, SourceLine
+from juesuan.data.standard_tables import BY_ID, ECONOMIC, FUNCTION, LINES, NOTE, SINGLE, Table, label_of, normalise
+from juesuan.data.workbook import FoundTable, _title_at
 
 AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
 CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
@@ -275,7 +275,7 @@ def _hint_penalty(row: PlacedRow, p: tuple[int, ...], columns: list[str], hints)
 
 
 def _match(side, word: str) -> str | None:
-    from .workbook import _match_column
+    from juesuan.data.workbook import _match_column
 
     return _match_column(side, normalise(word))
 
@@ -503,7 +503,7 @@ READ_ORDER = ("01", "03", "02", "04", "05", "06", "07", "08", "09")  # 03 before
 
 def read_tables(source: Source) -> TablesRead:
     """Every standard table the report prints, read into FoundTables through the workbook's reader."""
-    from .workbook import read_grid
+    from juesuan.data.workbook import read_grid
 
     result = TablesRead({})
     found = {t.spec.id: t for t in find_tables(source)}
