@@ -40,11 +40,27 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+class Derived(Decimal):
+    """A figure worked out from two others, which it keeps: `operation` (percent: a / b × 100 rounded; change:
+    |a − b|) and `operands` (a, b). It is the number it equals; only reading a text back asks how it came about
+    (the figures it states beside an amount's own: provenance.py, template_extract.py)."""
+
+    __slots__ = ("operation", "operands")
+
+    def __new__(cls, value: Decimal, operation: str, operands: tuple[Decimal, Decimal]):
+        obj = Decimal.__new__(cls, value)
+        obj.operation, obj.operands = operation, operands
+        return obj
+
+    def __reduce__(self):
+        return Derived, (str(self), self.operation, self.operands)
+
+
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     """part / whole as a percentage rounded half up to two decimals; None when whole is 0."""
     if whole == 0:
         return None
-    return round_half_up(part / whole * HUNDRED)
+    return Derived(round_half_up(part / whole * HUNDRED), "percent", (part, whole))
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal:
@@ -74,7 +90,7 @@ class Change:
     @property
     def amount(self) -> Decimal:
         """Absolute size of the change, in 万元."""
-        return abs(self.current - self.previous)
+        return Derived(abs(self.current - self.previous), "change", (self.current, self.previous))
 
     @property
     def direction(self) -> int:

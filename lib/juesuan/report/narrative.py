@@ -53,21 +53,49 @@ def _paragraphs(text) -> list[str]:
 #: Around each number a tagged rendering writes (`environment(..., tagged=True)`): start, kind, the number as
 #: written, end. Kinds: a amount, p percentage, n any other number (counts, years, list numbers). Private-use
 #: characters, so that no text of a report or of data contains them.
-TAG_START, TAG_END = "\ue000", "\ue001"
-TAG = re.compile("\ue000([apn])([^\ue001]*)\ue001")
+TAG_START, TAG_END, TAG_SOURCE = "\ue000", "\ue001", "\ue002"
+TAG = re.compile("\ue000([apnt])([^\ue001\ue002]*)(?:\ue002([0-9a-f]*))?\ue001")
+#: Around each pass of a loop, in a rendering with sources (`environment(..., tagged="sources")`): the
+#: sentences a loop writes once per line are read back as many times as a text has lines.
+LOOP_START, LOOP_END = "\ue003", "\ue004"
+_FOR = re.compile(r"(\{%-?\s*for\b.*?%\})", re.S)
+_ENDFOR = re.compile(r"(\{%-?\s*endfor\s*-?%\})")
 
 
-def _tag(kind: str, text: str) -> Markup:
-    return Markup(f"{TAG_START}{kind}{text}{TAG_END}")
+def _tag(kind: str, text: str, source: tuple | None = None) -> Markup:
+    """A tagged value: kind, text as written, and (rendering with sources) what it states, as hex of its repr
+    (so that no Markdown or punctuation rule of the page touches it)."""
+    marked = f"{TAG_SOURCE}{repr(source).encode().hex()}" if source is not None else ""
+    return Markup(f"{TAG_START}{kind}{text}{marked}{TAG_END}")
+
+
+def tag_source(match: re.Match) -> tuple | None:
+    """The source a TAG match carries (None: a value the template computes or writes itself)."""
+    import ast
+
+    return ast.literal_eval(bytes.fromhex(match.group(3)).decode()) if match.group(3) else None
+
+
+class _LoopMarkingLoader(jinja2.FileSystemLoader):
+    """Each pass of each `for` loop of a template bracketed by LOOP_START … LOOP_END."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return _ENDFOR.sub(LOOP_END + r"\1", _FOR.sub(r"\1" + LOOP_START, source)), filename, uptodate
 
 
 @lru_cache(maxsize=32)
 def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STYLE,
-                tagged: bool = False) -> jinja2.Environment:
+                tagged: bool | str = False) -> jinja2.Environment:
     """The Jinja environment of a template folder, its numbers written in the template's style.
 
     `tagged`: each number the template writes is marked with its kind (TAG), so that the audit can read the
-    template's own sentences as patterns, the numbers their variable parts (template_audit.py)."""
+    template's own sentences as patterns, the numbers their variable parts (template_audit.py).
+    `tagged="sources"`: also each word of the data (a Phrase), and with each value what it states
+    (provenance.source_of), each pass of a loop bracketed: how `juesuan extract` reads a text back."""
+    from juesuan.data.provenance import Phrase, source_of
+
+    sources = tagged == "sources"
 
     def amount_or_none(value: Decimal) -> str:
         """结转结余 of zero reads （无）, as the seed's attachment writes it."""
@@ -75,11 +103,32 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
 
     def finalize(value):
         if tagged and isinstance(value, int) and not isinstance(value, bool):
-            return _tag("n", str(value))
+            return _tag("n", str(value), source_of(value) if sources else None)
+        if sources and isinstance(value, Phrase):
+            return _tag("t", escape_markdown(str(value)), value.source)
         return _finalize(value)
 
+    def reason_clause(reason):
+        clause = _reason_clause(reason)
+        return Phrase(clause, reason.source) if sources and isinstance(reason, Phrase) else clause
+
+    def paragraphs(text):
+        out = _paragraphs(text)
+        if sources and isinstance(text, Phrase):
+            return [Phrase(p, text.source + ("paragraph", i)) for i, p in enumerate(out)]
+        return out
+
+    @jinja2.pass_eval_context
+    def join(eval_context, items, separator=""):
+        """A list of the department's words joined is one phrase of the list's (read back, split again)."""
+        items = list(items)
+        if items and all(isinstance(i, Phrase) for i in items):
+            path = items[0].source[1].rsplit(".", 1)[0]
+            return Phrase(separator.join(items), ("text", path, "joined", separator))
+        return jinja2.filters.do_join(eval_context, items, separator)
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=(_LoopMarkingLoader if sources else jinja2.FileSystemLoader)(str(template_dir)),
         autoescape=True,
         finalize=finalize,
         lstrip_blocks=True,
@@ -88,10 +137,16 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
     )
     amount, percent = (lambda v: format_amount(v, style)), (lambda v: format_percent(v, style))
     if tagged:
-        amount, percent = (lambda v: _tag("a", format_amount(v, style))), (lambda v: _tag("p", format_percent(v, style)))
+        def amount(v):
+            return _tag("a", format_amount(v, style), source_of(v) if sources else None)
+
+        def percent(v):
+            return _tag("p", format_percent(v, style), source_of(v) if sources else None)
     env.filters.update(amt=amount, pct=percent,
                        amt_or_none=amount_or_none, cn=chinese_numeral,
-                       reason_clause=_reason_clause, paragraphs=_paragraphs)
+                       reason_clause=reason_clause, paragraphs=paragraphs)
+    if sources:
+        env.filters["join"] = join
     return env
 
 

@@ -211,7 +211,7 @@ def build_context(report: Report) -> dict:
 
     gpb_amount = v("gpb.total")
     gpb_change = _change(report, "gpb.total")
-    classes = [_ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=actual, share=share(actual, gpb_amount))
+    classes = [_ns(code=code, name=f.function_name(code), amount=actual, share=share(actual, gpb_amount))
                for code, actual in f.by_code("gpb.actual").items()]
     def budget_lines(item, codes, reason):
         lines = []
@@ -234,7 +234,7 @@ def build_context(report: Report) -> dict:
     def fund(key, income_key):
         total = v(f"{key}.total")
         return _ns(amount=total, income=f.value(income_key) or Decimal(0), classes=[
-            _ns(code=code, name=catalogue.FUNCTION_CLASSES[code], amount=a, share=share(a, total))
+            _ns(code=code, name=f.function_name(code), amount=a, share=share(a, total))
             for code, a in f.by_code(f"{key}.actual").items()],
             lines=budget_lines(key, list(f.leaves(f"{key}.budget")), GF_BUDGET_REASON) if key == "gf" else [])
 
