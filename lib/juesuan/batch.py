@@ -47,6 +47,7 @@ from .kept_notebook import (KERNEL_DISPLAY_NAME, KERNEL_NAME, first_line,  # noq
                             fix_output_metadata, reason_for)
 from . import manifest as _manifest
 from .errors import DataError, DataErrors
+from .lean_imports import skip_uri_syntax_grammar
 
 # nbformat, papermill, nbconvert (juesuan.export) and jupyter_client are
 # imported where they are used: together they take seconds to import, and a
@@ -214,6 +215,7 @@ def build_reports(
     kernel is not installed or the PDF is asked for without Chromium.
     """
     started = time.perf_counter()
+    skip_uri_syntax_grammar()  # before anything imports nbformat (juesuan.lean_imports)
     year = _check_year(year)
     departments = [(check_department_id(d_id), str(name)) for d_id, name in departments]
     seen: set[str] = set()
