@@ -19,7 +19,7 @@ years 2021-2022, reports of 2022) and measures on this machine:
   their outputs into the notebook and exports it with ``notebook_to_html``,
   then writes both files; the time excludes the processes' start-up and warm-up;
   of it, the time spent making each report's embedded font subset
-  (``juesuan.webfont.font_subset``) is the font's share;
+  (``juesuan.build.webfont.font_subset``) is the font's share;
 * **re-run**: after all ``--rerun-departments`` (default 100) reports are built,
   ``juesuan report`` again with nothing changed (wall time of the command);
 * **peak worker memory**: the largest resident memory of one worker (its

@@ -21,9 +21,9 @@ def setup(notebook: str) -> None:
     import nbformat
     from IPython.core.interactiveshell import InteractiveShell
 
-    import juesuan.charts  # noqa: F401 -- warm: what the notebook imports
-    import juesuan.report  # noqa: F401
-    import juesuan.webfont as webfont
+    import juesuan.report.charts  # noqa: F401 -- warm: what the notebook imports
+    import juesuan.report.report  # noqa: F401
+    import juesuan.build.webfont as webfont
 
     # embed_font looks font_subset up in its module at each call, so timing it there times every subset made.
     subset = webfont.font_subset
@@ -57,7 +57,8 @@ def kernel_free_render(job: tuple[str, str, str, str]) -> tuple[float, float]:
     import nbformat
     from IPython.utils.capture import capture_output
 
-    from juesuan.export import notebook_to_html, write_atomic
+    from juesuan.build.export import notebook_to_html
+    from juesuan.files import write_atomic
 
     department, name, data_dir, out = job
     started = time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from juesuan.narrative import markdown_to_text  # noqa: F401  (the tests read our report as text through it)
+from juesuan.report.narrative import markdown_to_text  # noqa: F401  (the tests read our report as text through it)
 
 # The published report, committed beside its figures: the repository needs nothing outside itself.
 SEED = Path(__file__).resolve().parents[1] / "data" / "2022" / "published" / "pzh-swzzb.txt"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.audit import RULE_LABELS, audit_text, published_check
-from juesuan.audit_parse import normalise_text, split_heading
+from juesuan.audit.audit import RULE_LABELS, audit_text, published_check
+from juesuan.audit.audit_parse import normalise_text, split_heading
 from juesuan.cli import main
-from juesuan.report import load_report
+from juesuan.report.report import load_report
 
 from seed_text import markdown_to_text, normalise, seed_path
 from test_fidelity import CONTRADICTIONS, NUMBERING

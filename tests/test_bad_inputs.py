@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from juesuan.cli import main
-from juesuan.loading import load_glossary, load_year
+from juesuan.data.loading import load_glossary, load_year
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "bad_inputs"

@@ -1,9 +1,9 @@
-"""juesuan.batch: one papermill run per department, exported and indexed.
+"""juesuan.build.batch: one papermill run per department, exported and indexed.
 
 One batch over the fixture notebook (tests/fixtures/tiny_report.ipynb) is run
 once for the whole module (a kernel start costs about two seconds per
 department); the tests below inspect what it left behind. Needs the Jupyter
-kernel ``juesuan`` (on this interpreter: :mod:`juesuan.kernel`).
+kernel ``juesuan`` (on this interpreter: :mod:`juesuan.build.kernel`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from juesuan import batch
-from juesuan.batch import BatchResult, build_reports
+from juesuan.build import batch
+from juesuan.build.batch import BatchResult, build_reports
 
 from test_export import assert_offline
 
@@ -87,7 +87,7 @@ def test_files_left_in_the_year_folder(run):
         "pzh-swzzb.html", "pzh-swzzb.ipynb",
         "001.html", "001.ipynb",
         "broken.failed.ipynb",
-        ".build",  # the manifests of the built reports (juesuan.manifest)
+        ".build",  # the manifests of the built reports (juesuan.build.manifest)
     ])  # no temp files, no stale broken.html, no stale pzh-swzzb.failed.ipynb
     assert sorted(p.name for p in (run["year_dir"] / ".build").iterdir()) == ["001.json", "index.json", "pzh-swzzb.json"]
     assert list(run["scratch"].iterdir()) == []

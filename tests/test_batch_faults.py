@@ -3,7 +3,7 @@
 Runs the real report notebook (notebooks/department_report.ipynb, kernel
 `juesuan`) over a copy of data/ where the seed department is cloned under new
 ids (the `amounts.csv` rows, counts, units, breakdowns and text copied), some
-of them broken on purpose. Only `juesuan.batch.build_reports` is called.
+of them broken on purpose. Only `juesuan.build.batch.build_reports` is called.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from juesuan.batch import build_reports
+from juesuan.build.batch import build_reports
 from juesuan.errors import DataErrors
-from juesuan.report import load_report
+from juesuan.report.report import load_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -191,7 +191,7 @@ KILLED = [f"kill-{c}" for c in "abcdefgh"]
 BATCH = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from juesuan.batch import build_reports
+    from juesuan.build.batch import build_reports
     data_dir, out_dir, notebook = map(Path, sys.argv[1:4])
     departments = [(d, d + "部门") for d in sys.argv[4:]]
     build_reports(2022, departments, data_dir=data_dir, out_dir=out_dir, notebook=notebook, progress=False)

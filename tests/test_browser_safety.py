@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from juesuan.batch import build_reports
-from juesuan.report import load_report
-from juesuan.template import load_template
+from juesuan.build.batch import build_reports
+from juesuan.report.report import load_report
+from juesuan.data.template import load_template
 
 SECTIONS = [s.key for s in load_template('sichuan').sections]
 

@@ -14,13 +14,13 @@ import pytest  # noqa: E402
 from matplotlib.patches import Wedge  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from juesuan import charts  # noqa: E402
-from juesuan.loading import load_year  # noqa: E402
-from juesuan.report import load_report
-from juesuan.template import load_template
+from juesuan.report import charts  # noqa: E402
+from juesuan.data.loading import load_year  # noqa: E402
+from juesuan.report.report import load_report
+from juesuan.data.template import load_template
 
 SECTIONS = [s.key for s in load_template('sichuan').sections]  # noqa: E402
-from juesuan.synth import write_synthetic  # noqa: E402
+from juesuan.data.synth import write_synthetic  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

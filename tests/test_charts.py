@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle, Wedge  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 import juesuan  # noqa: E402
-from juesuan import charts  # noqa: E402
+from juesuan.report import charts  # noqa: E402
 
 D = Decimal
 

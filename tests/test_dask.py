@@ -7,8 +7,8 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from juesuan import engine  # noqa: E402
-from juesuan.batch import build_reports  # noqa: E402
+from juesuan.build import engine  # noqa: E402
+from juesuan.build.batch import build_reports  # noqa: E402
 from juesuan.cli import main  # noqa: E402
 from test_parallel import same_bytes  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""juesuan.export: offline code-free HTML, atomic writes, the year's index.
+"""juesuan.build.export: offline code-free HTML, atomic writes, the year's index.
 
 These tests build notebooks in memory (no kernel), so they run in well
 under a second. The executed-notebook path is covered in test_batch.py.
@@ -15,8 +15,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from juesuan import export
-from juesuan.export import check_department_id, notebook_to_html, write_atomic, write_index
+from juesuan.build import export
+from juesuan import files
+from juesuan.build.export import check_department_id, notebook_to_html, write_index
+from juesuan.files import write_atomic
 
 # A 1x1 PNG.
 PNG_B64 = (
@@ -202,7 +204,7 @@ def test_write_atomic_text_and_bytes(tmp_path):
 def test_write_atomic_gives_a_normal_file_mode(tmp_path):
     target = write_atomic(tmp_path / "r.html", "x")
     # mkstemp makes 0600 files; reports must be readable like any other file.
-    assert target.stat().st_mode & 0o777 == 0o666 & ~export._current_umask()
+    assert target.stat().st_mode & 0o777 == 0o666 & ~files._current_umask()
 
 
 def test_write_atomic_failure_keeps_old_file_and_no_temp(tmp_path, monkeypatch):
@@ -212,7 +214,7 @@ def test_write_atomic_failure_keeps_old_file_and_no_temp(tmp_path, monkeypatch):
     def killed(src, dst):
         raise KeyboardInterrupt  # as if the run were interrupted at the rename
 
-    monkeypatch.setattr(export.os, "replace", killed)
+    monkeypatch.setattr(files.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, "new " * 100_000)
     monkeypatch.undo()
@@ -230,7 +232,7 @@ def test_write_atomic_temp_file_is_in_the_same_folder(tmp_path, monkeypatch):
         seen.append((Path(src), Path(dst)))
         real_replace(src, dst)
 
-    monkeypatch.setattr(export.os, "replace", spy)
+    monkeypatch.setattr(files.os, "replace", spy)
     write_atomic(tmp_path / "r.html", "x")
     (src, dst), = seen
     assert src.parent == dst.parent == tmp_path and src != dst

@@ -12,10 +12,10 @@ import pytest
 
 from juesuan import cli
 from juesuan.errors import DataErrors
-from juesuan.report import load_figures
-from juesuan.table_export import AMOUNT_FORMAT, RATE_FORMAT, across, workbook_bytes, write_tables
-from juesuan.tables import public_tables
-from juesuan.workbook import read_workbook
+from juesuan.report.report import load_figures
+from juesuan.build.table_export import AMOUNT_FORMAT, RATE_FORMAT, across, workbook_bytes, write_tables
+from juesuan.report.tables import public_tables
+from juesuan.data.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -158,7 +158,7 @@ def test_levels_indented(xiang_data, tmp_path):
 
 
 def test_the_projects_reader_reads_the_export_clean_to_the_same_figures(exported, figures):
-    """The export is what `juesuan import` takes: read by juesuan.workbook (titles, headers, tie-outs, the checks
+    """The export is what `juesuan import` takes: read by juesuan.data.workbook (titles, headers, tie-outs, the checks
     between tables), it gives no problem, no stray cell, and each table's 合计 as the frames of tables.py hold it."""
     book = read_workbook(exported, department=DEPT)
     assert book.unplaced == [] and sorted(book.tables) == [f"{n:02d}" for n in range(1, 10)]
@@ -197,9 +197,9 @@ def test_cli_invalid_department_listed(xiang_data, tmp_path, capsys):
 def test_batch_keeps_the_tables_beside_the_report(tmp_path):
     """What the batch's parent does with a rendered report: the .xlsx beside it, in its manifest; a missing
     .xlsx makes the report out of date (rebuilt); the index links it. (No kernel: the rendering is given.)"""
-    from juesuan import batch, engine
-    from juesuan import manifest
-    from juesuan.export import write_index
+    from juesuan.build import batch, engine
+    from juesuan.build import manifest
+    from juesuan.build.export import write_index
 
     year_dir = tmp_path / "2022"
     year_dir.mkdir()

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from juesuan.audit import audit_text
+from juesuan.audit.audit import audit_text
 from juesuan.cli import main
-from juesuan.year_check import validation_problems
-from juesuan.extract import extract, write
-from juesuan.loading import load_year
-from juesuan.report import load_report
+from juesuan.data.year_check import validation_problems
+from juesuan.audit.extract import extract, write
+from juesuan.data.loading import load_year
+from juesuan.report.report import load_report
 
 from seed_text import markdown_to_text, seed_path
 from test_audit import ENGLISH, SEED_FINDINGS, variant_data

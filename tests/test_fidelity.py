@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.report import load_report
-from juesuan.template import load_template
+from juesuan.report.report import load_report
+from juesuan.data.template import load_template
 
 CHART_CAPTIONS = {n: c.caption for n, c in load_template('sichuan').charts.items()}
 

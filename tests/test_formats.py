@@ -23,12 +23,12 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from juesuan import batch, engine, manifest
-from juesuan.batch import build_reports
+from juesuan.build import batch, engine, manifest
+from juesuan.build.batch import build_reports
 from juesuan.cli import main
-from juesuan.pdf import Printer, html_to_pdf
-from juesuan.reference_docx import reference_document
-from juesuan.word import REFERENCE_DOCX, html_to_docx
+from juesuan.build.pdf import Printer, html_to_pdf
+from juesuan.build.reference_docx import reference_document
+from juesuan.build.word import REFERENCE_DOCX, html_to_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "outputs"
@@ -383,7 +383,7 @@ def test_the_docx_and_the_reference_are_the_same_bytes_each_time(built, html):
     for template in ("sichuan", "national"):  # each template ships the reference document the script makes
         shipped = REFERENCE_DOCX.parents[1] / template / "reference.docx"
         assert reference_document() == shipped.read_bytes(), \
-            f"run: .venv/bin/python -m juesuan.reference_docx {shipped.relative_to(REFERENCE_DOCX.parents[3])}"
+            f"run: .venv/bin/python -m juesuan.build.reference_docx {shipped.relative_to(REFERENCE_DOCX.parents[3])}"
 
 
 # --------------------------------------------------------------------------

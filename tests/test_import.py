@@ -2,7 +2,7 @@
 
 Every test writes into a copy of data/ under tmp_path, never into the repository's data/.
 The workbooks are those of tests/bad_workbooks/ (see its _make_workbooks.py), and one made
-here from the seed's own 公开表 (`juesuan.tables.public_tables`), written plainly with openpyxl.
+here from the seed's own 公开表 (`juesuan.report.tables.public_tables`), written plainly with openpyxl.
 """
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ import pytest
 import yaml
 
 from juesuan import cli
-from juesuan.figures import Figures
-from juesuan.table_export import workbook_bytes
-from juesuan.importer import import_workbook, plan_import
-from juesuan.loading import load_year
-from juesuan.synth import write_synthetic
-from juesuan.tables import public_tables
-from juesuan.validation import tie_outs
-from juesuan.workbook import read_workbook
+from juesuan.data.figures import Figures
+from juesuan.build.table_export import workbook_bytes
+from juesuan.data.importer import import_workbook, plan_import
+from juesuan.data.loading import load_year
+from juesuan.data.synth import write_synthetic
+from juesuan.report.tables import public_tables
+from juesuan.data.validation import tie_outs
+from juesuan.data.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -354,7 +354,7 @@ def test_dry_run_writes_nothing_and_a_missing_workbook_is_exit_2(data, capsys):
 
 
 def _seed_workbook(path: Path) -> None:
-    """The seed's nine tables as `juesuan export-tables` files them (juesuan.table_export): what a department
+    """The seed's nine tables as `juesuan export-tables` files them (juesuan.build.table_export): what a department
     whose data is the seed's would send. The round trip import(export(d)) then gives back d's rows."""
     path.write_bytes(workbook_bytes(Figures(load_year(DATA, 2022).departments[SEED])))
 

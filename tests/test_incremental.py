@@ -1,4 +1,4 @@
-"""Incremental batch (juesuan.manifest): a report is rebuilt when, and only when, what it is built from changed."""
+"""Incremental batch (juesuan.build.manifest): a report is rebuilt when, and only when, what it is built from changed."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from juesuan import manifest
-from juesuan.batch import build_reports
-from juesuan.synth import write_synthetic
+from juesuan.build import manifest
+from juesuan.build.batch import build_reports
+from juesuan.data.synth import write_synthetic
 
 LEAK_CHECK = Path(__file__).parent / "fixtures" / "leak_check.ipynb"
 YEAR = 2022

@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from juesuan.export import write_index
+from juesuan.build.export import write_index
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

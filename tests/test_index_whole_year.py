@@ -8,8 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from juesuan import batch, cli
-from juesuan.synth import write_synthetic
+from juesuan.build import batch
+
+from juesuan import cli
+from juesuan.data.synth import write_synthetic
 
 YEAR = 2022
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -1,4 +1,4 @@
-"""juesuan.lean_imports: the batch's processes skip the URI grammar, and notebooks are validated as before."""
+"""juesuan.build.lean_imports: the batch's processes skip the URI grammar, and notebooks are validated as before."""
 from __future__ import annotations
 
 import subprocess
@@ -15,7 +15,7 @@ def run(code: str) -> str:
 def test_nbformat_still_validates_without_the_uri_grammar():
     out = run("""
         import sys
-        from juesuan.lean_imports import skip_uri_syntax_grammar
+        from juesuan.build.lean_imports import skip_uri_syntax_grammar
         skip_uri_syntax_grammar()
         import nbformat
         print("lark" in sys.modules)
@@ -35,7 +35,7 @@ def test_a_process_that_already_has_the_module_keeps_it():
     out = run("""
         import sys
         import rfc3987_syntax
-        from juesuan.lean_imports import skip_uri_syntax_grammar
+        from juesuan.build.lean_imports import skip_uri_syntax_grammar
         skip_uri_syntax_grammar()
         print(sys.modules["rfc3987_syntax"] is rfc3987_syntax)
     """)

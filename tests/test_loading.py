@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from juesuan.errors import DataErrors
-from juesuan.loading import load_year
-from juesuan.report import load_report
+from juesuan.data.loading import load_year
+from juesuan.report.report import load_report
 from juesuan.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -2,8 +2,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from juesuan.formatting import format_amount, format_percent
-from juesuan.money import Change, completion, percent, round_half_up, share
+from juesuan.data.formatting import format_amount, format_percent
+from juesuan.data.money import Change, completion, percent, round_half_up, share
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.narrative import escape_markdown
-from juesuan.report import load_report
-from juesuan.template import load_template
+from juesuan.report.narrative import escape_markdown
+from juesuan.report.report import load_report
+from juesuan.data.template import load_template
 
 SECTIONS = [s.key for s in load_template('sichuan').sections]
 

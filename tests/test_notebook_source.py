@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.notebook_source import cell_sources
-from juesuan.template import load_template, shipped_templates
+from juesuan.build.notebook_source import cell_sources
+from juesuan.data.template import load_template, shipped_templates
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

@@ -1,4 +1,4 @@
-"""The parallel batch on kept-warm kernels (juesuan.engine): same output as papermill's own way, no state
+"""The parallel batch on kept-warm kernels (juesuan.build.engine): same output as papermill's own way, no state
 carried from one department to the next, kernels replaced when they die or hang, none left behind.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ import nbformat
 import psutil
 import pytest
 
-from juesuan import batch, engine
-from juesuan.batch import build_reports
+from juesuan.build import batch, engine
+from juesuan.build.batch import build_reports
 from juesuan.cli import main
-from juesuan.synth import write_synthetic
+from juesuan.data.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "department_report.ipynb"
@@ -27,7 +27,7 @@ YEAR = 2022
 
 # --------------------------------------------------------------------------
 # A kept notebook or page is compared with papermill's byte for byte: nothing differs from run to run
-# (juesuan.batch.fix_output_metadata drops times and makes paths relative; the font subset has no timestamp)
+# (juesuan.build.batch.fix_output_metadata drops times and makes paths relative; the font subset has no timestamp)
 
 
 def same_bytes(a: Path, b: Path) -> bool:
@@ -343,8 +343,8 @@ def test_the_batch_reads_a_notebook_a_worker_does_not_have(tmp_path):
 
 
 def test_the_year_cache_gives_what_load_year_gives_and_sees_every_change(tmp_path):
-    from juesuan._warm_kernel import YearCache
-    from juesuan.loading import load_year
+    from juesuan.build._warm_kernel import YearCache
+    from juesuan.data.loading import load_year
 
     data = tmp_path / "data"
     write_synthetic(data, 3, [2022], seed=4)

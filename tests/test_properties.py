@@ -15,9 +15,9 @@ from math import floor
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from juesuan.formatting import format_amount, format_percent
-from juesuan.money import Change, completion, percent, round_half_up, share
-from juesuan.narrative import environment
+from juesuan.data.formatting import format_amount, format_percent
+from juesuan.data.money import Change, completion, percent, round_half_up, share
+from juesuan.report.narrative import environment
 
 SHARE_TOLERANCE_PER_PART = D("0.005")
 

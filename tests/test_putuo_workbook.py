@@ -433,7 +433,7 @@ def test_the_reader_finds_exactly_the_published_tables_own_defects():
     A row already wrong is not blamed again in the 款 or 类 sum it belongs to (20701 in 02 and 03).
     """
     from juesuan.errors import DataErrors
-    from juesuan.workbook import read_workbook
+    from juesuan.data.workbook import read_workbook
 
     with pytest.raises(DataErrors) as refused:
         read_workbook(XLSX, department="putuo-wenlv")
@@ -491,7 +491,7 @@ NOT_JUDGED = {("公开04表!E29", "公开05表!C5"), ("公开06表!C42+F42", "�
 
 
 def test_the_reader_finds_no_disagreement_between_the_samples_tables(monkeypatch):
-    from juesuan import workbook
+    from juesuan.data import workbook
 
     judged, skipped = {}, set()
     agree = workbook._agree

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from juesuan.batch import build_reports
-from juesuan.webfont import FAMILY
+from juesuan.build.batch import build_reports
+from juesuan.build.webfont import FAMILY
 
 from browser import offline_browser, open_offline
 

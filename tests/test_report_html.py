@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.batch import build_reports
-from juesuan.report import load_report
-from juesuan.template import load_template
+from juesuan.build.batch import build_reports
+from juesuan.report.report import load_report
+from juesuan.data.template import load_template
 
 CHART_CAPTIONS = {n: c.caption for n, c in load_template('sichuan').charts.items()}
 

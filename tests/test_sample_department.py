@@ -24,13 +24,13 @@ import pytest
 import yaml
 
 from juesuan import cli
-from juesuan.figures import Figures, change_between
-from juesuan.importer import plan_import
-from juesuan.loading import DepartmentFigures, has_reports, latest_year, load_year, year_settings
+from juesuan.data.figures import Figures, change_between
+from juesuan.data.importer import plan_import
+from juesuan.data.loading import DepartmentFigures, has_reports, latest_year, load_year, year_settings
 from juesuan.errors import DataError
-from juesuan.money import rounding_residue
-from juesuan.validation import rounding_differences, tie_outs
-from juesuan.year_check import validation_problems
+from juesuan.data.money import rounding_residue
+from juesuan.data.validation import rounding_differences, tie_outs
+from juesuan.data.year_check import validation_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

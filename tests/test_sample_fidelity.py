@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.narrative import markdown_to_text
-from juesuan.report import load_report
+from juesuan.report.narrative import markdown_to_text
+from juesuan.report.report import load_report
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "tests" / "fixtures" / "putuo_wenlv_2025" / "published.txt"

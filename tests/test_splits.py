@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from juesuan import catalogue
-from juesuan.figures import Figures
-from juesuan.loading import DepartmentFigures, load_year
-from juesuan.report import load_figures
-from juesuan.table_export import workbook_bytes
-from juesuan.tables import public_tables
-from juesuan.validation import REQUIRED_AMOUNTS, tie_outs
-from juesuan.workbook import read_workbook
+from juesuan.data import catalogue
+from juesuan.data.figures import Figures
+from juesuan.data.loading import DepartmentFigures, load_year
+from juesuan.report.report import load_figures
+from juesuan.build.table_export import workbook_bytes
+from juesuan.report.tables import public_tables
+from juesuan.data.validation import REQUIRED_AMOUNTS, tie_outs
+from juesuan.data.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

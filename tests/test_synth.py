@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from juesuan import synth
+from juesuan.data import synth
 from juesuan.cli import main
-from juesuan.report import load_report
-from juesuan.synth import check_target, parse_years, write_synthetic
+from juesuan.report.report import load_report
+from juesuan.data.synth import check_target, parse_years, write_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = [2020, 2021, 2022]

@@ -2,8 +2,8 @@
 from decimal import Decimal as D
 from pathlib import Path
 
-from juesuan.report import load_report
-from juesuan.tables import public_tables
+from juesuan.report.report import load_report
+from juesuan.report.tables import public_tables
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -1,4 +1,4 @@
-"""The audit read from the template itself (juesuan.template_audit): no rule written for the template.
+"""The audit read from the template itself (juesuan.audit.template_audit): no rule written for the template.
 
 * The sample's published text against data/2025, in the national template: exactly the defects that
   tests/test_sample_fidelity.py lists by hand (DEFECTS), each at its line, and 第一部分's half-width
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.narrative import markdown_to_text
-from juesuan.report import load_report
-from juesuan.template_audit import audit_against_template
+from juesuan.report.narrative import markdown_to_text
+from juesuan.report.report import load_report
+from juesuan.audit.template_audit import audit_against_template
 from test_sample_fidelity import DEFECTS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.report import load_report
+from juesuan.report.report import load_report
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -56,7 +56,7 @@ def test_an_edited_manifest_is_read_again_in_the_same_process(tmp_path):
     """A warm kernel lives across reports: a template edited meanwhile is not served from the cache."""
     import os
 
-    from juesuan.template import load_template
+    from juesuan.data.template import load_template
 
     folder = tmp_path / "mine"
     folder.mkdir()

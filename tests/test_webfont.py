@@ -9,10 +9,10 @@ import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 
-from juesuan.charts import FONT_PATH
-from juesuan.export import write_index
-from juesuan.report import load_report
-from juesuan.webfont import FAMILY, embed_font, font_subset, page_characters
+from juesuan.report.charts import FONT_PATH
+from juesuan.build.export import write_index
+from juesuan.report.report import load_report
+from juesuan.build.webfont import FAMILY, embed_font, font_subset, page_characters
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EMBEDDED = re.compile(r'<style id="juesuan-font">@font-face\{font-family:"([^"]+)";src:url\(data:font/otf;base64,'

@@ -123,9 +123,9 @@ def test_the_installed_command_builds_the_report(report):
 
 
 def test_the_batch_kernel_is_the_venvs_own_python(installed, report):
-    """No kernel registered in the new venv: the batch's `juesuan` kernel is its interpreter (juesuan.kernel)."""
+    """No kernel registered in the new venv: the batch's `juesuan` kernel is its interpreter (juesuan.build.kernel)."""
     spec = _run([installed["python"], "-c",
-                 "from juesuan.kernel import KernelSpecManager; print(KernelSpecManager().get_kernel_spec('juesuan').argv[0])"],
+                 "from juesuan.build.kernel import KernelSpecManager; print(KernelSpecManager().get_kernel_spec('juesuan').argv[0])"],
                 env=report["env"], cwd=report["work"])
     assert spec.returncode == 0, spec.stderr
     assert spec.stdout.strip() == str(installed["python"])

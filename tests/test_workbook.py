@@ -1,4 +1,4 @@
-"""Reading a department's workbook of the nine tables (juesuan.workbook), good and bad.
+"""Reading a department's workbook of the nine tables (juesuan.data.workbook), good and bad.
 
 The workbooks are in tests/bad_workbooks/, made by its _make_workbooks.py
 (which documents each); `expected.tsv` holds, for each bad one, the fragment of
@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from juesuan.errors import DataErrors
-from juesuan.standard_tables import BY_ID, TABLES
-from juesuan.workbook import MAX_WORKBOOK_BYTES, amount, read_workbook
+from juesuan.data.standard_tables import BY_ID, TABLES
+from juesuan.data.workbook import MAX_WORKBOOK_BYTES, amount, read_workbook
 
 HERE = Path(__file__).resolve().parent / "bad_workbooks"
 CASES = dict(line.split("\t", 1) for line in (HERE / "expected.tsv").read_text(encoding="utf-8").splitlines())
@@ -170,7 +170,7 @@ def test_xls_reads_to_the_same_figures_and_cells_as_its_xlsx(name):
 
 
 def test_xls_merged_headers_and_hidden_sheets_come_from_xlrd():
-    from juesuan.workbook import _open, _Problems
+    from juesuan.data.workbook import _open, _Problems
 
     def sheets(path, engine):
         return {s.name: s for s in _open(path, engine, _Problems(path, None))}
@@ -210,7 +210,7 @@ def test_xls_cells_become_what_pandas_gives_but_errors_stay_text():
 
     import xlrd
 
-    from juesuan.workbook import _xls_value
+    from juesuan.data.workbook import _xls_value
 
     class Book:
         datemode = 0
@@ -303,9 +303,9 @@ def test_an_01_listing_kinds_not_classes_is_held_against_03s_kinds(tmp_path, off
 # ---------------------------------------------------------------- what follows from the figures: checked, not held
 
 def _seed_tables(path: Path) -> Path:
-    from juesuan.figures import Figures
-    from juesuan.loading import load_year
-    from juesuan.table_export import workbook_bytes
+    from juesuan.data.figures import Figures
+    from juesuan.data.loading import load_year
+    from juesuan.build.table_export import workbook_bytes
 
     path.write_bytes(workbook_bytes(Figures(load_year(HERE.parents[1] / "data", 2022).departments["pzh-swzzb"])))
     return path

@@ -14,11 +14,11 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import DataError, DataErrors, printable
-from .loading import available_years, has_reports, latest_year, load_year, report_years, year_template
-from .resources import report_notebook
-from .template import load_template
-from .year_check import validation_problems
+from juesuan.errors import DataError, DataErrors, printable
+from juesuan.data.loading import available_years, has_reports, latest_year, load_year, report_years
+from juesuan.resources import report_notebook
+from juesuan.data.template import load_template, year_template
+from juesuan.data.year_check import validation_problems
 
 #: Relative to the folder the command runs in (the repository, for `make report`).
 DEFAULT_DATA = Path("data")
@@ -131,7 +131,7 @@ def cmd_report(args) -> int:
 
 
 def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
-    from .batch import build_reports
+    from juesuan.build.batch import build_reports
 
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
     problems, notes, names = validation_problems(args.data, year, args.template)
@@ -158,7 +158,7 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
 def _template_notebook(template, year_out: Path) -> Path:
     """A template's report notebook: a shipped one's; for a folder of one's own, the notebook it holds, or,
     where it holds none, the one its manifest makes (written under the year's output, .build/)."""
-    from .template import TEMPLATES
+    from juesuan.data.template import TEMPLATES
 
     if template.folder.parent == TEMPLATES:
         return report_notebook(template.notebook)
@@ -166,8 +166,8 @@ def _template_notebook(template, year_out: Path) -> Path:
         return template.folder / template.notebook
     import nbformat
 
-    from .export import write_atomic
-    from .notebook_source import notebook
+    from juesuan.files import write_atomic
+    from juesuan.build.notebook_source import notebook
 
     made = year_out / ".build" / f"template-{template.name}.ipynb"
     made.parent.mkdir(parents=True, exist_ok=True)
@@ -179,9 +179,9 @@ def _template_notebook(template, year_out: Path) -> Path:
 
 def cmd_export_tables(args) -> int:
     """Each department's nine tables as <out>/<year>/<id>.xlsx; one whose data is invalid is listed, the others written."""
-    from .report import load_figures
-    from .table_export import table_path, workbook_bytes
-    from .export import write_atomic
+    from juesuan.report.report import load_figures
+    from juesuan.build.table_export import table_path, workbook_bytes
+    from juesuan.files import write_atomic
 
     year, departments = _report_year_departments(args, "公开表")
     names = dict(departments)
@@ -206,8 +206,17 @@ def cmd_export_tables(args) -> int:
 
 def cmd_audit(args) -> int:
     """A published text against the figures: one line (or JSON object) per finding; 1 when there are any."""
-    from .audit import audit_file, format_json, format_text
+    from juesuan.audit.audit import audit_file, format_json, format_text
 
+    if args.department is None or args.year is None or len(args.published) > 1 or args.out is not None:
+        # No data named: the report (or reports) on their own.
+        from juesuan.audit.audit_many import cmd_audit_published
+
+        return cmd_audit_published(args)
+    if args.template is not None:
+        raise DataError(args.published[0], args.department, "--template", "只在没有 --department 时使用（数据自有模板）",
+                        args.template)
+    args.published = args.published[0]
     findings = audit_file(args.published, args.department, args.year, args.data)
     print(format_json(findings) if args.format == "json" else format_text(findings, str(args.published)))
     return 1 if findings else 0
@@ -215,7 +224,7 @@ def cmd_audit(args) -> int:
 
 def cmd_extract(args) -> int:
     """Data files from a published text; 1 when some field could not be found (listed, never guessed)."""
-    from .extract import extract_file
+    from juesuan.audit.extract import extract_file
 
     try:
         ex = extract_file(args.published, args.department, args.year, args.out, name=args.name)
@@ -235,7 +244,7 @@ def cmd_extract(args) -> int:
 
 def cmd_import(args) -> int:
     """A workbook of the nine tables into data/<year>/: everything or nothing; then what the year still lacks."""
-    from .importer import NOT_STORED, plan_import
+    from juesuan.data.importer import NOT_STORED, plan_import
 
     _check_data_folder(args.data)
     if not args.workbook.is_file():
@@ -294,8 +303,8 @@ def cmd_notebook(args) -> int:
     """A template's report notebook, its cells from the template's manifest (unexecuted: run it in Jupyter)."""
     import nbformat
 
-    from .export import write_atomic
-    from .notebook_source import notebook
+    from juesuan.files import write_atomic
+    from juesuan.build.notebook_source import notebook
 
     template = load_template(args.template)
     out = args.out or Path("notebooks") / template.notebook
@@ -306,7 +315,7 @@ def cmd_notebook(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from .synth import parse_years, write_synthetic
+    from juesuan.data.synth import parse_years, write_synthetic
 
     years = parse_years(args.years)
     made = write_synthetic(args.out, args.departments, years, seed=args.seed)
@@ -316,7 +325,7 @@ def cmd_synth(args) -> int:
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .formats import parse_formats
+    from juesuan.build.formats import parse_formats
 
     try:
         return parse_formats(text)
@@ -448,11 +457,18 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=0, help="随机种子：同一种子写出同样的数据（默认：0）")
     synth.set_defaults(func=cmd_synth)
 
-    audit = sub.add_parser("audit", help="用数据核对已公开报告的文字", epilog=EXIT_CODES,
-                           description="逐句核对已公开报告（纯文本）与数据中的数字，每个发现一行；有发现时退出码为 1。")
-    audit.add_argument("published", type=Path, help="已公开的报告（纯文本文件）")
-    audit.add_argument("--department", required=True, metavar="ID", help="数据中的部门编号 department_id（必填）")
-    audit.add_argument("--year", type=int, required=True, help="报告年度，如 2022（必填）")
+    audit = sub.add_parser("audit", help="核对已公开报告：用数据，或只用报告自己的表", epilog=EXIT_CODES,
+                           description="给出 --department 和 --year：逐句核对已公开报告（纯文本）与数据中的数字。"
+                                       "不给：只用报告本身（文本或 PDF）核对其公开表的合计与表间关系，最后列出已核对和未能核对的项目；"
+                                       "给出多个报告或文件夹及 --out：并行核对，写出汇总页 index.html 和全部发现的 findings.json、findings.csv。"
+                                       "有错误时退出码为 1。")
+    audit.add_argument("published", type=Path, nargs="+", help="已公开的报告（.txt 或 .pdf），或放报告的文件夹")
+    audit.add_argument("--department", metavar="ID", help="数据中的部门编号 department_id（与 --year 一起：用数据核对）")
+    audit.add_argument("--year", type=int, help="报告年度，如 2022（与 --department 一起）")
+    audit.add_argument("--template", choices=("national", "sichuan"),
+                       help="报告的模板（默认：从报告的部分标题认出）；与认出的不同时拒绝")
+    audit.add_argument("--out", type=Path, help="汇总的输出文件夹（多个报告时必填）")
+    audit.add_argument("--workers", type=_positive, default=None, help="同时核对的报告数（默认：每个处理器核心一个）")
     audit.add_argument("--data", type=Path, default=DEFAULT_DATA, help=data_help)
     audit.add_argument("--format", choices=("text", "json"), default="text",
                        help="输出格式：text 每个发现一行，json 供程序读取（默认：text）")

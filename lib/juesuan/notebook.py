@@ -8,8 +8,8 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from .loading import latest_year, load_year
-from .narrative import escape_markdown
+from juesuan.data.loading import latest_year, load_year
+from juesuan.report.narrative import escape_markdown
 
 
 #: The report notebook, and its folder in the repository (where an editable install's package finds it).
@@ -105,7 +105,7 @@ def show_trend(report) -> None:
 
 def show_published_check(report) -> None:
     """The appendix 与已公开文本的核对, where data/<year>/published/<id>.txt holds the published text."""
-    from .audit import published_check
+    from juesuan.audit.audit import published_check
 
     appendix = published_check(report)
     if appendix:

@@ -1,0 +1,106 @@
+"""Audit a published report on its own, with no data: `audit_published(path)`.
+
+It reads the report (text or PDF, `published_source`), recognises its template from its own headings
+when none is named, reads the standard tables it prints (`published_tables`) and holds them against
+each other (`table_audit`); then the template's sentence checks, where one is connected, hold the
+report's sentences against those tables. The outcome says which checks ran and which could not, and why.
+
+The seam for the sentence checks: `SENTENCE_CHECKS[template name]` is a function
+`(text: str, tables: dict[str, workbook.FoundTable]) -> list[Finding]`, taking the report's text and the
+figures read from its tables (table id → FoundTable; each Row's `values` by column key, e.g.
+`tables["05"].row("207").values["total"].value`). `connect_sentence_checks(name, function)` plugs one in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from juesuan.audit.audit_base import SEVERITIES, Finding
+from juesuan.errors import DataError
+from juesuan.audit.published_source import Source, read_source
+from juesuan.audit.published_tables import read_tables
+from juesuan.audit.table_audit import audit_tables, checks_run
+
+SentenceChecks = Callable[[str, dict], list[Finding]]
+
+#: template name → its sentence checks (empty until connected; see the module's docstring)
+SENTENCE_CHECKS: dict[str, SentenceChecks] = {}
+
+TEMPLATE_WORDS = {"national": "全国九张表模板（第二部分 部门决算表，第三部分 决算情况说明）",
+                  "sichuan": "四川模板（第二部分 决算情况说明，第四部分 附件）"}
+
+
+def connect_sentence_checks(template: str, checks: SentenceChecks) -> None:
+    SENTENCE_CHECKS[template] = checks
+
+
+@dataclass
+class AuditOutcome:
+    path: Path
+    template: str
+    findings: list[Finding]
+    ran: list[str] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+
+def recognise_template(source: Source) -> str | None:
+    """national or sichuan, from the part headings the report prints; None when it is neither."""
+    headings = [re.sub(r"\[bookmark:[^\]]*\]|\s", "", ln.text) for ln in source.lines]
+    part = {}
+    for text in headings:
+        m = re.match(r"^第([一二三四2-4])部分(.*)", text)
+        if m:
+            part.setdefault({"一": 1, "二": 2, "三": 3, "四": 4}.get(m.group(1), int(m.group(1)) if m.group(1).isdigit()
+                                                                   else 0), m.group(2))
+    if "决算表" in part.get(2, "") or "决算情况说明" in part.get(3, ""):
+        return "national"
+    if "决算情况说明" in part.get(2, ""):
+        return "sichuan"
+    return None
+
+
+def audit_published(path: str | Path, template: str | None = None) -> AuditOutcome:
+    """Every check the report alone allows; a DataError (one line) when it is no report this can read."""
+    path = Path(path)
+    source = read_source(path)
+    recognised = recognise_template(source)
+    if recognised is None:
+        raise DataError(path, None, "published report", "部门决算公开报告（" + "或".join(TEMPLATE_WORDS.values()) + "）",
+                        "找不到“第一部分……第二部分……”的部分标题")
+    if template is not None and template != recognised:
+        raise DataError(path, None, "--template", f"{template} 模板的报告（{TEMPLATE_WORDS.get(template, template)}）",
+                        f"{recognised} 模板的报告")
+    tables = read_tables(source)
+    findings = audit_tables(tables)
+    ran, not_run = checks_run(tables)
+    if not tables.tables:
+        not_run = [f"全部表间核对：报告未印出九张公开表（{TEMPLATE_WORDS[recognised]}）"]
+        ran = []
+    sentences = SENTENCE_CHECKS.get(recognised)
+    if sentences is None:
+        not_run.append(f"正文与表（{recognised} 模板的句式）：尚未接入（standalone_audit.SENTENCE_CHECKS）")
+    elif not tables.tables:
+        not_run.append("正文与表：报告没有可读的表，无从核对")
+    else:
+        findings += sentences(source.text, tables.tables)
+        ran.append(f"正文与表（{recognised} 模板的句式）")
+    findings.sort(key=lambda f: f.line)
+    return AuditOutcome(path, recognised, findings, ran, not_run, tables.notes)
+
+
+def format_outcome(outcome: AuditOutcome) -> str:
+    """One line per finding, then the counts, the checks that ran and those that could not."""
+    words = {"error": "错误", "warning": "警告", "note": "提示"}
+    lines = [f"{outcome.path}：{f.section or f'第{f.line}行'}：{words[f.severity]}：{f.message}" for f in outcome.findings]
+    lines += [f"{outcome.path}：未读取：{note}" for note in outcome.notes]
+    counts = outcome.counts()
+    lines.append(f"{outcome.path}：模板 {outcome.template}；" + "，".join(f"{words[s]}{n}处" for s, n in counts.items()))
+    lines += [f"已核对：{name}" for name in outcome.ran]
+    lines += [f"未核对：{why}" for why in outcome.not_run]
+    return "\n".join(lines)

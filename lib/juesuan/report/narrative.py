@@ -1,0 +1,123 @@
+"""The report's words: Markdown rendered from a template folder's Jinja2 files (see `template.py`).
+
+Wording lives in templates/<name>/*.md.j2, so a province or a year can change
+it without touching Python. Every value that comes from data is escaped for
+Markdown and HTML before it reaches the page: data is shown, never obeyed.
+"""
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from juesuan.resources import PACKAGE_DIR
+from juesuan.data.formatting import SEED_STYLE, NumberStyle, chinese_numeral, format_amount, format_percent
+from juesuan.data.template import Template
+
+TEMPLATE_DIR = PACKAGE_DIR / "templates" / "sichuan"
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]#|$~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape what Markdown would read as markup (links, emphasis, code, math)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return escape_markdown(str(value))
+
+
+
+
+def _reason_clause(reason: str) -> str:
+    """'主要原因' + '一是…，二是…' or '主要原因' + '是…'."""
+    reason = str(reason).strip().rstrip("。")
+    return reason if reason.startswith(("一是", "是")) else "是" + reason
+
+
+def _paragraphs(text) -> list[str]:
+    if isinstance(text, list):
+        return [str(t).strip() for t in text if str(t).strip()]
+    return [p.strip() for p in str(text).splitlines() if p.strip()]
+
+
+#: Around each number a tagged rendering writes (`environment(..., tagged=True)`): start, kind, the number as
+#: written, end. Kinds: a amount, p percentage, n any other number (counts, years, list numbers). Private-use
+#: characters, so that no text of a report or of data contains them.
+TAG_START, TAG_END = "\ue000", "\ue001"
+TAG = re.compile("\ue000([apn])([^\ue001]*)\ue001")
+
+
+def _tag(kind: str, text: str) -> Markup:
+    return Markup(f"{TAG_START}{kind}{text}{TAG_END}")
+
+
+@lru_cache(maxsize=32)
+def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STYLE,
+                tagged: bool = False) -> jinja2.Environment:
+    """The Jinja environment of a template folder, its numbers written in the template's style.
+
+    `tagged`: each number the template writes is marked with its kind (TAG), so that the audit can read the
+    template's own sentences as patterns, the numbers their variable parts (template_audit.py)."""
+
+    def amount_or_none(value: Decimal) -> str:
+        """结转结余 of zero reads （无）, as the seed's attachment writes it."""
+        return "（无）" if value == 0 else f"{format_amount(value, style)}万元"
+
+    def finalize(value):
+        if tagged and isinstance(value, int) and not isinstance(value, bool):
+            return _tag("n", str(value))
+        return _finalize(value)
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        finalize=finalize,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    amount, percent = (lambda v: format_amount(v, style)), (lambda v: format_percent(v, style))
+    if tagged:
+        amount, percent = (lambda v: _tag("a", format_amount(v, style))), (lambda v: _tag("p", format_percent(v, style)))
+    env.filters.update(amt=amount, pct=percent,
+                       amt_or_none=amount_or_none, cn=chinese_numeral,
+                       reason_clause=_reason_clause, paragraphs=_paragraphs)
+    return env
+
+
+def markdown_to_text(markdown: str) -> str:
+    """What a reader sees of the report's Markdown: no #, no **, no backslash escapes, no entities."""
+    lines = []
+    for line in markdown.splitlines():
+        line = re.sub(r"^#+\s*", "", line)
+        line = line.replace("**", "")
+        line = re.sub(r"\\(.)", r"\1", line)
+        lines.append(html.unescape(line))
+    return "\n".join(lines)
+
+
+def render(folder: Path, file: str, context: dict, style: NumberStyle = SEED_STYLE, tagged: bool = False) -> str:
+    """A Jinja file of `folder` as Markdown (its numbers tagged: see `environment`)."""
+    text = environment(folder, style, tagged).get_template(file).render(**context)
+    # Templates are laid out for reading; the page wants single blank lines.
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def render_template(template: Template, file: str, context: dict, tagged: bool = False) -> str:
+    """One of a template's Jinja files (a section, its title) as Markdown, in its number style."""
+    return render(template.folder, file, context, template.number_style, tagged)
+
+
+def render_template_string(template: Template, source: str, context: dict) -> str:
+    """A line the manifest itself holds (the 公开表 heading), rendered like the template's files."""
+    return environment(template.folder, template.number_style).from_string(source).render(**context)
