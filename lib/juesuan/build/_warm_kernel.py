@@ -32,7 +32,8 @@ _snapshot: dict | None = None
 # Modules the report notebook imports; imported once per kernel.
 WARM_MODULES = ("pandas", "yaml", "jinja2", "IPython.display", "matplotlib", "matplotlib.pyplot",
                 "seaborn", "juesuan.data.loading", "juesuan.report.report", "juesuan.notebook", "juesuan.report.charts",
-                "juesuan.report.tables", "nbformat", "juesuan.build.export")
+                "juesuan.report.tables", "nbformat", "juesuan.build.export", "papermill", "nbclient",
+                "juesuan.build.kept_notebook", "juesuan.build._in_kernel")
 
 
 def warm_up(cwd: str, cache: bool = True) -> None:

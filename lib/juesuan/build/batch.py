@@ -225,8 +225,8 @@ def build_reports(
         seen.add(d_id)
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number of at least 1, not {workers!r}")
-    if engine not in ("warm", "fresh"):
-        raise ValueError(f"engine must be 'warm' or 'fresh', not {engine!r}")
+    if engine not in _engine.ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, _engine.ENGINES))}, not {engine!r}")
     from juesuan.build import formats as _formats
 
     extra = _formats.extra_formats(formats)

@@ -56,6 +56,10 @@ __all__ = ["ENGINE_NAME", "Job", "Rendered", "WarmKernel", "WarmKernelEngine", "
 log = logging.getLogger(__name__)
 
 ENGINE_NAME = "juesuan-warm"
+#: How a worker runs a report: "warm", the whole report inside its kept kernel in one request
+#: (juesuan.build._in_kernel; the kernel path where that cannot reproduce it); "warm-client", papermill's
+#: nbclient driving the kept kernel cell by cell; "fresh", papermill's own way, a new kernel per report.
+ENGINES = ("warm", "warm-client", "fresh")
 #: Reports run on one kernel before it is replaced by a fresh one.
 MAX_RUNS_PER_KERNEL = 100
 START_ATTEMPTS = 3
@@ -141,6 +145,10 @@ class KernelTrouble(RuntimeError):
     """The kernel, not the notebook, failed: it is restarted before the next run."""
 
     ename: str | None = None  # set when the kernel answered with an error
+
+
+class KernelDied(KernelTrouble):
+    """The kernel's process ended while a request was running."""
 
 
 class ExportError(RuntimeError):
@@ -278,6 +286,9 @@ class WarmKernel:
 
     # ---- talking to the kernel
     def _call(self, request, *, timeout: float) -> dict:
+        """The reply to ``request()``; KernelDied if the kernel's process ends first, KernelTrouble after ``timeout``."""
+        import queue
+
         msg_id = request()
         deadline = time.monotonic() + timeout
         while True:
@@ -285,8 +296,13 @@ class WarmKernel:
             if remaining <= 0:
                 raise KernelTrouble("内核未在限定时间内响应")
             try:
-                reply = self._run(self.kc.get_shell_msg, timeout=remaining)
-            except Exception as exc:  # noqa: BLE001 -- queue.Empty on timeout
+                # In slices, so that a kernel that died is seen at once, not after the whole timeout.
+                reply = self._run(self.kc.get_shell_msg, timeout=min(remaining, 1.0))
+            except queue.Empty:
+                if not self.alive:
+                    raise KernelDied("Kernel died") from None
+                continue
+            except Exception as exc:  # noqa: BLE001
                 raise KernelTrouble(f"内核没有响应：{exc!r}") from None
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
@@ -364,6 +380,32 @@ class WarmKernel:
             self.runs = self.max_runs  # a timeout, a dead kernel…: replace it before the next run
             raise
 
+    def render(self, request: dict, *, deadline: float) -> dict:
+        """One report run inside the kernel (:func:`juesuan.build._in_kernel.render`), in one request.
+
+        Returns the outcome the kernel wrote (``status``: ``ok``, ``failed``, ``export-failed`` or
+        ``not-here``); the files named in ``request`` hold the notebook and the HTML. Raises KernelDied
+        when the kernel's process ended, KernelTrouble when it did not answer within ``deadline`` seconds
+        (a cell the kernel's own per-cell timeout could not interrupt): either way the kernel is replaced.
+        """
+        import json
+
+        self.last_notebook = None
+        self.ready()
+        self.runs += 1
+        Path(request["result"]).unlink(missing_ok=True)
+        code = f"__import__('juesuan.build._in_kernel', fromlist=['_']).render({request!r})"
+        try:
+            self.execute_silent(code, timeout=deadline)
+        except KernelTrouble as exc:
+            if exc.ename is None:
+                self.runs = self.max_runs  # dead, or no answer: replace it before the next run
+            raise
+        outcome = json.loads(Path(request["result"]).read_text(encoding="utf-8"))
+        if outcome.get("replace"):
+            self.runs = self.max_runs  # a cell was interrupted: its state is nobody's guess
+        return outcome
+
     def memory_mb(self) -> float:
         """Peak resident memory of this process plus its kernel's, in MB."""
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -409,7 +451,7 @@ class Job:
     kernel_name: str = KERNEL_NAME
     max_runs: int = MAX_RUNS_PER_KERNEL
     cache: bool = True
-    #: "warm": the worker's kept kernel; "fresh": papermill's own way, a new kernel per report.
+    #: One of ENGINES: "warm" (the report inside the worker's kept kernel), "warm-client", "fresh".
     engine: str = "warm"
     #: Fingerprint of the library the batch runs: a kept kernel that imported
     #: another version of it is replaced.
@@ -485,18 +527,52 @@ def shutdown_worker_kernels() -> None:
             kernels.clear()
 
 
+#: Cells the batch does not run: the analyst's aids (the list of the year's departments, which reads the
+#: whole year), which the HTML leaves out anyway (juesuan.build.export.REMOVED_CELL_TAGS).
+BATCH_SKIPPED_TAGS = frozenset({"analyst"})
+
+
+def batch_notebook_json(notebook_json: str) -> str | None:
+    """The notebook as the batch runs it, without its code cells tagged ``analyst``; None if it has none.
+
+    Every engine runs this same notebook (papermill's fresh kernel too), so that their kept notebooks can
+    be compared byte for byte. The markdown cells stay: they cost nothing to run.
+    """
+    import json
+
+    try:
+        nb = json.loads(notebook_json)
+        cells = nb["cells"]
+    except (ValueError, KeyError, TypeError):
+        return None  # let papermill say what is wrong with it
+    kept = [c for c in cells if not (c.get("cell_type") == "code"
+                                     and BATCH_SKIPPED_TAGS & set(c.get("metadata", {}).get("tags", [])))]
+    if len(kept) == len(cells):
+        return None
+    nb["cells"] = kept
+    return json.dumps(nb, ensure_ascii=False, indent=1) + "\n"
+
+
 def _notebook_source(job: Job, scratch: Path) -> tuple[str, str]:
-    """(path to run, folder to run in): the batch's notebook file, or a copy of its content."""
+    """(path to run, folder to run in): the batch's notebook file, or a copy of its content.
+
+    A copy when the worker does not have the file (a Dask worker elsewhere: it runs in its scratch
+    folder), or when the batch runs the notebook without its analyst cells (:func:`batch_notebook_json`:
+    it still runs in the notebook's own folder).
+    """
     path = Path(job.notebook)
-    if path.is_file():
-        digest = hashlib.sha256(job.notebook_json.encode("utf-8")).hexdigest()
-        if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
-            return str(path), str(path.parent)
-    copy = scratch / "notebook" / path.name
+    digest = hashlib.sha256(job.notebook_json.encode("utf-8")).hexdigest()
+    here = path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    batch_json = batch_notebook_json(job.notebook_json)
+    if here and batch_json is None:
+        return str(path), str(path.parent)
+    copy = scratch / f"notebook-{digest[:16]}" / path.name
     copy.parent.mkdir(parents=True, exist_ok=True)
     if not copy.exists():
-        copy.write_text(job.notebook_json, encoding="utf-8")
-    return str(copy), str(scratch)
+        tmp = copy.with_name(copy.name + ".tmp")
+        tmp.write_text(batch_json or job.notebook_json, encoding="utf-8")
+        tmp.replace(copy)
+    return str(copy), str(path.parent) if here else str(scratch)
 
 
 def render_department(job: Job) -> Rendered:
@@ -512,7 +588,9 @@ def render_department(job: Job) -> Rendered:
     scratch = _scratch()
     source_ids = _cell_ids(job.notebook_json)
     source, cwd = _notebook_source(job, scratch)
-    kernel = _worker_kernel(job, cwd) if job.engine == "warm" else None
+    if job.engine not in ENGINES:
+        raise ValueError(f"unknown engine {job.engine!r}: one of {', '.join(ENGINES)}")
+    kernel = _worker_kernel(job, cwd) if job.engine != "fresh" else None
     tmp_output = scratch / f"{job.department}.ipynb"
     parameters = {"department": job.department, "year": job.year, "data_dir": job.data_dir}
     if job.template is not None:
@@ -521,13 +599,19 @@ def render_department(job: Job) -> Rendered:
     tmp_html = scratch / f"{job.department}.html"
     try:
         step = time.perf_counter()
+        if job.engine == "warm":
+            done = _render_in_kernel(job, kernel, source, parameters, source_ids, scratch, result)
+            if done:
+                result.extra["engine"] = "in-kernel"
+                _timed(result, "notebook", step)
+                _make_formats(job, result)
+                result.ok = True
+                return _finished(result, started, kernel)
         if kernel is not None:
             nb = kernel.execute(source, None, parameters, timeout=job.timeout)
-        elif job.engine == "fresh":
+        else:
             _execute_fresh(job, source, cwd, str(tmp_output), parameters)
             nb = nbformat.read(tmp_output, as_version=4)
-        else:
-            raise ValueError(f"unknown engine {job.engine!r}: 'warm' or 'fresh'")
         fix_output_metadata(nb, final_path=job.output_path, input_path=job.notebook, source_ids=source_ids)
         result.notebook_json = nbformat.writes(nb)
         step = _timed(result, "notebook", step)
@@ -547,7 +631,11 @@ def render_department(job: Job) -> Rendered:
         result.files = {}
         kept_notebook = result.notebook_json
         result.notebook_json = None
-        result.reason = str(exc) if isinstance(exc, (ExportError, FormatError)) else reason_for(exc)
+        result.reason = str(exc) if isinstance(exc, (ExportError, FormatError, ReportFailed)) else reason_for(exc)
+        if isinstance(exc, ReportFailed):  # the kernel kept the failed notebook itself
+            result.notebook_json = kept_notebook
+            kept_notebook = None
+            return _finished(result, started, kernel)
         try:
             failed = None
             if kept_notebook is None and kernel is not None and kernel.last_notebook is not None:
@@ -565,11 +653,70 @@ def render_department(job: Job) -> Rendered:
     finally:
         tmp_output.unlink(missing_ok=True)
         tmp_html.unlink(missing_ok=True)
+    return _finished(result, started, kernel)
+
+
+def _finished(result: Rendered, started: float, kernel: WarmKernel | None) -> Rendered:
     result.seconds = time.perf_counter() - started
     if kernel is not None:
         result.peak_mb = kernel.memory_mb()
-        result.extra = {"kernel_starts": kernel.starts, "kernel_pid": kernel.pid}
+        result.extra.update(kernel_starts=kernel.starts, kernel_pid=kernel.pid)
+    result.extra.setdefault("engine", "fresh" if kernel is None else "kernel")
     return result
+
+
+class ReportFailed(RuntimeError):
+    """The report's notebook failed in the kernel; str() is the department's reason (already one line)."""
+
+
+def _render_in_kernel(job: Job, kernel: WarmKernel, source: str, parameters: dict, source_ids: set[str],
+                      scratch: Path, result: Rendered) -> bool:
+    """The report run inside the kernel, in one request (:mod:`juesuan.build._in_kernel`).
+
+    True when it is done (``result`` holds the notebook and the HTML); False when the kernel path must
+    run it instead: what the in-kernel engine does not reproduce, or a kernel that died (the usual path
+    then gives papermill's own account of it, and the notebook as far as it got). A failed cell, an
+    interrupted one and a failed export raise, with ``result.notebook_json`` set where there is one.
+    """
+    stem = scratch / f"{job.department}.in-kernel"
+    files = {"notebook_out": f"{stem}.ipynb", "html_out": f"{stem}.html", "result": f"{stem}.json"}
+    request = {
+        "notebook": source, "parameters": parameters, "timeout": job.timeout, "kernel_name": job.kernel_name,
+        "final_path": job.output_path, "failed_path": job.failed_path, "input_path": job.notebook,
+        "source_ids": sorted(source_ids), "title": job.title, **files,
+    }
+    # A backstop for a cell the kernel's own per-cell alarm cannot interrupt (a hang in C code).
+    deadline = (job.timeout or 600) * (_code_cells(job.notebook_json) + 1) + 60
+    try:
+        try:
+            outcome = kernel.render(request, deadline=deadline)
+        except KernelDied:
+            log.warning("the kernel died running %s; running it again the usual way", job.department)
+            return False
+        status = outcome["status"]
+        if status == "not-here":
+            log.info("%s: %s; run on the kernel the usual way", job.department, outcome.get("reason"))
+            return False
+        if status == "ok" or outcome.get("notebook"):
+            result.notebook_json = Path(files["notebook_out"]).read_text(encoding="utf-8")
+        if status == "ok":
+            result.html = Path(files["html_out"]).read_text(encoding="utf-8")
+            return True
+        if status == "export-failed":
+            raise ExportError(outcome["reason"])
+        raise ReportFailed(outcome["reason"])
+    finally:
+        for path in files.values():
+            Path(path).unlink(missing_ok=True)
+
+
+def _code_cells(notebook_json: str) -> int:
+    import json
+
+    try:
+        return sum(1 for c in json.loads(notebook_json).get("cells", []) if c.get("cell_type") == "code")
+    except (ValueError, AttributeError, TypeError):
+        return 50
 
 
 class FormatError(RuntimeError):
