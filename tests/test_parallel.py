@@ -380,3 +380,41 @@ def test_the_year_cache_gives_what_load_year_gives_and_sees_every_change(tmp_pat
     got = cache(data, YEAR, "synth-0002")
     assert "新的事项" in str(got.departments["synth-0002"].text)
     assert "新的事项" in str(cache(data, YEAR).departments["synth-0002"].text)
+
+
+def test_the_rows_cache_gives_what_read_year_gives_for_each_department(tmp_path, monkeypatch):
+    import juesuan.data.loading as loading
+    from juesuan.build._warm_kernel import RowsCache
+
+    data = tmp_path / "data"
+    write_synthetic(data, 4, [2022], seed=6)
+    amounts = data / "2022" / "amounts.csv"
+    # A row of a department that is not listed, and a row too short to read: errors read_year narrows.
+    amounts.write_text(amounts.read_text(encoding="utf-8") + "nobody,gpb.actual,,1\nsynth-0003,gpb.actual\n",
+                       encoding="utf-8")
+    plain = {only: loading.read_year(data, YEAR, only) for only in (None, "synth-0001", "synth-0003", "nobody", "zz")}
+    cache = RowsCache()
+    monkeypatch.setattr(loading, "_rows_cache", cache)
+
+    def same(got, want):
+        assert got.departments.keys() == want.departments.keys()
+        for d, figures in got.departments.items():
+            assert figures.amounts == want.departments[d].amounts
+            assert figures.counts == want.departments[d].counts
+            assert figures.sources == want.departments[d].sources
+        assert [(e.department, e.message) for e in got.errors] == [(e.department, e.message) for e in want.errors]
+
+    for _ in range(2):
+        for only, want in plain.items():
+            same(loading.read_year(data, YEAR, only), want)
+    assert cache.misses <= len(loading.FILES)  # each file read once, however many departments ask
+    assert cache.hits > cache.misses
+    # A changed file is read again.
+    amounts.write_text(amounts.read_text(encoding="utf-8").replace("synth-0001,gpb.actual,", "synth-0001,gpb.budget2,", 1),
+                       encoding="utf-8")
+    monkeypatch.setattr(loading, "_rows_cache", None)
+    want = loading.read_year(data, YEAR, "synth-0001")
+    monkeypatch.setattr(loading, "_rows_cache", cache)
+    got = loading.read_year(data, YEAR, "synth-0001")
+    assert any("gpb.budget2" in e.message for e in got.errors)
+    same(got, want)

@@ -91,7 +91,8 @@ _capture: _IOPubCapture | None = None
 
 
 def _no_stale_stream_timers(stream) -> None:
-    """Make an ipykernel OutStream's timed flush a no-op once the stream has been flushed since it was set.
+    """Make an ipykernel OutStream's timed flush a no-op once the stream has been flushed since it was set,
+    and an explicit flush of an empty stream free.
 
     A write schedules a flush 0.2 s later; an explicit flush (before a display, at the end of a cell)
     sends the text at once but leaves that timer set. Between the requests of a kernel driven by a
@@ -102,13 +103,22 @@ def _no_stale_stream_timers(stream) -> None:
     """
     if getattr(stream, "_juesuan_generation", None) is not None:
         return
-    if not all(hasattr(stream, name) for name in ("_schedule_flush", "_flush", "_io_loop", "flush_interval")):
+    if not all(hasattr(stream, name) for name in ("_schedule_flush", "_flush", "_io_loop", "flush_interval",
+                                                  "_buffers", "_buffer_lock", "_flush_pending")):
         return  # another ipykernel: leave it as it is
     stream._juesuan_generation = 0
     plain_flush = stream.flush
+    in_flight = threading.Lock()  # held while a timed flush sends what it took from the buffers
 
     def flush():
         stream._juesuan_generation += 1
+        # A flush with nothing written since the last one sends nothing: skip the round trip to the IO
+        # thread (a kernel flushes both streams before every display, five times a cell). A timed flush
+        # already under way is waited for, so that its text still comes before what follows.
+        with in_flight, stream._buffer_lock:
+            empty = all(buffer.tell() == 0 for buffer in stream._buffers.values())
+        if empty:
+            return None
         return plain_flush()
 
     def schedule_flush():
@@ -119,7 +129,8 @@ def _no_stale_stream_timers(stream) -> None:
 
         def timed_flush():
             if stream._juesuan_generation == generation:
-                stream._flush()
+                with in_flight:
+                    stream._flush()
 
         def schedule_in_thread():
             stream._io_loop.call_later(stream.flush_interval, timed_flush)

@@ -235,10 +235,70 @@ def _copy(data):
     return _Frozen(data).thaw()
 
 
+class RowsCache:
+    """Each CSV file's rows read once per change of the file, and each department's rows found at once.
+
+    With a thousand departments, reading a year's files to pick one department's rows out of them costs
+    more than the department's report (benchmarks/README.md): a report's cells read two years of them.
+    Here a file is read (``read_csv_rows``) once while its size, modification time and inode stay
+    the same, and grouped by department once; a department's rows are then taken by position, in the
+    file's order, with the row labels ``read_year``'s own narrowing gives (``loading.narrow_rows``).
+    What is handed out is a new frame each time; the error objects are shared (never changed).
+    """
+
+    def __init__(self, max_files: int = 32):
+        self.max_files = max_files
+        self.files: dict = {}
+        self.hits = self.misses = 0
+
+    def __call__(self, path, columns, only):
+        from juesuan.data.loading import read_csv_rows
+
+        path = Path(path)
+        try:
+            st = os.stat(path)
+            signature = (st.st_size, st.st_mtime_ns, st.st_ino, tuple(columns))
+        except OSError:
+            signature = None
+        key = str(path.resolve()) if signature is not None else None
+        entry = self.files.get(key) if key is not None else None
+        if entry is None or entry["signature"] != signature:
+            self.misses += 1
+            frame, errors = read_csv_rows(path, columns)  # raises DataError for an unreadable file: not kept
+            entry = {"signature": signature, "frame": frame, "errors": errors, "positions": None}
+            if key is not None and signature == _stat_signature(path, columns):
+                if len(self.files) >= self.max_files:
+                    self.files.pop(next(iter(self.files)))
+                self.files[key] = entry
+        else:
+            self.hits += 1
+        frame, errors = entry["frame"], entry["errors"]
+        if only is None:
+            return frame.copy(), list(errors)
+        if entry["positions"] is None:
+            entry["positions"] = frame.groupby("department_id", sort=False).indices if len(frame) else {}
+        positions = entry["positions"].get(only)
+        if positions is None:
+            from juesuan.data.loading import narrow_rows
+
+            return narrow_rows(frame, errors, only)  # none of its rows: exactly what read_year's narrowing gives
+        return frame.iloc[positions], [e for e in errors if e.department in (only, None)]
+
+
+def _stat_signature(path: Path, columns) -> tuple | None:
+    try:
+        st = os.stat(path)
+        return (st.st_size, st.st_mtime_ns, st.st_ino, tuple(columns))
+    except OSError:
+        return None
+
+
 def install_year_cache() -> YearCache | None:
-    """Have load_year answered by one YearCache, in this kernel only (loading.cache_years)."""
+    """Have load_year answered by one YearCache, and its files' rows by one RowsCache, in this kernel only
+    (loading.cache_years, loading.cache_rows)."""
     import juesuan.data.loading as loading
 
+    loading.cache_rows(RowsCache())
     cache = YearCache(loading.read_year)
     loading.cache_years(cache)
     return cache

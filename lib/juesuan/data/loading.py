@@ -327,6 +327,23 @@ def _stray_year_folders(data_dir: Path, year: int) -> list[DataError]:
 _year_cache = None
 
 
+_rows_cache = None
+
+
+def cache_rows(cache) -> None:
+    """Let `cache(path, columns, only)` give read_year each file's rows: what read_csv_rows(path, columns)
+    gives, narrowed to the rows (and row errors) of department `only` when `only` is not None, as read_year
+    narrows them. A cache keeps a file's rows while the file stays the same, and answers a department in
+    time independent of the others. None: read and narrow the files each time again."""
+    global _rows_cache
+    _rows_cache = cache
+
+
+def narrow_rows(frame: pd.DataFrame, errors: list[DataError], only: str) -> tuple[pd.DataFrame, list[DataError]]:
+    """The rows of department `only`, and the row errors that are its or no department's (read_year's narrowing)."""
+    return frame[frame["department_id"] == only], [e for e in errors if e.department in (only, None)]
+
+
 def cache_years(cache) -> None:
     """Let `cache(data_dir, year, only)` answer every load_year of this process (it reads the files with
     `read_year` when it must). None: read them each time again."""
@@ -368,15 +385,18 @@ def read_year(data_dir: Path, year: int, only: str | None = None) -> YearData:
                                         "文件不存在"))
             frames[key] = empty
             continue
+        narrowed = only if only and key not in YEAR_WIDE else None
         try:
-            frame, row_errors = read_csv_rows(path, columns)
+            if _rows_cache is not None:
+                frame, row_errors = _rows_cache(path, columns, narrowed)
+            else:
+                frame, row_errors = read_csv_rows(path, columns)
+                if narrowed is not None:
+                    frame, row_errors = narrow_rows(frame, row_errors, narrowed)
         except DataError as exc:
             errors.append(exc)
             frames[key] = empty
             continue
-        if only and key not in YEAR_WIDE:
-            frame = frame[frame["department_id"] == only]
-            row_errors = [e for e in row_errors if e.department in (only, None)]
         errors.extend(row_errors)
         frames[key] = frame
 
