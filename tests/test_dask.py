@@ -96,3 +96,65 @@ def test_an_unreachable_scheduler_is_an_error_not_a_hang(tmp_path):
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), pytest.raises(OSError):
         build_reports(YEAR, [("a", "甲")], data_dir=tmp_path, out_dir=tmp_path / "out", notebook=FIXTURE,
                       progress=False, scheduler="tcp://127.0.0.1:9")
+
+
+# --------------------------------------------------------------------------
+# A real cluster: `dask scheduler` and `dask worker`, each its own process, as on a machine room's nodes
+
+
+@pytest.fixture(scope="module")
+def real_cluster(tmp_path_factory):
+    import json
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path_factory.mktemp("real-cluster")
+    scheduler_file = folder / "scheduler.json"
+    dask_cli = [str(Path(sys.executable).parent / "dask")]
+    processes = [subprocess.Popen([*dask_cli, "scheduler", "--scheduler-file", str(scheduler_file), "--port", "0",
+                                   "--no-dashboard", "--host", "127.0.0.1"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        # One worker process, two threads (two warm kernels), no nanny: stopping it stops its kernels too.
+        processes.append(subprocess.Popen([*dask_cli, "worker", address, "--nthreads", "2", "--nworkers", "1",
+                                           "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with distributed.Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address, processes
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_a_real_scheduler_and_worker_build_the_reports_in_their_kernels(real_cluster, runs):
+    import os
+
+    from test_parallel import assert_gone
+
+    address, processes = real_cluster
+    seen: list = []
+    base = runs["base"]
+    result = build_reports(YEAR, DEPARTMENTS, data_dir=runs["data"], out_dir=base / "real", notebook=FIXTURE,
+                           progress=False, scheduler=address, on_result=seen.append)
+    assert [r.id for r in result.built] == ["a", "b", "c"]
+    assert [f.id for f in result.failed] == ["broken"]
+    # Run in the worker's process (not this one), each report inside a warm kernel in one request.
+    assert {r.worker.split(":")[1] for r in seen} == {str(processes[1].pid)} != {str(os.getpid())}
+    assert {r.extra["engine"] for r in seen if r.ok} == {"in-kernel"}
+    for name in ("a.ipynb", "a.html", "c.ipynb", "c.html", "broken.failed.ipynb"):
+        assert same_bytes(base / "real" / str(YEAR) / name, base / "local" / str(YEAR) / name)
+    # The worker's kernels end with it.
+    processes[1].terminate()
+    processes[1].wait(30)
+    assert_gone({r.extra["kernel_pid"] for r in seen})

@@ -112,6 +112,33 @@ def _report_year_departments(args, what: str) -> tuple[int, list[tuple[str, str]
 
 def cmd_report(args) -> int:
     """One year's reports, or every report year's (`--year all`: each year in its own template)."""
+    with _years_read_once():
+        return _cmd_report(args)
+
+
+class _years_read_once:
+    """For one command: each year's files read once, whoever reads them (the listing of the departments,
+    the validation, the index and its key figures), as long as they do not change
+    (juesuan.build._warm_kernel's YearCache and RowsCache, which the batch's kernels use too)."""
+
+    def __enter__(self):
+        import juesuan.data.loading as loading
+        from juesuan.build._warm_kernel import RowsCache, YearCache
+
+        self.previous = (loading._year_cache, loading._rows_cache)
+        loading.cache_rows(RowsCache())
+        loading.cache_years(YearCache(loading.read_year))
+        return self
+
+    def __exit__(self, *exc):
+        import juesuan.data.loading as loading
+
+        loading.cache_years(self.previous[0])
+        loading.cache_rows(self.previous[1])
+        return False
+
+
+def _cmd_report(args) -> int:
     if args.year != "all":
         return _report_year(args, *_report_year_departments(args, "报告"))
     _check_data_folder(args.data)
