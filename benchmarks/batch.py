@@ -12,6 +12,10 @@ years 2021-2022, reports of 2022) and measures on this machine:
   two cores);
 * **juesuan 1 / 2 workers**: ``juesuan report --workers 1`` and ``--workers 2``
   over the same N departments (``--force``, wall time of the whole command);
+* **dask**: ``juesuan report --scheduler`` over the same N departments on a real ``dask scheduler`` and one
+  ``dask worker`` process of 2 threads (the same two cores) that the benchmark starts; once on the fresh
+  worker (its kernels start and warm up within the run, as the local batch's do), once again on its warm
+  kernels (``dask_s_per_report``, ``dask_warm_s_per_report``);
 * **kernel-free**: the same N reports rendered without any kernel, by two warm
   Python processes (the same parallelism as 2 workers): each runs the report
   notebook's code cells in an in-process IPython shell (the library calls the
@@ -33,7 +37,7 @@ years 2021-2022, reports of 2022) and measures on this machine:
 
 The last line is::
 
-    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… naive_xargs2_s_per_report=… speedup_vs_xargs2=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
+    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… naive_xargs2_s_per_report=… speedup_vs_xargs2=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… dask_s_per_report=… dask_warm_s_per_report=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
 
 where pdf_docx_added_s_per_report is (all three − HTML alone) / N,
 formats_within_budget says whether it is at most html_s_per_report (PDF and
@@ -132,10 +136,12 @@ def _rss(p: psutil.Process) -> int:
 
 
 def juesuan_report(data: Path, out: Path, notebook: Path, workers: int, departments: list[str] | None,
-                   force: bool, formats: str = "html") -> tuple[float, float, str]:
+                   force: bool, formats: str = "html", scheduler: str | None = None) -> tuple[float, float, str]:
     """Run the CLI; return (wall seconds, peak worker MB, its output)."""
     cmd = [str(BIN / "juesuan"), "report", "--data", str(data), "--year", str(YEAR), "--out", str(out),
            "--notebook", str(notebook), "--workers", str(workers), "--quiet", "--formats", formats]
+    if scheduler is not None:
+        cmd += ["--scheduler", scheduler]
     if force:
         cmd.append("--force")
     for d in departments or []:
@@ -150,6 +156,43 @@ def juesuan_report(data: Path, out: Path, notebook: Path, workers: int, departme
     if proc.returncode != 0:
         raise SystemExit(f"juesuan report failed ({proc.returncode}):\n{output}")
     return wall, sampler.peak, output
+
+
+# --------------------------------------------------------------------------
+# Dask: a real `dask scheduler` and `dask worker` (one process, 2 threads: the same two cores)
+
+
+def on_dask(data: Path, out: Path, notebook: Path, ids: list[str], threads: int = 2) -> tuple[float, float]:
+    """(wall seconds of ``juesuan report --scheduler``, with the worker already up but cold; the same again warm)."""
+    folder = Path(tempfile.mkdtemp(prefix="juesuan-dask-"))
+    scheduler_file = folder / "scheduler.json"
+    dask = str(BIN / "dask")
+    procs = [subprocess.Popen([dask, "scheduler", "--scheduler-file", str(scheduler_file), "--port", "0",
+                               "--no-dashboard", "--host", "127.0.0.1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", str(threads), "--nworkers", "1",
+                                       "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=60)
+        cold, _, _ = juesuan_report(data, out, notebook, threads, ids, force=True, scheduler=address)
+        warm, _, _ = juesuan_report(data, out, notebook, threads, ids, force=True, scheduler=address)
+        return cold, warm
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------
@@ -351,6 +394,11 @@ def main() -> None:
         two_s, two_mb, _ = juesuan_report(data, base / "two", notebook, 2, ids, force=True)
         log(f"  {two_s:.1f} s, {two_s / n:.2f} s per report, peak worker {two_mb:.0f} MB")
 
+        log("dask: a real scheduler and one worker of 2 threads, juesuan report --scheduler …")
+        dask_cold_s, dask_warm_s = on_dask(data, base / "dask", notebook, ids)
+        log(f"  {dask_cold_s:.1f} s ({dask_cold_s / n:.2f} s per report) on a fresh worker, "
+            f"{dask_warm_s:.1f} s ({dask_warm_s / n:.2f} s per report) on its warm kernels")
+
         log("kernel-free render, 2 warm processes …")
         free_s, free_own_s, font_s = kernel_free(data, base / "free", notebook, chosen)
         log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report; font subset {font_s / n:.3f} s per report, "
@@ -378,6 +426,7 @@ def main() -> None:
               f"speedup_vs_xargs2={xargs_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
               f"overhead_ratio={juesuan_per / free_per:.2f} font_s_per_report={font_s / n:.3f} "
               f"font_share={font_s / free_own_s:.3f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f} "
+              f"dask_s_per_report={dask_cold_s / n:.3f} dask_warm_s_per_report={dask_warm_s / n:.3f} "
               f"{formats_fields(per_format)}")
     finally:
         if args.keep is None:

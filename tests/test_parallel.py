@@ -89,6 +89,20 @@ def test_html_is_papermills(both, dept):
     assert same_bytes(both["warm"]["dir"] / f"{dept}.html", both["fresh"]["dir"] / f"{dept}.html")
 
 
+def test_the_comparison_is_of_two_engines_and_can_fail(both):
+    # The warm reports were made inside the kernel (juesuan.build._in_kernel), the fresh ones by papermill's
+    # nbclient on a new kernel each: the byte comparisons above compare two different paths.
+    assert {r.extra["engine"] for r in both["warm"]["rendered"] if r.ok} == {"in-kernel"}
+    assert {r.extra["engine"] for r in both["fresh"]["rendered"]} == {"fresh"}
+    # And they see a difference where there is one: another department, or one output split in two.
+    warm = both["warm"]["dir"]
+    assert not same_bytes(warm / "synth-0001.ipynb", both["fresh"]["dir"] / "synth-0002.ipynb")
+    nb = nbformat.read(warm / "synth-0001.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and c.outputs and c.outputs[0].output_type == "display_data")
+    cell.outputs.append(cell.outputs[-1])
+    assert nbformat.writes(nb).encode("utf-8") != (warm / "synth-0001.ipynb").read_bytes()
+
+
 def test_the_warm_run_reused_its_kernels_and_left_none_running(both):
     rendered = both["warm"]["rendered"]
     pids = {r.extra["kernel_pid"] for r in rendered}

@@ -580,9 +580,10 @@ def render_department(job: Job) -> Rendered:
     if job.html is not None:
         return _formats_only(job)
     skip_uri_syntax_grammar()  # before nbformat is first imported (juesuan.build.lean_imports)
-    import nbformat
-
     from juesuan.build.kept_notebook import fix_output_metadata, reason_for
+
+    # nbformat only where the notebook comes back to this process (the kernel path, papermill's fresh
+    # kernel): a report made inside the kernel comes back as text.
 
     started = time.perf_counter()
     scratch = _scratch()
@@ -607,6 +608,8 @@ def render_department(job: Job) -> Rendered:
                 _make_formats(job, result)
                 result.ok = True
                 return _finished(result, started, kernel)
+        import nbformat
+
         if kernel is not None:
             nb = kernel.execute(source, None, parameters, timeout=job.timeout)
         else:
@@ -637,6 +640,8 @@ def render_department(job: Job) -> Rendered:
             kept_notebook = None
             return _finished(result, started, kernel)
         try:
+            import nbformat
+
             failed = None
             if kept_notebook is None and kernel is not None and kernel.last_notebook is not None:
                 failed = kernel.last_notebook  # as far as it got, with papermill's error markers
