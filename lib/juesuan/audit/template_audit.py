@@ -200,18 +200,21 @@ def audit_against_template(text: str, report) -> list[Finding]:
     shares = ShareSums()
     matcher = difflib.SequenceMatcher(a=[_skeleton(p.text) for p in published],
                                       b=[_skeleton(_plain(o.tagged)) for o in ours], autojunk=False)
-    for _, i1, i2, j1, j2 in matcher.get_opcodes():
-        # Within a stretch, the template's sentences are looked for in order among the published ones.
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        # Sentences of the same skeleton are paired one to one; within a stretch that differs, the template's
+        # sentences are looked for in order among the published ones.
         at = i1
-        for sentence in ours[j1:j2]:
-            found = next(((i, m) for i in range(at, i2) if (m := sentence.pattern.search(published[i].text))),
-                         None)
+        for offset, sentence in enumerate(ours[j1:j2]):
+            if op == "equal":
+                at = i1 + offset
+            candidates = [at] if op == "equal" else range(at, i2)
+            found = next(((i, m) for i in candidates if (m := sentence.pattern.search(published[i].text))), None)
             if found:
                 index, match = found
                 findings += _compare(published[index], match, sentence, shares)
                 at = index + 1
                 continue
-            finding, index = _unmatched(sentence, published, at, i2)
+            finding, index = _unmatched(sentence, published, at, at + 1 if op == "equal" else i2)
             if index is not None:
                 at = index + 1
             if finding is not None:
