@@ -341,7 +341,7 @@ def _differing(published: str, template: str) -> list[tuple[str, str]]:
     matcher = difflib.SequenceMatcher(a=published, b=template, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "equal":
-            out.append((published[max(0, i1 - 8):i2 + 4], template[max(0, j1 - 8):j2 + 4]))
+            out.append((published[max(0, i1 - 12):i2 + 4], template[max(0, j1 - 12):j2 + 4]))
     return out
 
 
