@@ -72,6 +72,7 @@ class _Ours:
     tagged: str
     section: str
     optional: bool = False   # the title: a published text need not repeat it
+    as_written: str = ""     # its punctuation as rendered (the department's words may hold half-width marks)
     pattern: re.Pattern = field(init=False)
     numbers: list = field(init=False)
 
@@ -123,7 +124,7 @@ def _our_sentences(report) -> list[_Ours]:
     numbers marked; the title first. Tables are left out."""
     template = report.template
     files = [("title", template.title, True)] + [(s.key, s.file, False) for s in template.sections]
-    chars, sections, optional, starts = [], [], [], set()
+    chars, written, sections, optional, starts = [], [], [], [], set()
     for key, file, is_title in files:
         markdown = render(template.folder, file, report.context, template.number_style, "sources")
         text = markdown_to_text(markdown).replace(LOOP_START, "").replace(LOOP_END, "")
@@ -131,16 +132,19 @@ def _our_sentences(report) -> list[_Ours]:
         for line in text.splitlines():
             if line.startswith("|"):
                 continue
-            line = re.sub(r"\s+", "", line).translate(HALF_TO_FULL)
+            as_written = re.sub(r"\s+", "", line)
+            line = as_written.translate(HALF_TO_FULL)   # one character for one: the two stay aligned
             heading = _OUR_HEADING.match(line)
             if heading:
                 starts.add(len(chars))
-                written = TAG.sub(lambda m: m.group(2), heading.group(0))
-                line = HEADING_START + written + HEADING_END + line[heading.end():]
+                number = HEADING_START + TAG.sub(lambda m: m.group(2), heading.group(0)) + HEADING_END
+                line, as_written = number + line[heading.end():], number + as_written[heading.end():]
             chars += line
+            written += as_written
             sections += [key] * len(line)
             optional += [is_title] * len(line)
-    return [_Ours("".join(chars[a:b]), sections[a], optional[a]) for a, b in _cut(chars, starts)]
+    return [_Ours("".join(chars[a:b]), sections[a], optional[a], "".join(written[a:b]))
+            for a, b in _cut(chars, starts)]
 
 
 def _pattern(sentence: str) -> tuple[re.Pattern, list[tuple]]:
@@ -248,6 +252,9 @@ def _compare(sentence: _Sentence, match: re.Match, ours: _Ours, shares: "ShareSu
                                "number_format", "数字格式与模板不同（千位分隔）", "note"))
     span = sentence.raw[match.start():match.end()]
     half = [(i, c) for i, c in enumerate(span) if c in ",:;()" and not _between_digits(span, i)]
+    if half and sum(1 for _, c in half) <= sum(1 for i, c in enumerate(ours.as_written)
+                                                 if c in ",:;()" and not _between_digits(ours.as_written, i)):
+        half = []  # the department's own words hold them: the text repeats what data/ says
     if half:
         first = half[0][0]
         out.append(Finding(sentence.line_at(match.start() + first), section, _clip(span),
