@@ -7,6 +7,9 @@ years 2021-2022, reports of 2022) and measures on this machine:
 
 * **naive**: for each of the N departments, one after another, the ``papermill``
   CLI (fresh kernel) then ``jupyter nbconvert --to html --no-input``;
+* **naive, two at a time**: the same papermill + nbconvert pair per department,
+  run two departments at a time by ``xargs -P 2`` (what one would do by hand on
+  two cores);
 * **juesuan 1 / 2 workers**: ``juesuan report --workers 1`` and ``--workers 2``
   over the same N departments (``--force``, wall time of the whole command);
 * **kernel-free**: the same N reports rendered without any kernel, by two warm
@@ -30,7 +33,7 @@ years 2021-2022, reports of 2022) and measures on this machine:
 
 The last line is::
 
-    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
+    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… naive_xargs2_s_per_report=… speedup_vs_xargs2=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
 
 where pdf_docx_added_s_per_report is (all three − HTML alone) / N,
 formats_within_budget says whether it is at most html_s_per_report (PDF and
@@ -39,7 +42,8 @@ a worker's peak memory while making all three (its Chromium included; resident
 sizes summed, so the pages Chromium's processes share count once per process). ``--formats-only`` runs the
 formats part alone (``FORMATS`` line).
 
-where speedup = naive / juesuan with 2 workers and overhead_ratio = juesuan
+where speedup = naive / juesuan with 2 workers, speedup_vs_xargs2 = the xargs -P 2 loop / juesuan
+with 2 workers, and overhead_ratio = juesuan
 with 2 workers / kernel-free with 2 processes; font_s_per_report is the mean
 time of one report's font subset in the kernel-free render and font_share its
 part of that render's time (summed over the reports' own times, which the two
@@ -52,6 +56,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -164,6 +169,24 @@ def naive(data: Path, out: Path, notebook: Path, departments: list[str]) -> floa
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert executed.with_suffix(".html").is_file()
     return time.perf_counter() - started
+
+
+def naive_xargs(data: Path, out: Path, notebook: Path, departments: list[str], processes: int = 2) -> float:
+    """The same loop by hand, ``processes`` departments at a time: ``xargs -P 2`` over one shell line each."""
+    out.mkdir(parents=True)
+    script = ('"$0" "$NOTEBOOK" "$OUT/$1.ipynb" -k juesuan -r department "$1" -p year "$YEAR" -r data_dir "$DATA" '
+              '--cwd "$CWD" --no-progress-bar >/dev/null 2>&1 && '
+              '"$JUPYTER" nbconvert --to html --no-input "$OUT/$1.ipynb" >/dev/null 2>&1')
+    env = {**os.environ, "NOTEBOOK": str(notebook), "OUT": str(out), "YEAR": str(YEAR), "DATA": str(data),
+           "CWD": str(notebook.parent), "JUPYTER": str(BIN / "jupyter")}
+    started = time.perf_counter()
+    subprocess.run(["xargs", "-P", str(processes), "-n", "1", "sh", "-c", script, str(BIN / "papermill")],
+                   input="\n".join(departments) + "\n", text=True, env=env, check=True)
+    wall = time.perf_counter() - started
+    missing = [d for d in departments if not (out / f"{d}.html").is_file()]
+    if missing:
+        raise SystemExit(f"xargs -P {processes} loop: no HTML for {missing}")
+    return wall
 
 
 # --------------------------------------------------------------------------
@@ -316,6 +339,10 @@ def main() -> None:
         naive_s = naive(data, base / "naive", notebook, ids)
         log(f"  {naive_s:.1f} s, {naive_s / n:.2f} s per report")
 
+        log("naive, two at a time: the same loop under xargs -P 2 …")
+        xargs_s = naive_xargs(data, base / "naive-xargs", notebook, ids)
+        log(f"  {xargs_s:.1f} s, {xargs_s / n:.2f} s per report")
+
         log("juesuan report --workers 1 …")
         one_s, one_mb, _ = juesuan_report(data, base / "one", notebook, 1, ids, force=True)
         log(f"  {one_s:.1f} s, {one_s / n:.2f} s per report, peak worker {one_mb:.0f} MB")
@@ -345,8 +372,10 @@ def main() -> None:
         free_per = free_s / n
         peak = max(one_mb, two_mb, prep_mb)
         print(json.dumps({"juesuan_1_worker_s_per_report": round(one_s / n, 3)}))
+        xargs_per = xargs_s / n
         print(f"RESULT departments={n} naive_s_per_report={naive_per:.3f} juesuan_s_per_report={juesuan_per:.3f} "
-              f"speedup={naive_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
+              f"speedup={naive_per / juesuan_per:.2f} naive_xargs2_s_per_report={xargs_per:.3f} "
+              f"speedup_vs_xargs2={xargs_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
               f"overhead_ratio={juesuan_per / free_per:.2f} font_s_per_report={font_s / n:.3f} "
               f"font_share={font_s / free_own_s:.3f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f} "
               f"{formats_fields(per_format)}")

@@ -209,6 +209,8 @@ def test_a_kept_kernel_is_restarted_after_its_runs(tmp_path):
             kernel.execute(str(LEAK_CHECK), str(tmp_path / f"{d}.ipynb"),
                            {"department": d, "year": YEAR, "data_dir": str(tmp_path)}, timeout=60)
             pids.append(kernel.pid)
+        # Its history is kept in memory: no SQLite commit per cell (benchmarks/README.md).
+        kernel.execute_silent("assert str(get_ipython().history_manager.hist_file) == ':memory:'")
     finally:
         kernel.close()
     assert kernel.starts == 2 and pids[0] == pids[1] != pids[2]

@@ -39,6 +39,9 @@ def warm_up(cwd: str, cache: bool = True) -> None:
     """Import the library, install the year cache, and remember the state to reset to."""
     import importlib
 
+    from juesuan.build.lean_imports import skip_uri_syntax_grammar
+
+    skip_uri_syntax_grammar()  # nbformat is among WARM_MODULES
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)

@@ -46,6 +46,7 @@ from juesuan.ids import DEPARTMENT_ID
 from juesuan.build.kept_notebook import (KERNEL_DISPLAY_NAME, KERNEL_NAME, first_line,  # noqa: F401 -- part of the batch's API
                             fix_output_metadata, reason_for)
 from juesuan.build import manifest as _manifest
+from juesuan.build.lean_imports import skip_uri_syntax_grammar
 from juesuan.errors import DataError, DataErrors
 
 # nbformat, papermill, nbconvert (juesuan.build.export) and jupyter_client are
@@ -214,6 +215,7 @@ def build_reports(
     kernel is not installed or the PDF is asked for without Chromium.
     """
     started = time.perf_counter()
+    skip_uri_syntax_grammar()  # before anything imports nbformat (juesuan.build.lean_imports)
     year = _check_year(year)
     departments = [(check_department_id(d_id), str(name)) for d_id, name in departments]
     seen: set[str] = set()

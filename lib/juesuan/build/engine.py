@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.build.kept_notebook import KERNEL_NAME
+from juesuan.build.lean_imports import skip_uri_syntax_grammar
 
 # papermill, nbformat and jupyter_client are imported when a report runs, not
 # with this module: the batch's process imports it also when nothing is to be
@@ -90,6 +91,11 @@ def register_engine():
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
             km = kwargs.pop("km", None)
+            running = kwargs.pop("running", None)
+            if running is not None:
+                # The caller's hold on the notebook papermill executes, error markers and all, also when
+                # papermill raises: it need not be written to a file and read back (validated twice).
+                running.append(nb_man.nb)
             if km is None or not km.has_kernel:
                 raise RuntimeError(f"the {ENGINE_NAME} engine needs a running kernel: pass km=")
             kwargs = remove_args(["input_path"], **kwargs)
@@ -154,6 +160,7 @@ class WarmKernel:
         self.km: KernelManager | None = None
         self.kc = None
         self.runs = 0          # runs on the current kernel
+        self.last_notebook = None  # set by execute() when a run fails
         self.starts = 0        # kernels started, over this object's life
         # jupyter_core's run_sync (which nbclient and papermill use too) keeps
         # its event loop in a context variable. Every call for this kernel runs
@@ -211,7 +218,11 @@ class WarmKernel:
         else:
             km = KernelManager(kernel_name=self.kernel_name)
         self.km = km
-        self._run(km.start_kernel, cwd=self.cwd)
+        # IPython writes each cell's source to its SQLite history on disk (a
+        # commit per cell, from a thread of its own): a tenth of the kernel's
+        # CPU per report, for a history nobody reads. In memory, `In` and the
+        # execution count are the same.
+        self._run(km.start_kernel, cwd=self.cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         # Our own session id: a client's sockets take their identity from it,
         # and the kernel's ROUTER sockets must not see two peers with one.
         kc = km.client(session=self._new_session())
@@ -316,33 +327,40 @@ class WarmKernel:
         else:
             self.reset()
 
-    def execute(self, notebook: str, output_path: str, parameters: dict, *,
+    def execute(self, notebook: str, output_path: str | None, parameters: dict, *,
                 timeout: float | None) -> nbformat.NotebookNode:
         """papermill.execute_notebook on this kernel. Raises what papermill raises.
 
         The kernel runs in the folder it was started in; papermill's ``cwd``
-        would only change this process's folder, which threads share.
+        would only change this process's folder, which threads share. With
+        ``output_path`` None nothing is written: the executed notebook is
+        returned, and after a failure :attr:`last_notebook` holds it as far as it
+        got, with papermill's error markers.
         """
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
+        self.last_notebook = None
         register_engine()
         self.ready()
         self.runs += 1
         # Each run's client (created by nbclient from km) gets a session, hence
         # socket identities, of its own; the previous run's may not be gone yet.
         self.km.session = self._new_session()
+        running: list = []
         try:
             return self.context.run(
                 papermill.execute_notebook,
                 notebook, output_path, parameters=parameters, engine_name=ENGINE_NAME,
-                kernel_name=self.kernel_name, km=self.km,
+                kernel_name=self.kernel_name, km=self.km, running=running,
                 progress_bar=False, request_save_on_cell_execute=False,
                 execution_timeout=timeout,
             )
         except PapermillExecutionError:
+            self.last_notebook = running[0] if running else None
             raise  # the notebook failed; the kernel is fine and is reset before the next run
         except BaseException:
+            self.last_notebook = running[0] if running else None
             self.runs = self.max_runs  # a timeout, a dead kernel…: replace it before the next run
             raise
 
@@ -485,6 +503,7 @@ def render_department(job: Job) -> Rendered:
     """Run `job` on this worker's warm kernel, export it and make its formats; never raises for a failed report."""
     if job.html is not None:
         return _formats_only(job)
+    skip_uri_syntax_grammar()  # before nbformat is first imported (juesuan.build.lean_imports)
     import nbformat
 
     from juesuan.build.kept_notebook import fix_output_metadata, reason_for
@@ -503,12 +522,12 @@ def render_department(job: Job) -> Rendered:
     try:
         step = time.perf_counter()
         if kernel is not None:
-            kernel.execute(source, str(tmp_output), parameters, timeout=job.timeout)
+            nb = kernel.execute(source, None, parameters, timeout=job.timeout)
         elif job.engine == "fresh":
             _execute_fresh(job, source, cwd, str(tmp_output), parameters)
+            nb = nbformat.read(tmp_output, as_version=4)
         else:
             raise ValueError(f"unknown engine {job.engine!r}: 'warm' or 'fresh'")
-        nb = nbformat.read(tmp_output, as_version=4)
         fix_output_metadata(nb, final_path=job.output_path, input_path=job.notebook, source_ids=source_ids)
         result.notebook_json = nbformat.writes(nb)
         step = _timed(result, "notebook", step)
@@ -530,8 +549,12 @@ def render_department(job: Job) -> Rendered:
         result.notebook_json = None
         result.reason = str(exc) if isinstance(exc, (ExportError, FormatError)) else reason_for(exc)
         try:
-            if tmp_output.exists():  # as far as it got, with papermill's error markers
+            failed = None
+            if kept_notebook is None and kernel is not None and kernel.last_notebook is not None:
+                failed = kernel.last_notebook  # as far as it got, with papermill's error markers
+            elif tmp_output.exists():  # papermill's fresh kernel wrote it so
                 failed = nbformat.read(tmp_output, as_version=4)
+            if failed is not None:
                 fix_output_metadata(failed, final_path=job.failed_path, input_path=job.notebook,
                                     source_ids=source_ids)
                 result.notebook_json = nbformat.writes(failed)

@@ -72,8 +72,9 @@ def fix_output_metadata(nb, *, final_path: str | Path, input_path: str | Path | 
             pm["input_path"] = _relative(input_path, folder)  # not a worker's copy
         parameters = pm.get("parameters")
         if parameters:
+            # In the order of the notebook's JSON (sorted keys), whether ``nb`` was read back from a file or not.
             relative_parameters = {k: _relative(v, folder) if isinstance(v, str) and os.path.isabs(v) else v
-                                   for k, v in parameters.items()}
+                                   for k, v in sorted(parameters.items())}
             pm["parameters"] = relative_parameters
     source_ids = set(source_ids)
     used: set[str] = set()
