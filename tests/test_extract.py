@@ -55,8 +55,10 @@ def by_class(amounts: dict) -> dict:
 
 FUNCTION_ITEMS = ("gpb.actual", "gpb.budget", "gf.actual", "sc.actual")
 # The text names class 201 by its 款 (一般公共服务组织事务支出) without the 款's code (20132): extract records
-# the class, so its line is named by the class, and the published 款 name differs from it (line 72).
-NAMED_BY_CLASS = (72, "name", "warning")
+# the class, so its line is named by the class, and the published 款 name differs from it (line 72): the
+# sentence is reworded (a wording warning) where, against data/, it differs only by its half-width colon.
+NAMED_BY_CLASS = (72, "wording", "warning")
+HALF_WIDTH_72 = (72, "half_width", "note")
 
 
 def test_round_trip_leaves_exactly_the_seeds_own_contradictions(extracted, seed_text):
@@ -65,11 +67,11 @@ def test_round_trip_leaves_exactly_the_seeds_own_contradictions(extracted, seed_
     report = load_report("pzh-swzzb", 2022, extracted)
     findings = audit_text(seed_text, report)
     expected = list(SEED_FINDINGS)
-    expected.insert(expected.index((72, "punctuation", "note")), NAMED_BY_CLASS)
+    expected[expected.index(HALF_WIDTH_72)] = NAMED_BY_CLASS
     assert [(f.line, f.rule, f.severity) for f in findings] == expected
     against_data = audit_text(seed_text, load_report("pzh-swzzb", 2022, DATA))
     assert [_key(f) for f in findings if (f.line, f.rule, f.severity) != NAMED_BY_CLASS] == \
-        [_key(f) for f in against_data]
+        [_key(f) for f in against_data if (f.line, f.rule, f.severity) != HALF_WIDTH_72]
 
 
 def test_a_class_named_by_its_kuan_is_an_assumption(seed_text):

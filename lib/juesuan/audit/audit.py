@@ -111,7 +111,8 @@ class Auditor(NumberChecks, StructureChecks, ConsistencyChecks):
 # ---------------------------------------------------------------- entry points
 def audit_text(text: str, report) -> list[Finding]:
     """Every finding of a published text against the report's figures, in line order: by the template's own
-    sentences (template_audit), or, for the seed's template, by the hand-written rules of audit_rules.py."""
+    sentences (template_audit). `audit: rules` keeps the hand-written rules of audit_rules.py, which no shipped
+    template uses any more; they stay while `extract.py` reads texts through `Auditor`."""
     if report.template.audit == "template":
         from juesuan.audit.template_audit import audit_against_template
 

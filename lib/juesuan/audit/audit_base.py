@@ -34,7 +34,8 @@ RULE_LABELS = {
     "sum": "合计不等于各项之和", "restated": "同一数字前后不一致", "residue": "模板残留", "unit": "缺少单位",
     "number_format": "数字格式", "numbering": "标题序号", "chart": "图序", "name": "名称", "unit_kinds": "单位类型",
     "unit_names": "单位名称", "omitted": "遗漏", "punctuation": "标点", "text_number": "文字中的数字",
-    "no_figure": "数据中无此数",
+    "no_figure": "数据中无此数", "number": "数字", "wording": "文字与模板不同", "missing": "缺少的句子",
+    "half_width": "半角标点",
 }
 
 
