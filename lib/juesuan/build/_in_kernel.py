@@ -35,6 +35,7 @@ process, or one that the signal cannot interrupt, is the worker's to handle
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -186,6 +187,7 @@ class _KernelCell:
         self.capture.take()  # nothing of before
         self.capture.on = True
         alarm = _Alarm(timeout)
+        reply = None
         try:
             kernel._publish_execute_input(code, parent, kernel.execution_count)
             arguments = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
@@ -211,13 +213,13 @@ class _KernelCell:
                 sys.stdout.flush()
             if sys.stderr is not None:
                 sys.stderr.flush()
-            reply = json.loads(json.dumps(json_clean(reply), default=str))
         finally:
             self.capture.on = False
         messages = self.capture.take()
-        if alarm.fired:
+        if alarm.fired:  # in the cell, or in the shell around it (then there is no reply)
             raise _TimedOut(messages)
-        return messages, reply
+        # As the client receives it: json_clean'ed by the kernel, through JSON.
+        return messages, json.loads(json.dumps(json_clean(reply), default=str))
 
 
 class _TimedOut(Exception):
@@ -279,6 +281,7 @@ def register_engine():
             running = kwargs.pop("running", None)
             if running is not None:
                 running.append(nb_man.nb)
+            progress = kwargs.pop("progress", None)
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             final_kwargs = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                                         kernel_name=kernel_name, log=logging.getLogger("papermill"),
@@ -292,6 +295,8 @@ def register_engine():
             for index, cell in enumerate(nb_man.nb.cells):
                 try:
                     nb_man.cell_start(cell, index)
+                    if progress:  # the worker's watch: a cell that outlives its timeout here is ended there
+                        os.utime(progress)
                     cls.execute_cell(client, runner, cell, index, CellExecutionError, CellTimeoutError)
                 except CellExecutionError as ex:
                     nb_man.cell_exception(nb_man.nb.cells[index], cell_index=index, exception=ex)
@@ -369,7 +374,8 @@ def render(request: dict) -> None:
     try:
         nb = papermill.execute_notebook(
             request["notebook"], None, parameters=request["parameters"], engine_name=ENGINE_NAME,
-            kernel_name=request["kernel_name"], running=running, progress_bar=False,
+            kernel_name=request["kernel_name"], running=running, progress=request.get("progress"),
+            progress_bar=False,
             request_save_on_cell_execute=False, execution_timeout=request["timeout"])
     except NotHere as exc:
         outcome = {"status": "not-here", "reason": str(exc)}

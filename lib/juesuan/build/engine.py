@@ -285,8 +285,9 @@ class WarmKernel:
         return getattr(process, "pid", None)
 
     # ---- talking to the kernel
-    def _call(self, request, *, timeout: float) -> dict:
-        """The reply to ``request()``; KernelDied if the kernel's process ends first, KernelTrouble after ``timeout``."""
+    def _call(self, request, *, timeout: float, stalled: tuple[Path, float] | None = None) -> dict:
+        """The reply to ``request()``; KernelDied if the kernel's process ends first, KernelTrouble after
+        ``timeout``, or when ``stalled`` = (file, seconds) and the kernel has not touched the file for that long."""
         import queue
 
         msg_id = request()
@@ -295,6 +296,13 @@ class WarmKernel:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise KernelTrouble("内核未在限定时间内响应")
+            if stalled is not None:
+                try:
+                    quiet = time.time() - stalled[0].stat().st_mtime
+                except OSError:
+                    quiet = 0.0
+                if quiet > stalled[1]:
+                    raise KernelTrouble(f"CellTimeoutError: 单元格运行超过 {stalled[1]:.0f} 秒，内核未能中断它")
             try:
                 # In slices, so that a kernel that died is seen at once, not after the whole timeout.
                 reply = self._run(self.kc.get_shell_msg, timeout=min(remaining, 1.0))
@@ -307,10 +315,10 @@ class WarmKernel:
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 
-    def execute_silent(self, code: str, *, timeout: float = 60) -> None:
+    def execute_silent(self, code: str, *, timeout: float = 60, stalled: tuple[Path, float] | None = None) -> None:
         """Run `code` without a trace in the history or the execution count."""
         reply = self._call(lambda: self.kc.execute(code, silent=True, store_history=False, allow_stdin=False),
-                           timeout=timeout)
+                           timeout=timeout, stalled=stalled)
         content = reply["content"]
         if content.get("status") != "ok":
             error = KernelTrouble(f"{content.get('ename')}: {first_line(content.get('evalue'))}")
@@ -380,7 +388,7 @@ class WarmKernel:
             self.runs = self.max_runs  # a timeout, a dead kernel…: replace it before the next run
             raise
 
-    def render(self, request: dict, *, deadline: float) -> dict:
+    def render(self, request: dict, *, deadline: float, cell_timeout: float | None = None) -> dict:
         """One report run inside the kernel (:func:`juesuan.build._in_kernel.render`), in one request.
 
         Returns the outcome the kernel wrote (``status``: ``ok``, ``failed``, ``export-failed`` or
@@ -394,9 +402,16 @@ class WarmKernel:
         self.ready()
         self.runs += 1
         Path(request["result"]).unlink(missing_ok=True)
+        stalled = None
+        if cell_timeout and request.get("progress"):
+            # The kernel touches the file as each cell starts; it interrupts a cell over its timeout itself,
+            # and this ends one it could not interrupt (a hang in C code), a little later.
+            progress = Path(request["progress"])
+            progress.touch()
+            stalled = (progress, cell_timeout + min(30.0, cell_timeout))
         code = f"__import__('juesuan.build._in_kernel', fromlist=['_']).render({request!r})"
         try:
-            self.execute_silent(code, timeout=deadline)
+            self.execute_silent(code, timeout=deadline, stalled=stalled)
         except KernelTrouble as exc:
             if exc.ename is None:
                 self.runs = self.max_runs  # dead, or no answer: replace it before the next run
@@ -684,17 +699,19 @@ def _render_in_kernel(job: Job, kernel: WarmKernel, source: str, parameters: dic
     interrupted one and a failed export raise, with ``result.notebook_json`` set where there is one.
     """
     stem = scratch / f"{job.department}.in-kernel"
-    files = {"notebook_out": f"{stem}.ipynb", "html_out": f"{stem}.html", "result": f"{stem}.json"}
+    files = {"notebook_out": f"{stem}.ipynb", "html_out": f"{stem}.html", "result": f"{stem}.json",
+             "progress": f"{stem}.progress"}
     request = {
         "notebook": source, "parameters": parameters, "timeout": job.timeout, "kernel_name": job.kernel_name,
         "final_path": job.output_path, "failed_path": job.failed_path, "input_path": job.notebook,
         "source_ids": sorted(source_ids), "title": job.title, **files,
     }
-    # A backstop for a cell the kernel's own per-cell alarm cannot interrupt (a hang in C code).
+    # A backstop for a cell the kernel's own per-cell alarm cannot interrupt (a hang in C code): no new
+    # cell for the timeout and half a minute, or all cells' timeouts over.
     deadline = (job.timeout or 600) * (_code_cells(job.notebook_json) + 1) + 60
     try:
         try:
-            outcome = kernel.render(request, deadline=deadline)
+            outcome = kernel.render(request, deadline=deadline, cell_timeout=job.timeout)
         except KernelDied:
             log.warning("the kernel died running %s; running it again the usual way", job.department)
             return False
