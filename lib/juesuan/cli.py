@@ -254,7 +254,8 @@ def cmd_extract(args) -> int:
     from juesuan.audit.extract import extract_file
 
     try:
-        ex = extract_file(args.published, args.department, args.year, args.out, name=args.name)
+        ex = extract_file(args.published, args.department, args.year, args.out, name=args.name,
+                          template=args.template, data_dir=args.data)
     except OSError as exc:
         raise DataError(args.out, args.department, "output folder", "可以写入数据文件的文件夹",
                         exc.strerror or str(exc)) from None
@@ -508,6 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--year", type=int, required=True, help="报告年度，如 2022（必填）")
     extract.add_argument("--out", type=Path, required=True, help="数据文件夹，写入 <文件夹>/<年度>/…（必填）")
     extract.add_argument("--name", help="部门全称，报告没有标题行时使用（默认：报告标题中的名称）")
+    extract.add_argument("--template", help="报告模板：内置模板名（sichuan、national）或模板文件夹（默认：sichuan）")
+    extract.add_argument("--data", type=Path, default=Path("data"),
+                         help="存有模板示例部门数据的文件夹（模板的句式由它的示例部门写出；默认：data）")
     extract.set_defaults(func=cmd_extract)
 
     importing = sub.add_parser("import", help="把部门的九张决算表（.xlsx/.xls）导入数据文件夹", epilog=EXIT_CODES,

@@ -95,17 +95,25 @@ def _cut(chars: list[str], starts: set[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _published_sentences(text: str) -> tuple[list[_Sentence], list[tuple[int, str]]]:
-    """The published text as sentences, each with its lines (soft line breaks joined, spaces and a PDF's
-    markers dropped), and the chart caption lines, which are no sentence of the template."""
-    chars, lines, starts, captions = [], [], set(), []
+def readable_lines(text: str) -> list[tuple[int, str, bool]]:
+    """The lines of a published text that hold its words: (line number, the line without spaces or a PDF's
+    markers, whether it is a chart's caption); page marks, tables and a table of contents left out."""
+    out = []
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(SKIPPED_LINES) or line.lstrip().startswith("|"):
             continue
         compact = re.sub(r"\s+", "", _MARKERS.sub("", line))
-        if not compact or _TOC_LINE.search(compact):
-            continue
-        if is_chart_caption(compact):
+        if compact and not _TOC_LINE.search(compact):
+            out.append((number, compact, is_chart_caption(compact)))
+    return out
+
+
+def _published_sentences(text: str) -> tuple[list[_Sentence], list[tuple[int, str]]]:
+    """The published text as sentences, each with its lines (soft line breaks joined, spaces and a PDF's
+    markers dropped), and the chart caption lines, which are no sentence of the template."""
+    chars, lines, starts, captions = [], [], set(), []
+    for number, compact, caption in readable_lines(text):
+        if caption:
             captions.append((number, compact))
             continue
         if _PUBLISHED_HEADING.match(compact):
@@ -127,6 +135,8 @@ def _our_sentences(report) -> list[_Ours]:
     chars, written, sections, optional, starts = [], [], [], [], set()
     for key, file, is_title in files:
         markdown = render(template.folder, file, report.context, template.number_style, "sources")
+        # words are the sentence's own here (a zero written （无）): only numbers are its variable parts
+        markdown = TAG.sub(lambda m: m.group(2) if m.group(1) in "tz" else m.group(0), markdown)
         text = markdown_to_text(markdown).replace(LOOP_START, "").replace(LOOP_END, "")
         starts.add(len(chars))
         for line in text.splitlines():

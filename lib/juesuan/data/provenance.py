@@ -49,6 +49,12 @@ class Phrase(str):
         obj.source = source
         return obj
 
+    def rstrip(self, chars=None):
+        return Phrase(str.rstrip(self, chars), self.source)
+
+    def strip(self, chars=None):
+        return Phrase(str.strip(self, chars), self.source)
+
 
 def source_of(value) -> tuple | None:
     """What a value states, as a plain tuple (nested for a change or a percentage), or None: a value computed
@@ -95,7 +101,9 @@ class TracedFigures(Figures):
 
     def count_total(self, item):
         n = super().count_total(item)
-        return None if n is None or self.counts_by_code(item) else Count(n, ("count", item, "", self.year))
+        if n is None or self.counts_by_code(item):
+            return n  # a sum of rows by code is no row of its own
+        return Count(n, ("count", item, "", self.year))
 
     def function_name(self, code):
         return Phrase(super().function_name(code), ("name", "function", code))

@@ -84,6 +84,9 @@ class Template:
     #: how `juesuan audit` reads a published text: `template` (its own sentences as patterns: template_audit),
     #: or `rules` (the seed's hand-written rules, audit_rules.py, which also check numbering, captions, sums)
     audit: str = "template"
+    #: how `juesuan extract` reads a published text: `template` (its own sentences, template_extract), or
+    #: `rules` (the seed's hand-written readers, seed_extract.py, until the template's own read it as well)
+    extract: str = "template"
     example: tuple[str, int] = ("", 0)
     #: the kinds of vehicle (by use) the template names, in its order (catalogue.VEHICLE_USES' codes)
     vehicle_uses: tuple[str, ...] = ()
@@ -184,6 +187,7 @@ def _load(folder: Path, _stamps: tuple = ()) -> Template:
         requires=_requirements(manifest, spec.get("requires") or {}), tables_after=spec.get("tables_after"),
         notebook=need("notebook", str), audit=_known(manifest, "audit", [spec.get("audit", "template")],
                                                      ("template", "rules"))[0],
+        extract=_known(manifest, "extract", [spec.get("extract", "template")], ("template", "rules"))[0],
         example=(str(need("example", dict).get("department", "")), int(spec["example"].get("year", 0))),
         vehicle_uses=_known(manifest, "vehicle_uses", spec.get("vehicle_uses") or [], VEHICLE_USES))
 

@@ -51,10 +51,11 @@ def _paragraphs(text) -> list[str]:
 
 
 #: Around each number a tagged rendering writes (`environment(..., tagged=True)`): start, kind, the number as
-#: written, end. Kinds: a amount, p percentage, n any other number (counts, years, list numbers). Private-use
+#: written, end. Kinds: a amount, p percentage, n any other number (counts, years, list numbers); rendering
+#: with sources, also t words of the data and z a zero written in words (（无）). Private-use
 #: characters, so that no text of a report or of data contains them.
 TAG_START, TAG_END, TAG_SOURCE = "\ue000", "\ue001", "\ue002"
-TAG = re.compile("\ue000([apnt])([^\ue001\ue002]*)(?:\ue002([0-9a-f]*))?\ue001")
+TAG = re.compile("\ue000([apntz])([^\ue001\ue002]*)(?:\ue002([0-9a-f]*))?\ue001")
 #: Around each pass of a loop, in a rendering with sources (`environment(..., tagged="sources")`): the
 #: sentences a loop writes once per line are read back as many times as a text has lines.
 LOOP_START, LOOP_END = "\ue003", "\ue004"
@@ -99,6 +100,8 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
 
     def amount_or_none(value: Decimal) -> str:
         """结转结余 of zero reads （无）, as the seed's attachment writes it."""
+        if sources:
+            return _tag("z", "（无）", source_of(value)) if value == 0 else Markup(f"{amount(value)}万元")
         return "（无）" if value == 0 else f"{format_amount(value, style)}万元"
 
     def finalize(value):

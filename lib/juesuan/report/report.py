@@ -288,7 +288,7 @@ def build_context(report: Report) -> dict:
     perf = _ns(pre_assessed=f.count("performance.pre_assessed"), targets_set=f.count("performance.targets_set"),
                monitored=f.count("performance.monitored"), special_reports=f.count("performance.special_reports"),
                overall_score=f.count("performance.overall_score"),
-               overall_summary=str(performance.get("overall_summary", "")).rstrip("。"),
+               overall_summary=_words(performance.get("overall_summary", "")).rstrip("。"),
                special_summary=performance.get("special_summary", ""))
 
     kinds = Counter(u.kind for u in f.units)
@@ -324,6 +324,11 @@ def build_context(report: Report) -> dict:
         "carryover_end": v("carryover.end"),
         "fiscal_carryover_end": v("carryover.end_fiscal"),
     }
+
+
+def _words(value) -> str:
+    """A text field as words (a number written in YAML is its digits); words stay the object they are."""
+    return value if isinstance(value, str) else str(value)
 
 
 def _default_glossary(data_dir: Path) -> list[dict]:
