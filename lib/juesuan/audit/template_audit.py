@@ -136,7 +136,7 @@ def _our_sentences(report) -> list[_Ours]:
     for key, file, is_title in files:
         markdown = render(template.folder, file, report.context, template.number_style, "sources")
         # words are the sentence's own here (a zero written （无）): only numbers are its variable parts
-        markdown = TAG.sub(lambda m: m.group(2) if m.group(1) in "tz" else m.group(0), markdown)
+        markdown = TAG.sub(lambda m: m.group(2) if m.group(1) in "tzc" else m.group(0), markdown)
         text = markdown_to_text(markdown).replace(LOOP_START, "").replace(LOOP_END, "")
         starts.add(len(chars))
         for line in text.splitlines():

@@ -177,6 +177,8 @@ class Compiled:
     #: per capturing group: a Var, a list of the loop's passes (Compiled), or None (a group nested deeper)
     slots: list
     literal_length: int
+    #: one pass of a loop, read on its own where the loop's run is broken (a line the text words otherwise)
+    is_pass: bool = False
 
 
 def _regex(nodes) -> tuple[str, list, int]:
@@ -184,12 +186,15 @@ def _regex(nodes) -> tuple[str, list, int]:
     for index, node in enumerate(nodes):
         if isinstance(node, str):
             # read leniently: a 万元 or a comma a text dropped does not hide the figures around it
-            pieces = [_literal(p, unit_optional=True).replace("，", "，?") for p in node.split(ANY_HEADING_NUMBER)]
+            pieces = [_literal(p, unit_optional=True).replace("，", "，?").replace("：", "：?")
+                      for p in node.split(ANY_HEADING_NUMBER)]
             parts.append(f"(?:{HEADING_NUMBER})?".join(pieces))
             literal += len(re.sub(r"[，。；：、（）" + ANY_HEADING_NUMBER + "]", "", node))
         elif isinstance(node, Var) and node.kind == "z":
             parts.append(f"({re.escape(node.written)})")
             slots.append(node)
+        elif isinstance(node, Var) and node.kind == "c":
+            parts.append("[一二三四五六七八九十百]+")  # a list number: which one is the audit's business
         elif isinstance(node, Var):
             group = f"({NUMBER})" if node.kind != "t" else "([^。]+?)" if node.within_sentence else "(.+?)"
             parts.append(group + ("%" if node.percent else ""))
@@ -242,6 +247,13 @@ def sentences_of(template: Template, data_dir: Path) -> Sentences:
     sections = []
     for section in template.sections:
         compiled = [_compile(nodes) for nodes in shapes[section.key].values()]
+        seen = {c.pattern.pattern for c in compiled}
+        for unit in list(compiled):
+            for slot in unit.slots:
+                for one in slot if isinstance(slot, list) else ():
+                    if one.pattern.pattern not in seen:
+                        seen.add(one.pattern.pattern)
+                        compiled.append(dataclasses.replace(one, is_pass=True))
         # A sentence of the template's words alone, or with only a number in it, says nothing to read back
         # by; and one that is all words of the department would take any sentence.
         sections.append((section.key, [c for c in compiled if c.slots and c.literal_length >= 2]))
@@ -298,6 +310,8 @@ class Fact:
     #: the loop passes it was read in, outermost first: its codes are those of the names read there
     passes: tuple[int, ...] = ()
     end: int = 0
+    #: the place of each of those passes in its loop's run (the item of a list it was rendered from)
+    ordinals: tuple[int, ...] = ()
 
 
 @dataclass
@@ -346,7 +360,9 @@ def read_text(text: str, sentences: Sentences) -> Reading:
                 reading.unread.append((sections[s][0], lines[cursor], skipped))
         if s != index:
             index = s
-        facts = _facts(joined, lines, match, compiled, (), counter)
+        if compiled.is_pass:
+            counter[0] += 1
+        facts = _facts(joined, lines, match, compiled, (counter[0],) if compiled.is_pass else (), counter)
         reading.facts += facts
         trailing = facts[-1] if facts and facts[-1].var.kind == "t" and facts[-1].end == match.end() else None
         cursor = match.end()
@@ -361,15 +377,17 @@ def _bounded(method, text: str, start: int, end: int):
 
 
 def _facts(text: str, lines: list[int], match, compiled: Compiled, passes: tuple,
-           counter: list[int]) -> list[Fact]:
+           counter: list[int], ordinals: tuple = ()) -> list[Fact]:
     out = []
     for group, slot in enumerate(compiled.slots, 1):
         if slot is None or match.start(group) < 0:
             continue
         if isinstance(slot, Var):
-            out.append(Fact(slot, match.group(group), lines[match.start(group)], passes, match.end(group)))
+            out.append(Fact(slot, match.group(group), lines[match.start(group)], passes, match.end(group),
+                            ordinals))
             continue
         position, end = match.span(group)
+        ordinal = 0
         while position < end:
             found = [(m, c) for c in slot
                      if (m := _bounded(c.pattern.match, text, position, end)) and m.end() > position]
@@ -378,8 +396,16 @@ def _facts(text: str, lines: list[int], match, compiled: Compiled, passes: tuple
             # the shortest pass: a longer one is a pass whose words of the department swallowed the next passes
             inner, chosen = min(found, key=lambda mc: (mc[0].end(), -mc[1].literal_length))
             counter[0] += 1
-            out += _facts(text, lines, inner, chosen, passes + (counter[0],), counter)
+            facts = _facts(text, lines, inner, chosen, passes + (counter[0],), counter, ordinals + (ordinal,))
+            ordinal += 1
             position = inner.end()
+            if facts and facts[-1].var.kind == "t" and facts[-1].end == position:
+                # words that end a pass run to where the next pass begins
+                starts = [m.start() for c in slot if (m := _bounded(c.pattern.search, text, position + 1, end))]
+                stop = min(starts, default=end)
+                facts[-1].printed += text[position:stop]
+                facts[-1].end = position = stop
+            out += facts
     return out
 
 
@@ -432,6 +458,10 @@ def figures_of(reading: Reading, year: int, example) -> Figures:
             if value is not None:
                 _keep(result, result.counts, (source[1], source[2]), int(value), fact)
         elif kind == "text":
+            path = source[1].split(".")
+            if fact.ordinals and _is_list_index(path[-1]):
+                # an item of a list, read in a loop's pass: the pass's place is the item's
+                source = ("text", ".".join(path[:-1] + [str(fact.ordinals[-1])]), *source[2:])
             _put_text(result.text, source, fact.printed)
         elif kind == "department":
             result.department.setdefault(source[1], fact.printed)
@@ -467,11 +497,17 @@ def _put_text(tree: dict, source: tuple, printed: str) -> None:
         node.setdefault(last, printed)
 
 
+def _is_list_index(part: str) -> bool:
+    """`functions.3`'s 3, not `uses.2070101`'s code: classification codes have three digits or more."""
+    return part.isdigit() and len(part) < 3
+
+
 def _lists(tree):
-    """Mappings whose keys are 0, 1, 2 … are the lists they were rendered from."""
+    """Mappings whose keys are 0, 1, 2 … are the lists they were rendered from (a mapping by code is not)."""
     if isinstance(tree, dict):
         tree = {k: _lists(v) for k, v in tree.items()}
-        if tree and all(k.isdigit() for k in tree):
+        if tree and all(_is_list_index(k) for k in tree) and \
+                sorted(map(int, tree)) == list(range(len(tree))):
             return [tree[k] for k in sorted(tree, key=int)]
     return tree
 
@@ -656,11 +692,8 @@ def _whole_from_percent(part: Decimal, percent: Decimal, sign: int) -> tuple[Dec
 def extract_with_template(text: str, template: Template, data_dir: Path, extraction) -> None:
     """Fill `extraction` (extract.Extraction: what is written, and what was missing, derived or assumed)
     with what the text states, read by the template's own sentences."""
-    department, year = template.example
     example = _example_figures(template, data_dir)
-    sentences = sentences_of(template, data_dir)
-    reading = read_text(text, sentences)
-    read = figures_of(reading, extraction.year, example)
+    reading, read = read_figures(text, template, data_dir, extraction.year, example)
     stored = {k for k, v in catalogue.AMOUNT_ITEMS.items()}
     for (item, code), value in read.amounts.items():
         if item in stored:
@@ -680,6 +713,13 @@ def extract_with_template(text: str, template: Template, data_dir: Path, extract
     for section, line, skipped in reading.unread:
         extraction.unread.append({"section": section, "line": line, "text": skipped[:200]})
     _missing(template, data_dir, example, read, extraction)
+
+
+def read_figures(text: str, template: Template, data_dir: Path, year: int, example=None) -> tuple[Reading, Figures]:
+    """What a text of `year` states, row by row, read by `template`'s sentences (its example in `data_dir`)."""
+    example = example or _example_figures(template, data_dir)
+    reading = read_text(text, sentences_of(template, data_dir))
+    return reading, figures_of(reading, year, example)
 
 
 def _example_figures(template: Template, data_dir: Path):

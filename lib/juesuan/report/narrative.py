@@ -52,10 +52,11 @@ def _paragraphs(text) -> list[str]:
 
 #: Around each number a tagged rendering writes (`environment(..., tagged=True)`): start, kind, the number as
 #: written, end. Kinds: a amount, p percentage, n any other number (counts, years, list numbers); rendering
-#: with sources, also t words of the data and z a zero written in words (（无）). Private-use
+#: with sources, also t words of the data, z a zero written in words (（无）), c a list number in Chinese
+#: numerals (（一）). Private-use
 #: characters, so that no text of a report or of data contains them.
 TAG_START, TAG_END, TAG_SOURCE = "\ue000", "\ue001", "\ue002"
-TAG = re.compile("\ue000([apntz])([^\ue001\ue002]*)(?:\ue002([0-9a-f]*))?\ue001")
+TAG = re.compile("\ue000([apntzc])([^\ue001\ue002]*)(?:\ue002([0-9a-f]*))?\ue001")
 #: Around each pass of a loop, in a rendering with sources (`environment(..., tagged="sources")`): the
 #: sentences a loop writes once per line are read back as many times as a text has lines.
 LOOP_START, LOOP_END = "\ue003", "\ue004"
@@ -146,7 +147,8 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
         def percent(v):
             return _tag("p", format_percent(v, style), source_of(v) if sources else None)
     env.filters.update(amt=amount, pct=percent,
-                       amt_or_none=amount_or_none, cn=chinese_numeral,
+                       amt_or_none=amount_or_none,
+                       cn=(lambda n: _tag("c", chinese_numeral(n))) if sources else chinese_numeral,
                        reason_clause=reason_clause, paragraphs=paragraphs)
     if sources:
         env.filters["join"] = join
