@@ -37,10 +37,11 @@ def reports_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _audit_one(path: Path, template: str | None) -> AuditOutcome | str:
-    """An outcome, or the one line saying why the report could not be audited (for the worker pool)."""
+def _audit_one(path: Path, template: str | None, data_dir: Path | None = None) -> AuditOutcome | str:
+    """An outcome, or the one line saying why the report could not be audited (for the worker pool).
+    `data_dir`: where the templates' example departments are (their sentences are rendered from them)."""
     try:
-        return audit_published(path, template)
+        return audit_published(path, template, data_dir)
     except DataErrors as exc:
         return exc.errors[0].message
     except DataError as exc:
@@ -54,14 +55,15 @@ def cmd_audit_published(args) -> int:
     if args.out is None:
         if len(paths) != 1:
             raise DataError(args.published[0], None, "--out", "核对多个报告时的汇总输出文件夹", "未给出")
-        outcome = audit_published(paths[0], args.template)
+        outcome = audit_published(paths[0], args.template, getattr(args, "data", None))
         print(format_outcome(outcome))
         return 1 if outcome.counts()["error"] or outcome.counts()["warning"] else 0
     if not paths:
         raise DataError(args.published[0], None, "published report", "至少一个 .txt 或 .pdf 报告", "没有")
     workers = args.workers or os.cpu_count() or 1
     with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-        results = list(pool.map(_audit_one, paths, [args.template] * len(paths)))
+        results = list(pool.map(_audit_one, paths, [args.template] * len(paths),
+                                 [getattr(args, "data", None)] * len(paths)))
     write_summary(args.out, paths, results)
     unreadable = [r for r in results if isinstance(r, str)]
     for line in unreadable:

@@ -2,13 +2,17 @@
 
 It reads the report (text or PDF, `published_source`), recognises its template from its own headings
 when none is named, reads the standard tables it prints (`published_tables`) and holds them against
-each other (`table_audit`); then the template's sentence checks, where one is connected, hold the
-report's sentences against those tables. The outcome says which checks ran and which could not, and why.
+each other (`table_audit`); then the template's sentence checks hold the report's sentences against those
+tables and against each other (`sentence_audit`, connected for both shipped templates). The outcome says
+which checks ran and which could not, and why.
 
 The seam for the sentence checks: `SENTENCE_CHECKS[template name]` is a function
-`(text: str, tables: dict[str, workbook.FoundTable]) -> list[Finding]`, taking the report's text and the
-figures read from its tables (table id → FoundTable; each Row's `values` by column key, e.g.
-`tables["05"].row("207").values["total"].value`). `connect_sentence_checks(name, function)` plugs one in.
+`(source: Source, tables: TablesRead, data_dir: Path | None) -> sentence_audit.SentenceOutcome` (findings,
+checks run, checks not run and why), taking the report's located lines, the tables read from it (table id →
+FoundTable in `tables.tables`, each Row's `values` by column key, e.g.
+`tables.tables["05"].row("207").values["total"].value`; `tables.where` gives a row's line) and the folder
+holding the template's example department, whose rendering gives the template's sentences.
+`connect_sentence_checks(name, function)` plugs one in.
 """
 from __future__ import annotations
 
@@ -20,12 +24,13 @@ from typing import Callable
 from juesuan.audit.audit_base import SEVERITIES, Finding
 from juesuan.errors import DataError
 from juesuan.audit.published_source import Source, read_source
-from juesuan.audit.published_tables import read_tables
+from juesuan.audit.published_tables import TablesRead, read_tables
+from juesuan.audit.sentence_audit import SentenceOutcome, sentence_checks
 from juesuan.audit.table_audit import audit_tables, checks_run
 
-SentenceChecks = Callable[[str, dict], list[Finding]]
+SentenceChecks = Callable[[Source, TablesRead, "Path | None"], SentenceOutcome]
 
-#: template name → its sentence checks (empty until connected; see the module's docstring)
+#: template name → its sentence checks (see the module's docstring)
 SENTENCE_CHECKS: dict[str, SentenceChecks] = {}
 
 TEMPLATE_WORDS = {"national": "全国九张表模板（第二部分 部门决算表，第三部分 决算情况说明）",
@@ -34,6 +39,10 @@ TEMPLATE_WORDS = {"national": "全国九张表模板（第二部分 部门决算
 
 def connect_sentence_checks(template: str, checks: SentenceChecks) -> None:
     SENTENCE_CHECKS[template] = checks
+
+
+for _shipped in TEMPLATE_WORDS:
+    connect_sentence_checks(_shipped, sentence_checks(_shipped))
 
 
 @dataclass
@@ -65,8 +74,9 @@ def recognise_template(source: Source) -> str | None:
     return None
 
 
-def audit_published(path: str | Path, template: str | None = None) -> AuditOutcome:
-    """Every check the report alone allows; a DataError (one line) when it is no report this can read."""
+def audit_published(path: str | Path, template: str | None = None, data_dir: Path | None = None) -> AuditOutcome:
+    """Every check the report alone allows; a DataError (one line) when it is no report this can read.
+    `data_dir`: where the template's example department is (default data/ of the current folder)."""
     path = Path(path)
     source = read_source(path)
     recognised = recognise_template(source)
@@ -84,12 +94,13 @@ def audit_published(path: str | Path, template: str | None = None) -> AuditOutco
         ran = []
     sentences = SENTENCE_CHECKS.get(recognised)
     if sentences is None:
-        not_run.append(f"正文与表（{recognised} 模板的句式）：尚未接入（standalone_audit.SENTENCE_CHECKS）")
-    elif not tables.tables:
-        not_run.append("正文与表：报告没有可读的表，无从核对")
+        not_run.append(f"正文的句子核对（{recognised} 模板的句式）：尚未接入（standalone_audit.SENTENCE_CHECKS）")
     else:
-        findings += sentences(source.text, tables.tables)
-        ran.append(f"正文与表（{recognised} 模板的句式）")
+        # without tables the sentences are still held against each other
+        checked = sentences(source, tables, data_dir)
+        findings += checked.findings
+        ran += checked.ran
+        not_run += checked.not_run
     findings.sort(key=lambda f: f.line)
     return AuditOutcome(path, recognised, findings, ran, not_run, tables.notes)
 
