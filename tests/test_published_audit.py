@@ -103,6 +103,10 @@ def test_our_own_pdf_audits_clean(own_pdf):
     assert outcome.template == "national"
     assert [f for f in outcome.findings if f.severity != "note"] == []
     assert not [why for why in outcome.not_run if "表0" in why]  # all nine tables read
+    # the sentences were read from the PDF and held against its tables and each other: all agree
+    amounts = next(name for name in outcome.ran if name.startswith("正文所述金额与报告本身的表"))
+    rates = next(name for name in outcome.ran if name.startswith("正文百分比"))
+    assert int(amounts.rsplit("：", 1)[1].removesuffix("处")) > 20 and int(rates.rsplit("：", 1)[1].removesuffix("处")) > 10
 
 
 def test_one_number_changed_in_our_pdf_is_found_at_its_page(own_pdf):

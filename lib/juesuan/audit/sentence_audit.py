@@ -33,7 +33,7 @@ from juesuan.audit.audit_base import Finding
 from juesuan.audit.audit_expect import Interval
 from juesuan.audit.general_checks import ShareSums
 from juesuan.audit.published_source import Source
-from juesuan.audit.published_tables import TablesRead
+from juesuan.audit.published_tables import TablesRead, find_tables
 from juesuan.audit.table_audit import _first_line
 from juesuan.audit.template_audit import _explanation
 from juesuan.audit.template_extract import Fact, Figures, _Codes, _example_figures, _rekeyed, read_figures
@@ -90,7 +90,7 @@ def audit_sentences(source: Source, tables: TablesRead, template_name: str, data
     except (KeyError, DataError, DataErrors, OSError) as exc:
         outcome.not_run.append(f"正文的句子核对（{template_name} 模板）：示例部门 {department} 的数据不可读（{exc}）")
         return outcome
-    reading, figures = read_figures(source.text, template, data_dir, example_year, example)
+    reading, figures = read_figures(_prose(source), template, data_dir, example_year, example)
     codes = _Codes(example, Figures())   # a scratch result: what the renaming assumes is extract's business
     facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
     checker = _Checker(source, tables, facts, example_year)
@@ -99,6 +99,14 @@ def audit_sentences(source: Source, tables: TablesRead, template_name: str, data
     checker.repeats(outcome)
     outcome.not_run.append(WORDING_NOT_RUN)
     return outcome
+
+
+def _prose(source: Source) -> str:
+    """The report's text with the lines of its tables left blank (line numbers kept): a PDF prints its nine
+    tables as lines of words between the parts, pages of them, which no sentence reads and which would push
+    the sentences after them out of the reader's reach (template_extract.WINDOW)."""
+    in_tables = {line.number for table in find_tables(source) for line in [table.title, *table.header, *table.body]}
+    return "\n".join("" if line.number in in_tables else line.text for line in source.lines)
 
 
 def table_figures(tables: TablesRead) -> tuple[dict[tuple[str, str], tuple[Decimal, str]], str]:

@@ -1,0 +1,130 @@
+"""`juesuan audit PUBLISHED` with no data: the sentence checks (sentence_audit), on the two published texts.
+
+Expected values are hand arithmetic on the figures the texts print (and the sample's 公开07表), and the
+defects tests/test_sample_fidelity.py (DEFECTS) and tests/test_audit.py (SEED_FINDINGS) list by hand from the
+data; never this code's own output.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from juesuan.audit.audit import audit_file
+from juesuan.audit.standalone_audit import audit_published
+
+from test_sample_fidelity import DEFECTS
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SAMPLE = ROOT / "tests" / "fixtures" / "putuo_wenlv_2025" / "published.txt"
+SEED = DATA / "2022" / "published" / "pzh-swzzb.txt"
+SENTENCE_RULES = {"amount", "number", "change", "change_rate", "restated", "sum"}
+
+
+def line_of(path: Path, fragment: str, after: int = 0) -> int:
+    """The (1-based) line of the text that prints `fragment` (spaces as the PDF's text puts them ignored)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if n > after and fragment in line.replace(" ", ""))
+
+
+def sentence_findings(outcome) -> set[tuple[int, str, str, str]]:
+    return {(f.line, f.rule, f.severity, f.published) for f in outcome.findings if f.rule in SENTENCE_RULES}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return audit_published(SAMPLE, data_dir=DATA)
+
+
+@pytest.fixture(scope="module")
+def sample_with_data():
+    return audit_file(SAMPLE, "putuo-wenlv", 2025, DATA)
+
+
+def test_the_sample_s_number_findings_without_data(sample):
+    # DEFECTS[0]: 1,493.32 / 24,535.67 = 6.0864% → 6.09%; 6.08 is the value cut, not rounded: a warning.
+    # DEFECTS[5]: 2.64 / 9.38 (the vehicle budget, only in 公开07表) = 28.1450% → 28.14%; 2.635…2.645 over
+    #   9.375…9.385 gives 28.08%…28.21%: rounding of the printed figures could give 28.15: a warning.
+    # DEFECTS[6]: 公务接待费 0.40, 增加 0.40: last year 0.40 − 0.40 = 0, and a growth from 0 has no rate.
+    assert DEFECTS[0][0].endswith("占6.08%") and "28.15%" in DEFECTS[5][0] and "增长100%" in DEFECTS[6][0]
+    assert sentence_findings(sample) == {
+        (line_of(SAMPLE, "占6.08%"), "number", "warning", "6.08%"),
+        (line_of(SAMPLE, "完成预算的28.15%"), "number", "warning", "28.15%"),
+        (line_of(SAMPLE, "增长100%"), "change_rate", "error", "100%"),
+    }
+    explained = {f.published: f.explained for f in sample.findings if f.rule == "number"}
+    assert explained == {"6.08%": "truncated", "28.15%": "rounding"}
+    rounding = next(f for f in sample.findings if f.published == "28.15%")
+    assert "28.08 至 28.21" in rounding.message and "公开07表" in rounding.message
+
+
+def test_the_sample_s_amounts_all_agree_with_its_own_tables(sample):
+    ran = next(name for name in sample.ran if name.startswith("正文所述金额与报告本身的表"))
+    assert int(ran.rsplit("：", 1)[1].removesuffix("处")) > 20
+    assert not [f for f in sample.findings if f.rule in ("amount", "restated")]
+
+
+def test_the_sample_with_data_and_without(sample, sample_with_data):
+    """The with-data audit's findings on numbers are those found without data, at the same places; the rest
+    are the template's wording, punctuation and units, which need the department's figures to render the
+    sentences to compare with (listed as not run, and in the README)."""
+    numbers_with_data = {(f.line, f.rule) for f in sample_with_data if f.rule == "number"} | \
+        {(f.line, f.rule) for f in sample_with_data if f.rule == "wording" and f.severity == "error"}
+    # with data: 6.08 and 28.15 as numbers; 增长100% as a sentence the figures do not allow (reported where
+    # that sentence starts, the line before the 100%)
+    assert numbers_with_data == {(line_of(SAMPLE, "占6.08%"), "number"), (line_of(SAMPLE, "完成预算的28.15%"), "number"),
+                                 (line_of(SAMPLE, "增长100%") - 1, "wording")}
+    assert len(sentence_findings(sample)) == len(numbers_with_data)
+    needs_the_figures = {f.rule for f in sample_with_data} - {"number"}
+    assert needs_the_figures == {"wording", "half_width", "unit"}
+    assert any("正文措辞、标点、单位与模板" in why for why in sample.not_run)
+    # last year's figures: the text gives them only through the changes it states
+    assert any(why.startswith("增减额：") and "2024年" in why for why in sample.not_run)
+
+
+def test_an_amount_changed_in_the_text_is_held_against_the_table_and_against_itself(tmp_path):
+    text = SAMPLE.read_text(encoding="utf-8")
+    # 人员经费 8,055.07 is 公开06表's 人员经费合计; the second 公务用车 2.64 (the shares) restates the first.
+    assert text.count("经费 8055.07 万元") == 1 and text.count("决算 0 万元，占 0%；公务用车购置及运行维护费支出决算 2.64") == 1
+    changed = tmp_path / "changed.txt"
+    changed.write_text(text.replace("经费 8055.07 万元", "经费 8056.07 万元")
+                       .replace("决算 0 万元，占 0%；公务用车购置及运行维护费支出决算 2.64",
+                                "决算 0 万元，占 0%；公务用车购置及运行维护费支出决算 2.46"), encoding="utf-8")
+    findings = audit_published(changed, data_dir=DATA).findings
+    personnel = line_of(changed, "经费8056.07万元")
+    [amount] = [f for f in findings if f.rule == "amount" and f.line == personnel]
+    assert amount.severity == "error" and amount.expected == "8055.07" and "公开06表" in amount.message
+    vehicle = line_of(changed, "公务用车购置及运行维护费支出决算2.46")
+    [restated] = [f for f in findings if f.rule == "restated"]
+    assert restated.line == vehicle and restated.expected == "2.64"
+    assert f"第{line_of(SAMPLE, '出决算为2.64万元')}行" in restated.message
+
+
+def test_the_seed_s_self_contradictions_without_data():
+    outcome = audit_published(SEED, data_dir=DATA)
+    # line 61: 1,848.48 / 1,848.70 = 99.988% → 99.99%; printed 99.98, the value cut (as with data).
+    # line 86: 三公 6.82 = 0 + 5.67 + 1.15; 5.67 / 6.82 = 83.14%, 1.15 / 6.82 = 16.86%, printed 0.31% and
+    #   0.06% (as with data), and 0% + 0.31% + 0.06% = 0.37%, not 100% (as with data).
+    # line 84: 6.82 万元, 减少 0.43 万元, 下降 6.06%: last year 6.82 + 0.43 = 7.25 and 0.43 / 7.25 = 5.93%; even
+    #   0.435 / 7.245 is 6.00%: the three printed figures cannot all hold. (With data, the figures put the fault
+    #   on the 0.43 — last year was 7.26, a change of 0.44 — a warning; without them the rate is what fails.)
+    assert sentence_findings(outcome) == {
+        (61, "number", "warning", "99.98%"),
+        (84, "number", "error", "6.06%"),
+        (86, "number", "error", "0.31%"),
+        (86, "number", "error", "0.06%"),
+        (86, "sum", "error", "0% + 0.31% + 0.06% = 0.37%"),
+    }
+    # 90.50% (line 84) and 61.50% (93) need the 三公 budgets, which the text (no tables) never states; the
+    # with-data 84 change warning needs last year's figure
+    lacking = next(why for why in outcome.not_run if "所需数字正文与表中都没有" in why)
+    assert "第84行 90.50%" in lacking and "第93行 61.50%" in lacking
+    assert any("报告未印出可读的公开表" in why for why in outcome.not_run)
+
+
+def test_without_the_template_s_example_the_sentence_checks_say_why(tmp_path):
+    outcome = audit_published(SAMPLE, data_dir=tmp_path)
+    assert not [f for f in outcome.findings if f.rule != "table_sum"]
+    assert any("示例部门 putuo-wenlv" in why for why in outcome.not_run)
+    assert not [name for name in outcome.ran if name.startswith("正文")]
