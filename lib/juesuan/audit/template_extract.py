@@ -146,7 +146,22 @@ def _sentences(nodes: list) -> list[tuple]:
                 current = []
     if current:
         out.append(tuple(current))
-    return out
+    # A sentence of words alone (a heading: （三）自评质量。) is the anchor of what follows it, not a
+    # sentence to read on its own: the department's words under it would otherwise be read from anywhere.
+    joined: list[tuple] = []
+    for sentence in out:
+        if joined and all(isinstance(n, str) for n in joined[-1]):
+            head = joined.pop()
+            merged = list(head)
+            for node in sentence:
+                if isinstance(node, str):
+                    _add_literal(merged, node)
+                else:
+                    merged.append(node)
+            joined.append(tuple(merged))
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _ends_a_sentence(loop: Loop) -> bool:
@@ -458,10 +473,12 @@ def figures_of(reading: Reading, year: int, example) -> Figures:
             if value is not None:
                 _keep(result, result.counts, (source[1], source[2]), int(value), fact)
         elif kind == "text":
-            path = source[1].split(".")
-            if fact.ordinals and _is_list_index(path[-1]):
-                # an item of a list, read in a loop's pass: the pass's place is the item's
-                source = ("text", ".".join(path[:-1] + [str(fact.ordinals[-1])]), *source[2:])
+            path, ordinals = source[1].split("."), list(fact.ordinals)
+            for i in range(len(path)):
+                if ordinals and _is_list_index(path[i]):
+                    # an item of a list, read in a loop's pass: the pass's place is the item's (outermost first)
+                    path[i] = str(ordinals.pop(0))
+            source = ("text", ".".join(path), *source[2:])
             _put_text(result.text, source, fact.printed)
         elif kind == "department":
             result.department.setdefault(source[1], fact.printed)
@@ -640,7 +657,8 @@ def _from_totals(result: Figures, year: int) -> bool:
             total = rows.get((key, ""))
             if total is None or any(catalogue.AMOUNT_ITEMS.get(p, ("", ""))[1] for p in parts):
                 continue  # parts by classification code add up class by class, not here
-            unknown = [p for p in parts if (p, "") not in rows]
+            # a line the data model lets a department leave out (OPTIONAL_LINES) is left out, not worked out
+            unknown = [p for p in parts if (p, "") not in rows and p not in catalogue.OPTIONAL_LINES]
             if not unknown:
                 continue
             rest = total - sum((rows[(p, "")] for p in parts if (p, "") in rows), ZERO)
