@@ -22,7 +22,7 @@ from juesuan.data.loading import load_year
 from juesuan.data.synth import write_synthetic
 from juesuan.data.template import load_template
 from juesuan.report.report import load_report
-from test_template_audit import PUBLISHED, THIRD, as_published
+from test_template_audit import PUBLISHED, as_published, write_third
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -31,11 +31,7 @@ SYNTHETIC = 3
 
 @pytest.fixture(scope="module")
 def third_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("templates") / "third"
-    folder.mkdir()
-    for name, text in THIRD.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_third(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture(scope="module")
