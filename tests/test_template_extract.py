@@ -97,3 +97,13 @@ def test_extract_with_the_national_template_from_the_command_line(tmp_path, caps
     names = (tmp_path / "2025" / "function_names.csv").read_text(encoding="utf-8")
     assert "2070101,行政运行" in names
     assert "已写入" in capsys.readouterr().out
+
+
+def test_without_the_template_s_example_department_extract_says_so_in_one_line(tmp_path, capsys):
+    """The sentences are written from the template's example department: a data folder without it (an
+    installed juesuan, say) is one located line and exit 2, nothing written."""
+    code = main(["extract", str(PUBLISHED), "--department", "putuo-wenlv", "--year", "2025", "--out",
+                 str(tmp_path / "out"), "--template", "national", "--data", str(tmp_path / "empty")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "example" in err[0] and "putuo-wenlv" in err[0]
+    assert not (tmp_path / "out").exists()

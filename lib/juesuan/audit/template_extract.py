@@ -29,7 +29,9 @@ import regex
 
 from juesuan.audit.template_audit import HALF_TO_FULL, HEADING_NUMBER, NUMBER, _literal, readable_lines
 from juesuan.data import catalogue
+from juesuan.data.figures import Figures
 from juesuan.data.loading import DepartmentFigures, load_year
+from juesuan.errors import DataError
 from juesuan.data.money import HUNDRED, ZERO, round_half_up
 from juesuan.data.provenance import TextTree, TracedFigures
 from juesuan.data.template import Template
@@ -276,11 +278,24 @@ def sentences_of(template: Template, data_dir: Path) -> Sentences:
 
 
 # ------------------------------------------------------------------ the example's variants
-def _variant_contexts(template: Template, data_dir: Path):
+def _example_sources(template: Template, data_dir: Path) -> tuple[DepartmentFigures, DepartmentFigures | None]:
+    """The template's example department, this year and last (None where the data has no last year)."""
     department, year = template.example
-    current = load_year(data_dir, year, only=department).departments[department]
-    earlier = load_year(data_dir, year - 1, only=department)
-    previous = earlier.departments.get(department)
+    current = load_year(data_dir, year, only=department).departments.get(department) \
+        if (Path(data_dir) / str(year)).is_dir() else None
+    if current is None:
+        raise DataError(Path(data_dir) / str(year), department, "example",
+                        f"模板 {template.name} 的示例部门（template.yaml 的 example）的数据：模板的句式由它写出；"
+                        "用 --data 指定含有它的数据文件夹", "没有")
+    earlier = Path(data_dir) / str(year - 1)
+    previous = load_year(data_dir, year - 1, only=department).departments.get(department) \
+        if earlier.is_dir() else None
+    return current, previous
+
+
+def _variant_contexts(template: Template, data_dir: Path):
+    current, previous = _example_sources(template, data_dir)
+    year = current.year
     budgets = {k: v for k, v in current.amounts.items() if k[0] in BUDGET_ITEMS}
     variants = [(current, previous)]
     if previous is not None:
@@ -426,7 +441,7 @@ def _facts(text: str, lines: list[int], match, compiled: Compiled, passes: tuple
 
 # ------------------------------------------------------------------ from what was read to figures
 @dataclass
-class Figures:
+class Stated:
     """What a text states, by data row: the extraction before it is written."""
     amounts: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     previous: dict[tuple[str, str], Decimal] = field(default_factory=dict)
@@ -448,10 +463,10 @@ def _number(printed: str) -> Decimal | None:
         return None
 
 
-def figures_of(reading: Reading, year: int, example) -> Figures:
+def figures_of(reading: Reading, year: int, example) -> Stated:
     """The rows a reading states. `example`: the example department's figures (data.figures.Figures), whose
     names of the classification's codes, and way of naming a line, read a line's name back to its code."""
-    result = Figures()
+    result = Stated()
     codes = _Codes(example, result)
     facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
     derived = []
@@ -489,7 +504,7 @@ def figures_of(reading: Reading, year: int, example) -> Figures:
     return result
 
 
-def _keep(result: Figures, rows: dict, key, value, fact: Fact) -> None:
+def _keep(result: Stated, rows: dict, key, value, fact: Fact) -> None:
     if key in rows and rows[key] != value:
         result.conflicts.append(f"第{fact.line}行：{key[0]} {key[1]} 读到 {fact.printed}，前文为 {rows[key]}")
         return
@@ -532,7 +547,7 @@ def _lists(tree):
 class _Codes:
     """The classification codes of the lines a text names: the example's, the catalogue's, or new ones."""
 
-    def __init__(self, example, result: Figures):
+    def __init__(self, example, result: Stated):
         known = {**example.source.function_names, **catalogue.FUNCTION_CLASSES}
         self.known = known
         self.by_name: dict[tuple[int, str], list[str]] = {}
@@ -611,7 +626,7 @@ def _rekey(source, mapping):
     return source
 
 
-def _value_of(result: Figures, source, year: int) -> Decimal | None:
+def _value_of(result: Stated, source, year: int) -> Decimal | None:
     if source[0] == "value":
         return Decimal(source[1])
     if source[0] != "amount":
@@ -621,7 +636,7 @@ def _value_of(result: Figures, source, year: int) -> Decimal | None:
     return rows.get((item, code))
 
 
-def _solve(result: Figures, derived: list[Fact], year: int) -> None:
+def _solve(result: Stated, derived: list[Fact], year: int) -> None:
     """Last year's figures from changes, budgets from completion rates: until nothing more follows."""
     progress = True
     while progress:
@@ -648,7 +663,7 @@ def _solve(result: Figures, derived: list[Fact], year: int) -> None:
                     progress = True
 
 
-def _from_totals(result: Figures, year: int) -> bool:
+def _from_totals(result: Stated, year: int) -> bool:
     """A total read with all its parts but one: that one is the rest; with its parts adding up already: the
     parts not read are 0 (a text lists only the parts a department has)."""
     progress = False
@@ -670,7 +685,7 @@ def _from_totals(result: Figures, year: int) -> bool:
     return progress
 
 
-def _set(result: Figures, source: tuple, value: Decimal, year: int, how: str, exact: bool = True) -> None:
+def _set(result: Stated, source: tuple, value: Decimal, year: int, how: str, exact: bool = True) -> None:
     _, item, code, at = source
     rows = result.amounts if at == year else result.previous
     rows[(item, code)] = value
@@ -733,21 +748,18 @@ def extract_with_template(text: str, template: Template, data_dir: Path, extract
     _missing(template, data_dir, example, read, extraction)
 
 
-def read_figures(text: str, template: Template, data_dir: Path, year: int, example=None) -> tuple[Reading, Figures]:
+def read_figures(text: str, template: Template, data_dir: Path, year: int, example=None) -> tuple[Reading, Stated]:
     """What a text of `year` states, row by row, read by `template`'s sentences (its example in `data_dir`)."""
     example = example or _example_figures(template, data_dir)
     reading = read_text(text, sentences_of(template, data_dir))
     return reading, figures_of(reading, year, example)
 
 
-def _example_figures(template: Template, data_dir: Path):
-    from juesuan.data.figures import Figures as ExampleFigures
-
-    department, year = template.example
-    return ExampleFigures(load_year(data_dir, year, only=department).departments[department])
+def _example_figures(template: Template, data_dir: Path) -> Figures:
+    return Figures(_example_sources(template, data_dir)[0])
 
 
-def _missing(template: Template, data_dir: Path, example, read: Figures, extraction) -> None:
+def _missing(template: Template, data_dir: Path, example, read: Stated, extraction) -> None:
     """What the template writes outside its loops (the example's rendering) and the text did not give."""
     context = _context(template, data_dir, example.source, None)
     for section in template.sections:
