@@ -88,9 +88,11 @@ def test_the_national_template_reads_the_sample_s_published_text_into_its_tables
     assert len(ex.text["functions"]) >= 10
 
 
-def test_extract_with_the_national_template_from_the_command_line(tmp_path, capsys):
+@pytest.mark.parametrize("named", [["--template", "national"], []])
+def test_extract_with_the_national_template_from_the_command_line(tmp_path, capsys, named):
+    """Named, or recognised from the text's own part headings (第二部分 部门决算表, 第三部分 …决算情况说明)."""
     code = main(["extract", str(PUBLISHED), "--department", "putuo-wenlv", "--year", "2025", "--out",
-                 str(tmp_path), "--template", "national"])
+                 str(tmp_path)] + named)
     assert code in (0, 1)  # 1: fields the text does not give (listed, never guessed)
     amounts = load_year(tmp_path, 2025, only="putuo-wenlv").departments["putuo-wenlv"].amounts
     assert amounts[("gpb.budget", "2070101")] == Decimal("511.66")
