@@ -79,13 +79,11 @@ def _normalise(markdown: str) -> str:
     """A rendering as a published text reads once whitespace is dropped: no Markdown, no tables; a heading's
     number marked (ANY_HEADING_NUMBER): which number a text gives a heading is the audit's business."""
     kept = []
-    for line in markdown.splitlines():
-        if line.startswith("#"):
-            words = re.sub(r"^#+\s*", "", line)
-            kept.append(re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, words))
-        else:
-            kept.append(line)
-    text = markdown_to_text("\n".join(kept))
+    for line in markdown_to_text(markdown).splitlines():
+        # a line that opens with a heading's or a list's number (二、 （三） 1.), in a loop's marks or not
+        marks = re.match(f"[{LOOP_START}{LOOP_END}]*", line).group(0)
+        kept.append(marks + re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, line[len(marks):]))
+    text = "\n".join(kept)
     # a table's line is dropped, but not the loop marks in it (a table's rows may be a loop's passes)
     text = "".join(re.sub(f"[^{LOOP_START}{LOOP_END}]", "", line) if line.lstrip(LOOP_START + LOOP_END).startswith("|")
                    else line for line in text.splitlines())
@@ -205,7 +203,7 @@ def _regex(nodes) -> tuple[str, list, int]:
             # read leniently: a 万元 or a comma a text dropped does not hide the figures around it
             pieces = [_literal(p, unit_optional=True).replace("，", "，?").replace("：", "：?")
                       for p in node.split(ANY_HEADING_NUMBER)]
-            parts.append(f"(?:{HEADING_NUMBER})?".join(pieces))
+            parts.append(f"(?:{HEADING_NUMBER})".join(pieces))
             literal += len(re.sub(r"[，。；：、（）" + ANY_HEADING_NUMBER + "]", "", node))
         elif isinstance(node, Var) and node.kind == "z":
             parts.append(f"({re.escape(node.written)})")
