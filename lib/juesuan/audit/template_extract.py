@@ -249,11 +249,13 @@ class Sentences:
 def sentences_of(template: Template, data_dir: Path) -> Sentences:
     """Every sentence the template writes, over the variants of its example department's figures."""
     shapes: dict[str, dict[tuple, tuple]] = {s.key: {} for s in template.sections}
-    for context in _variant_contexts(template, data_dir):
+    for index, context in enumerate(_variant_contexts(template, data_dir)):
         for section in template.sections:
             try:
                 markdown = render(template.folder, section.file, context, template.number_style, "sources")
             except Exception:  # noqa: BLE001 -- a variant a section cannot be written for shows none of its sentences
+                if index == 0:
+                    raise  # the example as it is: the template's own error, said as the report would say it
                 continue
             for sentence in _sentences(_parse(_normalise(markdown))):
                 key = _shape(sentence)
@@ -306,7 +308,8 @@ def _variant_contexts(template: Template, data_dir: Path):
         for factor in (HALF, DOUBLE):
             variants.append((dataclasses.replace(current, amounts={
                 **spent, **{k: round_half_up(v * factor) for k, v in budgets.items()}}), previous))
-    for now, before in variants:
+    yield _context(template, data_dir, *variants[0])
+    for now, before in variants[1:]:
         try:
             yield _context(template, data_dir, now, before)
         except Exception:  # noqa: BLE001 -- a variant whose figures the context cannot be made of is left out
