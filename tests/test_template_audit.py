@@ -96,13 +96,18 @@ example: {department: pzh-swzzb, year: 2022}
 }
 
 
-@pytest.fixture(scope="module")
-def third(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("templates") / "third"
+def write_third(parent: Path) -> Path:
+    """The third template's folder, written under `parent`: a template is its files, nothing else."""
+    folder = parent / "third"
     folder.mkdir()
     for name, text in THIRD.items():
         (folder / name).write_text(text, encoding="utf-8")
-    return load_report("pzh-swzzb", 2022, ROOT / "data", template=folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def third(tmp_path_factory):
+    return load_report("pzh-swzzb", 2022, ROOT / "data", template=write_third(tmp_path_factory.mktemp("templates")))
 
 
 def test_a_third_template_renders_the_seed_in_its_words(third):

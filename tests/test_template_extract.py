@@ -22,7 +22,7 @@ from juesuan.data.loading import load_year
 from juesuan.data.synth import write_synthetic
 from juesuan.data.template import load_template
 from juesuan.report.report import load_report
-from test_template_audit import PUBLISHED, THIRD, as_published
+from test_template_audit import PUBLISHED, as_published, write_third
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -31,11 +31,7 @@ SYNTHETIC = 3
 
 @pytest.fixture(scope="module")
 def third_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("templates") / "third"
-    folder.mkdir()
-    for name, text in THIRD.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+    return write_third(tmp_path_factory.mktemp("templates"))
 
 
 @pytest.fixture(scope="module")
@@ -92,12 +88,24 @@ def test_the_national_template_reads_the_sample_s_published_text_into_its_tables
     assert len(ex.text["functions"]) >= 10
 
 
-def test_extract_with_the_national_template_from_the_command_line(tmp_path, capsys):
+@pytest.mark.parametrize("named", [["--template", "national"], []])
+def test_extract_with_the_national_template_from_the_command_line(tmp_path, capsys, named):
+    """Named, or recognised from the text's own part headings (第二部分 部门决算表, 第三部分 …决算情况说明)."""
     code = main(["extract", str(PUBLISHED), "--department", "putuo-wenlv", "--year", "2025", "--out",
-                 str(tmp_path), "--template", "national"])
+                 str(tmp_path)] + named)
     assert code in (0, 1)  # 1: fields the text does not give (listed, never guessed)
     amounts = load_year(tmp_path, 2025, only="putuo-wenlv").departments["putuo-wenlv"].amounts
     assert amounts[("gpb.budget", "2070101")] == Decimal("511.66")
     names = (tmp_path / "2025" / "function_names.csv").read_text(encoding="utf-8")
     assert "2070101,行政运行" in names
     assert "已写入" in capsys.readouterr().out
+
+
+def test_without_the_template_s_example_department_extract_says_so_in_one_line(tmp_path, capsys):
+    """The sentences are written from the template's example department: a data folder without it (an
+    installed juesuan, say) is one located line and exit 2, nothing written."""
+    code = main(["extract", str(PUBLISHED), "--department", "putuo-wenlv", "--year", "2025", "--out",
+                 str(tmp_path / "out"), "--template", "national", "--data", str(tmp_path / "empty")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "example" in err[0] and "putuo-wenlv" in err[0]
+    assert not (tmp_path / "out").exists()

@@ -509,7 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--year", type=int, required=True, help="报告年度，如 2022（必填）")
     extract.add_argument("--out", type=Path, required=True, help="数据文件夹，写入 <文件夹>/<年度>/…（必填）")
     extract.add_argument("--name", help="部门全称，报告没有标题行时使用（默认：报告标题中的名称）")
-    extract.add_argument("--template", help="报告模板：内置模板名（sichuan、national）或模板文件夹（默认：sichuan）")
+    extract.add_argument("--template", help="报告模板：内置模板名（sichuan、national）或模板文件夹"
+                                            "（默认：由报告各部分的标题认出，认不出时为 sichuan）")
     extract.add_argument("--data", type=Path, default=Path("data"),
                          help="存有模板示例部门数据的文件夹（模板的句式由它的示例部门写出；默认：data）")
     extract.set_defaults(func=cmd_extract)

@@ -35,7 +35,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from juesuan.audit.published_source import read_source
 from juesuan.audit.seed_extract import read_seed_text
+from juesuan.audit.standalone_audit import recognise_template
 from juesuan.audit.template_extract import extract_with_template
 from juesuan.data import catalogue
 from juesuan.data.formatting import format_amount
@@ -220,6 +222,9 @@ def extract_file(path: Path, department: str, year: int, out: Path, name: str | 
         raise DataError(listing, department, "--out",
                         "还没有该部门数据的文件夹（extract 不覆盖已有的数据；换一个 --out，或先移走该部门的行）",
                         "已有该部门")
+    if template is None:
+        # the template the text's own part headings show (第二部分 部门决算表 …), else the seed's
+        template = recognise_template(read_source(path))
     ex = extract(read_published(path, department), department, year, name=name, source=str(path),
                  template=template, data_dir=data_dir)
     write(ex, out)

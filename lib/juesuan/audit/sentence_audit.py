@@ -15,7 +15,7 @@ line of a PDF):
   each) could explain, or a value cut rather than rounded, is a warning giving the range (template_audit's
   `_explanation`, audit_expect's Interval), not an error; a rate of growth from nothing is an error. Shares
   of one whole stated together must add up to 100% (general_checks.ShareSums);
-* **a quantity printed twice differently** (what `Figures.conflicts` lists), with both lines.
+* **a quantity printed twice differently** (what `Stated.conflicts` lists), with both lines.
 
 A value the text gives only through the very rate being checked (a budget read back from its completion
 rate) is no operand: such a rate is listed as not checkable, with the figure it lacks. The template's
@@ -36,7 +36,7 @@ from juesuan.audit.published_source import Source
 from juesuan.audit.published_tables import TablesRead, find_tables
 from juesuan.audit.table_audit import _first_line
 from juesuan.audit.template_audit import _explanation
-from juesuan.audit.template_extract import Fact, Figures, _Codes, _example_figures, _rekeyed, read_figures
+from juesuan.audit.template_extract import Fact, Stated, _Codes, _example_figures, _rekeyed, read_figures
 from juesuan.data import catalogue
 from juesuan.data.importer import DERIVED, map_workbook
 from juesuan.data.money import HALF_FEN, HUNDRED, ZERO, round_half_up
@@ -91,7 +91,7 @@ def audit_sentences(source: Source, tables: TablesRead, template_name: str, data
         outcome.not_run.append(f"正文的句子核对（{template_name} 模板）：示例部门 {department} 的数据不可读（{exc}）")
         return outcome
     reading, figures = read_figures(_prose(source), template, data_dir, example_year, example)
-    codes = _Codes(example, Figures())   # a scratch result: what the renaming assumes is extract's business
+    codes = _Codes(example, Stated())   # a scratch result: what the renaming assumes is extract's business
     facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
     checker = _Checker(source, tables, facts, example_year)
     checker.amounts_against_tables(outcome)

@@ -29,7 +29,9 @@ import regex
 
 from juesuan.audit.template_audit import HALF_TO_FULL, HEADING_NUMBER, NUMBER, _literal, readable_lines
 from juesuan.data import catalogue
+from juesuan.data.figures import Figures
 from juesuan.data.loading import DepartmentFigures, load_year
+from juesuan.errors import DataError
 from juesuan.data.money import HUNDRED, ZERO, round_half_up
 from juesuan.data.provenance import TextTree, TracedFigures
 from juesuan.data.template import Template
@@ -77,13 +79,11 @@ def _normalise(markdown: str) -> str:
     """A rendering as a published text reads once whitespace is dropped: no Markdown, no tables; a heading's
     number marked (ANY_HEADING_NUMBER): which number a text gives a heading is the audit's business."""
     kept = []
-    for line in markdown.splitlines():
-        if line.startswith("#"):
-            words = re.sub(r"^#+\s*", "", line)
-            kept.append(re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, words))
-        else:
-            kept.append(line)
-    text = markdown_to_text("\n".join(kept))
+    for line in markdown_to_text(markdown).splitlines():
+        # a line that opens with a heading's or a list's number (二、 （三） 1.), in a loop's marks or not
+        marks = re.match(f"[{LOOP_START}{LOOP_END}]*", line).group(0)
+        kept.append(marks + re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, line[len(marks):]))
+    text = "\n".join(kept)
     # a table's line is dropped, but not the loop marks in it (a table's rows may be a loop's passes)
     text = "".join(re.sub(f"[^{LOOP_START}{LOOP_END}]", "", line) if line.lstrip(LOOP_START + LOOP_END).startswith("|")
                    else line for line in text.splitlines())
@@ -146,7 +146,22 @@ def _sentences(nodes: list) -> list[tuple]:
                 current = []
     if current:
         out.append(tuple(current))
-    return out
+    # A sentence of words alone (a heading: （三）自评质量。) is the anchor of what follows it, not a
+    # sentence to read on its own: the department's words under it would otherwise be read from anywhere.
+    joined: list[tuple] = []
+    for sentence in out:
+        if joined and all(isinstance(n, str) for n in joined[-1]):
+            head = joined.pop()
+            merged = list(head)
+            for node in sentence:
+                if isinstance(node, str):
+                    _add_literal(merged, node)
+                else:
+                    merged.append(node)
+            joined.append(tuple(merged))
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _ends_a_sentence(loop: Loop) -> bool:
@@ -188,7 +203,7 @@ def _regex(nodes) -> tuple[str, list, int]:
             # read leniently: a 万元 or a comma a text dropped does not hide the figures around it
             pieces = [_literal(p, unit_optional=True).replace("，", "，?").replace("：", "：?")
                       for p in node.split(ANY_HEADING_NUMBER)]
-            parts.append(f"(?:{HEADING_NUMBER})?".join(pieces))
+            parts.append(f"(?:{HEADING_NUMBER})".join(pieces))
             literal += len(re.sub(r"[，。；：、（）" + ANY_HEADING_NUMBER + "]", "", node))
         elif isinstance(node, Var) and node.kind == "z":
             parts.append(f"({re.escape(node.written)})")
@@ -234,11 +249,13 @@ class Sentences:
 def sentences_of(template: Template, data_dir: Path) -> Sentences:
     """Every sentence the template writes, over the variants of its example department's figures."""
     shapes: dict[str, dict[tuple, tuple]] = {s.key: {} for s in template.sections}
-    for context in _variant_contexts(template, data_dir):
+    for index, context in enumerate(_variant_contexts(template, data_dir)):
         for section in template.sections:
             try:
                 markdown = render(template.folder, section.file, context, template.number_style, "sources")
             except Exception:  # noqa: BLE001 -- a variant a section cannot be written for shows none of its sentences
+                if index == 0:
+                    raise  # the example as it is: the template's own error, said as the report would say it
                 continue
             for sentence in _sentences(_parse(_normalise(markdown))):
                 key = _shape(sentence)
@@ -261,11 +278,24 @@ def sentences_of(template: Template, data_dir: Path) -> Sentences:
 
 
 # ------------------------------------------------------------------ the example's variants
-def _variant_contexts(template: Template, data_dir: Path):
+def _example_sources(template: Template, data_dir: Path) -> tuple[DepartmentFigures, DepartmentFigures | None]:
+    """The template's example department, this year and last (None where the data has no last year)."""
     department, year = template.example
-    current = load_year(data_dir, year, only=department).departments[department]
-    earlier = load_year(data_dir, year - 1, only=department)
-    previous = earlier.departments.get(department)
+    current = load_year(data_dir, year, only=department).departments.get(department) \
+        if (Path(data_dir) / str(year)).is_dir() else None
+    if current is None:
+        raise DataError(Path(data_dir) / str(year), department, "example",
+                        f"模板 {template.name} 的示例部门（template.yaml 的 example）的数据：模板的句式由它写出；"
+                        "用 --data 指定含有它的数据文件夹", "没有")
+    earlier = Path(data_dir) / str(year - 1)
+    previous = load_year(data_dir, year - 1, only=department).departments.get(department) \
+        if earlier.is_dir() else None
+    return current, previous
+
+
+def _variant_contexts(template: Template, data_dir: Path):
+    current, previous = _example_sources(template, data_dir)
+    year = current.year
     budgets = {k: v for k, v in current.amounts.items() if k[0] in BUDGET_ITEMS}
     variants = [(current, previous)]
     if previous is not None:
@@ -278,7 +308,8 @@ def _variant_contexts(template: Template, data_dir: Path):
         for factor in (HALF, DOUBLE):
             variants.append((dataclasses.replace(current, amounts={
                 **spent, **{k: round_half_up(v * factor) for k, v in budgets.items()}}), previous))
-    for now, before in variants:
+    yield _context(template, data_dir, *variants[0])
+    for now, before in variants[1:]:
         try:
             yield _context(template, data_dir, now, before)
         except Exception:  # noqa: BLE001 -- a variant whose figures the context cannot be made of is left out
@@ -411,7 +442,7 @@ def _facts(text: str, lines: list[int], match, compiled: Compiled, passes: tuple
 
 # ------------------------------------------------------------------ from what was read to figures
 @dataclass
-class Figures:
+class Stated:
     """What a text states, by data row: the extraction before it is written."""
     amounts: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     previous: dict[tuple[str, str], Decimal] = field(default_factory=dict)
@@ -433,10 +464,10 @@ def _number(printed: str) -> Decimal | None:
         return None
 
 
-def figures_of(reading: Reading, year: int, example) -> Figures:
+def figures_of(reading: Reading, year: int, example) -> Stated:
     """The rows a reading states. `example`: the example department's figures (data.figures.Figures), whose
     names of the classification's codes, and way of naming a line, read a line's name back to its code."""
-    result = Figures()
+    result = Stated()
     codes = _Codes(example, result)
     facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
     derived = []
@@ -458,10 +489,12 @@ def figures_of(reading: Reading, year: int, example) -> Figures:
             if value is not None:
                 _keep(result, result.counts, (source[1], source[2]), int(value), fact)
         elif kind == "text":
-            path = source[1].split(".")
-            if fact.ordinals and _is_list_index(path[-1]):
-                # an item of a list, read in a loop's pass: the pass's place is the item's
-                source = ("text", ".".join(path[:-1] + [str(fact.ordinals[-1])]), *source[2:])
+            path, ordinals = source[1].split("."), list(fact.ordinals)
+            for i in range(len(path)):
+                if ordinals and _is_list_index(path[i]):
+                    # an item of a list, read in a loop's pass: the pass's place is the item's (outermost first)
+                    path[i] = str(ordinals.pop(0))
+            source = ("text", ".".join(path), *source[2:])
             _put_text(result.text, source, fact.printed)
         elif kind == "department":
             result.department.setdefault(source[1], fact.printed)
@@ -472,7 +505,7 @@ def figures_of(reading: Reading, year: int, example) -> Figures:
     return result
 
 
-def _keep(result: Figures, rows: dict, key, value, fact: Fact) -> None:
+def _keep(result: Stated, rows: dict, key, value, fact: Fact) -> None:
     if key in rows and rows[key] != value:
         result.conflicts.append(f"第{fact.line}行：{key[0]} {key[1]} 读到 {fact.printed}，前文为 {rows[key]}")
         return
@@ -515,7 +548,7 @@ def _lists(tree):
 class _Codes:
     """The classification codes of the lines a text names: the example's, the catalogue's, or new ones."""
 
-    def __init__(self, example, result: Figures):
+    def __init__(self, example, result: Stated):
         known = {**example.source.function_names, **catalogue.FUNCTION_CLASSES}
         self.known = known
         self.by_name: dict[tuple[int, str], list[str]] = {}
@@ -594,7 +627,7 @@ def _rekey(source, mapping):
     return source
 
 
-def _value_of(result: Figures, source, year: int) -> Decimal | None:
+def _value_of(result: Stated, source, year: int) -> Decimal | None:
     if source[0] == "value":
         return Decimal(source[1])
     if source[0] != "amount":
@@ -604,7 +637,7 @@ def _value_of(result: Figures, source, year: int) -> Decimal | None:
     return rows.get((item, code))
 
 
-def _solve(result: Figures, derived: list[Fact], year: int) -> None:
+def _solve(result: Stated, derived: list[Fact], year: int) -> None:
     """Last year's figures from changes, budgets from completion rates: until nothing more follows."""
     progress = True
     while progress:
@@ -631,7 +664,7 @@ def _solve(result: Figures, derived: list[Fact], year: int) -> None:
                     progress = True
 
 
-def _from_totals(result: Figures, year: int) -> bool:
+def _from_totals(result: Stated, year: int) -> bool:
     """A total read with all its parts but one: that one is the rest; with its parts adding up already: the
     parts not read are 0 (a text lists only the parts a department has)."""
     progress = False
@@ -640,7 +673,8 @@ def _from_totals(result: Figures, year: int) -> bool:
             total = rows.get((key, ""))
             if total is None or any(catalogue.AMOUNT_ITEMS.get(p, ("", ""))[1] for p in parts):
                 continue  # parts by classification code add up class by class, not here
-            unknown = [p for p in parts if (p, "") not in rows]
+            # a line the data model lets a department leave out (OPTIONAL_LINES) is left out, not worked out
+            unknown = [p for p in parts if (p, "") not in rows and p not in catalogue.OPTIONAL_LINES]
             if not unknown:
                 continue
             rest = total - sum((rows[(p, "")] for p in parts if (p, "") in rows), ZERO)
@@ -652,7 +686,7 @@ def _from_totals(result: Figures, year: int) -> bool:
     return progress
 
 
-def _set(result: Figures, source: tuple, value: Decimal, year: int, how: str, exact: bool = True) -> None:
+def _set(result: Stated, source: tuple, value: Decimal, year: int, how: str, exact: bool = True) -> None:
     _, item, code, at = source
     rows = result.amounts if at == year else result.previous
     rows[(item, code)] = value
@@ -715,21 +749,18 @@ def extract_with_template(text: str, template: Template, data_dir: Path, extract
     _missing(template, data_dir, example, read, extraction)
 
 
-def read_figures(text: str, template: Template, data_dir: Path, year: int, example=None) -> tuple[Reading, Figures]:
+def read_figures(text: str, template: Template, data_dir: Path, year: int, example=None) -> tuple[Reading, Stated]:
     """What a text of `year` states, row by row, read by `template`'s sentences (its example in `data_dir`)."""
     example = example or _example_figures(template, data_dir)
     reading = read_text(text, sentences_of(template, data_dir))
     return reading, figures_of(reading, year, example)
 
 
-def _example_figures(template: Template, data_dir: Path):
-    from juesuan.data.figures import Figures as ExampleFigures
-
-    department, year = template.example
-    return ExampleFigures(load_year(data_dir, year, only=department).departments[department])
+def _example_figures(template: Template, data_dir: Path) -> Figures:
+    return Figures(_example_sources(template, data_dir)[0])
 
 
-def _missing(template: Template, data_dir: Path, example, read: Figures, extraction) -> None:
+def _missing(template: Template, data_dir: Path, example, read: Stated, extraction) -> None:
     """What the template writes outside its loops (the example's rendering) and the text did not give."""
     context = _context(template, data_dir, example.source, None)
     for section in template.sections:

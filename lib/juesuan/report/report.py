@@ -206,7 +206,7 @@ def build_context(report: Report) -> dict:
         fiscal=_ns(amount=v("fiscal_income"), share=share(v("fiscal_income"), income_total)))
     expenditure_total = v("expenditure_total")
     expenditure = _ns(total=expenditure_total, lines=[
-        _ns(key=k, name=name, amount=f.value(k) or Decimal(0), share=share(f.value(k) or Decimal(0), expenditure_total))
+        _ns(key=k, name=name, amount=_or_zero(f.value(k)), share=share(_or_zero(f.value(k)), expenditure_total))
         for k, name in catalogue.EXPENDITURE_KINDS.items()])
 
     gpb_amount = v("gpb.total")
@@ -324,6 +324,11 @@ def build_context(report: Report) -> dict:
         "carryover_end": v("carryover.end"),
         "fiscal_carryover_end": v("carryover.end_fiscal"),
     }
+
+
+def _or_zero(value: Decimal | None) -> Decimal:
+    """A figure the data may leave out, as 0 (the figure itself where given, even 0: it is a row of the data)."""
+    return Decimal(0) if value is None else value
 
 
 def _words(value) -> str:
