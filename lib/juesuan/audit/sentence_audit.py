@@ -36,7 +36,7 @@ from juesuan.audit.published_source import Source
 from juesuan.audit.published_tables import TablesRead, find_tables
 from juesuan.audit.table_audit import _first_line
 from juesuan.audit.template_audit import _explanation
-from juesuan.audit.template_extract import Fact, Stated, _Codes, _example_figures, _rekeyed, read_figures
+from juesuan.audit.template_extract import Fact, read_figures
 from juesuan.data import catalogue
 from juesuan.data.importer import DERIVED, map_workbook
 from juesuan.data.money import HALF_FEN, HUNDRED, ZERO, round_half_up
@@ -86,14 +86,12 @@ def audit_sentences(source: Source, tables: TablesRead, template_name: str, data
         return outcome
     # The sentences carry the example's year (they are its rendering): the text's current year is read as it.
     try:
-        example = _example_figures(template, data_dir)
+        _, figures = read_figures(_prose(source), template, data_dir, example_year)
     except (KeyError, DataError, DataErrors, OSError) as exc:
         outcome.not_run.append(f"正文的句子核对（{template_name} 模板）：示例部门 {department} 的数据不可读（{exc}）")
         return outcome
-    reading, figures = read_figures(_prose(source), template, data_dir, example_year, example)
-    codes = _Codes(example, Stated())   # a scratch result: what the renaming assumes is extract's business
-    facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
-    checker = _Checker(source, tables, facts, example_year)
+    # each value read, its codes those of the names read beside it (as extract re-keys them)
+    checker = _Checker(source, tables, figures.facts, example_year)
     checker.amounts_against_tables(outcome)
     checker.rates(outcome)
     checker.repeats(outcome)

@@ -47,7 +47,7 @@ BUDGET_ITEMS = tuple(k for k in catalogue.AMOUNT_ITEMS if "budget" in k)
 HALF, DOUBLE = Decimal("0.5"), Decimal(2)
 #: How far ahead (characters of the joined text) the next sentence of a section is looked for.
 WINDOW = 6000
-#: Where a heading's number stands in a rendering; read as any heading number, or none.
+#: Where a line's opening number (二、 （三） 1.) stands in a rendering; read as any such number.
 ANY_HEADING_NUMBER = "\ue005"
 _TAGGED_HEADING_NUMBER = HEADING_NUMBER.replace(r"\d+", r"(?:\d+|\ue000n[^\ue001]*\ue001)")
 #: Seconds a pattern may take to find itself from one place of a text: one that nearly fits a long stretch
@@ -60,7 +60,8 @@ MAX_CANDIDATES = 1000
 # ------------------------------------------------------------------ the template's sentences
 @dataclass(frozen=True)
 class Var:
-    kind: str              # a amount, p percentage, n other number, t words
+    kind: str              # narrative.TAG's: a amount, p percentage, n other number, t words, z a zero in words,
+                           # c a list number in Chinese numerals
     source: tuple | None   # what it states (provenance.source_of), None: computed or written by the template
     percent: bool = False
     #: words that end no sentence (a name, a reason of one sentence, as the example writes them): read as far
@@ -80,14 +81,14 @@ def _normalise(markdown: str) -> str:
     number marked (ANY_HEADING_NUMBER): which number a text gives a heading is the audit's business."""
     kept = []
     for line in markdown_to_text(markdown).splitlines():
-        # a line that opens with a heading's or a list's number (二、 （三） 1.), in a loop's marks or not
         marks = re.match(f"[{LOOP_START}{LOOP_END}]*", line).group(0)
-        kept.append(marks + re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, line[len(marks):]))
-    text = "\n".join(kept)
-    # a table's line is dropped, but not the loop marks in it (a table's rows may be a loop's passes)
-    text = "".join(re.sub(f"[^{LOOP_START}{LOOP_END}]", "", line) if line.lstrip(LOOP_START + LOOP_END).startswith("|")
-                   else line for line in text.splitlines())
-    return re.sub(r"\s+", "", text).translate(HALF_TO_FULL)
+        words = line[len(marks):]
+        if words.startswith("|"):
+            kept.append(re.sub(f"[^{LOOP_START}{LOOP_END}]", "", line))  # a table's line: only its loop marks
+        else:
+            # a line that opens with a heading's or a list's number (二、 （三） 1.), in a loop's marks or not
+            kept.append(marks + re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, words))
+    return re.sub(r"\s+", "", "".join(kept)).translate(HALF_TO_FULL)
 
 
 def _parse(text: str) -> list:
@@ -242,14 +243,20 @@ def _compile(nodes) -> Compiled:
 
 @dataclass
 class Sentences:
-    """A template's sentences, section by section, as patterns."""
+    """A template's sentences, section by section, as patterns, and the example they were written from."""
     sections: list[tuple[str, list[Compiled]]]
+    example: Figures
+    #: (section, source) of each value the example's rendering with no last year writes outside its loops:
+    #: what a text is expected to state once (extract lists those it did not)
+    stated_once: list[tuple[str, tuple]] = field(default_factory=list)
 
 
 def sentences_of(template: Template, data_dir: Path) -> Sentences:
     """Every sentence the template writes, over the variants of its example department's figures."""
     shapes: dict[str, dict[tuple, tuple]] = {s.key: {} for s in template.sections}
-    for index, context in enumerate(_variant_contexts(template, data_dir)):
+    current, previous = _example_sources(template, data_dir)
+    stated_once = []
+    for index, (context, has_last_year) in enumerate(_variant_contexts(template, data_dir, current, previous)):
         for section in template.sections:
             try:
                 markdown = render(template.folder, section.file, context, template.number_style, "sources")
@@ -257,7 +264,10 @@ def sentences_of(template: Template, data_dir: Path) -> Sentences:
                 if index == 0:
                     raise  # the example as it is: the template's own error, said as the report would say it
                 continue
-            for sentence in _sentences(_parse(_normalise(markdown))):
+            nodes = _parse(_normalise(markdown))
+            if not has_last_year:
+                stated_once += [(section.key, n.source) for n in nodes if isinstance(n, Var) and n.source]
+            for sentence in _sentences(nodes):
                 key = _shape(sentence)
                 known = shapes[section.key]
                 known[key] = _merge(known[key], sentence) if key in known else sentence
@@ -274,7 +284,7 @@ def sentences_of(template: Template, data_dir: Path) -> Sentences:
         # A sentence of the template's words alone, or with only a number in it, says nothing to read back
         # by; and one that is all words of the department would take any sentence.
         sections.append((section.key, [c for c in compiled if c.slots and c.literal_length >= 2]))
-    return Sentences(sections)
+    return Sentences(sections, Figures(current), stated_once)
 
 
 # ------------------------------------------------------------------ the example's variants
@@ -293,8 +303,9 @@ def _example_sources(template: Template, data_dir: Path) -> tuple[DepartmentFigu
     return current, previous
 
 
-def _variant_contexts(template: Template, data_dir: Path):
-    current, previous = _example_sources(template, data_dir)
+def _variant_contexts(template: Template, data_dir: Path, current: DepartmentFigures,
+                      previous: DepartmentFigures | None):
+    """The example's contexts, each with whether it has a last year: as it is first, then its variants."""
     year = current.year
     budgets = {k: v for k, v in current.amounts.items() if k[0] in BUDGET_ITEMS}
     variants = [(current, previous)]
@@ -308,10 +319,10 @@ def _variant_contexts(template: Template, data_dir: Path):
         for factor in (HALF, DOUBLE):
             variants.append((dataclasses.replace(current, amounts={
                 **spent, **{k: round_half_up(v * factor) for k, v in budgets.items()}}), previous))
-    yield _context(template, data_dir, *variants[0])
+    yield _context(template, data_dir, *variants[0]), previous is not None
     for now, before in variants[1:]:
         try:
-            yield _context(template, data_dir, now, before)
+            yield _context(template, data_dir, now, before), before is not None
         except Exception:  # noqa: BLE001 -- a variant whose figures the context cannot be made of is left out
             continue
 
@@ -453,6 +464,8 @@ class Stated:
     conflicts: list[str] = field(default_factory=list)
     derived: list[tuple[str, Decimal, str]] = field(default_factory=list)
     assumed: list[tuple[str, object, str]] = field(default_factory=list)
+    #: every value read, its codes those of the names read beside it (what the rows above were taken from)
+    facts: list = field(default_factory=list)
 
 
 def _number(printed: str) -> Decimal | None:
@@ -469,7 +482,7 @@ def figures_of(reading: Reading, year: int, example) -> Stated:
     names of the classification's codes, and way of naming a line, read a line's name back to its code."""
     result = Stated()
     codes = _Codes(example, result)
-    facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
+    facts = result.facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
     derived = []
     for fact in facts:
         source = fact.var.source
@@ -726,11 +739,11 @@ def _whole_from_percent(part: Decimal, percent: Decimal, sign: int) -> tuple[Dec
 def extract_with_template(text: str, template: Template, data_dir: Path, extraction) -> None:
     """Fill `extraction` (extract.Extraction: what is written, and what was missing, derived or assumed)
     with what the text states, read by the template's own sentences."""
-    example = _example_figures(template, data_dir)
-    reading, read = read_figures(text, template, data_dir, extraction.year, example)
-    stored = {k for k, v in catalogue.AMOUNT_ITEMS.items()}
+    sentences = sentences_of(template, data_dir)
+    reading = read_text(text, sentences)
+    read = figures_of(reading, extraction.year, sentences.example)
     for (item, code), value in read.amounts.items():
-        if item in stored:
+        if item in catalogue.AMOUNT_ITEMS:
             extraction.amounts[(item, code)] = value
     extraction.previous.update(read.previous)
     extraction.counts.update(read.counts)
@@ -746,33 +759,22 @@ def extract_with_template(text: str, template: Template, data_dir: Path, extract
         extraction.miss("conflict", conflict)
     for section, line, skipped in reading.unread:
         extraction.unread.append({"section": section, "line": line, "text": skipped[:200]})
-    _missing(template, data_dir, example, read, extraction)
+    _missing(sentences, read, extraction)
 
 
-def read_figures(text: str, template: Template, data_dir: Path, year: int, example=None) -> tuple[Reading, Stated]:
+def read_figures(text: str, template: Template, data_dir: Path, year: int) -> tuple[Reading, Stated]:
     """What a text of `year` states, row by row, read by `template`'s sentences (its example in `data_dir`)."""
-    example = example or _example_figures(template, data_dir)
-    reading = read_text(text, sentences_of(template, data_dir))
-    return reading, figures_of(reading, year, example)
+    sentences = sentences_of(template, data_dir)
+    reading = read_text(text, sentences)
+    return reading, figures_of(reading, year, sentences.example)
 
 
-def _example_figures(template: Template, data_dir: Path) -> Figures:
-    return Figures(_example_sources(template, data_dir)[0])
-
-
-def _missing(template: Template, data_dir: Path, example, read: Stated, extraction) -> None:
-    """What the template writes outside its loops (the example's rendering) and the text did not give."""
-    context = _context(template, data_dir, example.source, None)
-    for section in template.sections:
-        markdown = render(template.folder, section.file, context, template.number_style, "sources")
-        for node in _parse(_normalise(markdown)):
-            if not isinstance(node, Var) or node.source is None:
-                continue
-            source = node.source
-            if source[0] == "amount" and source[1] in catalogue.AMOUNT_ITEMS and \
-                    (source[1], source[2]) not in read.amounts:
-                extraction.miss(f"amounts.{source[1]}" + (f".{source[2]}" if source[2] else ""),
-                                f"文中没有读到“{section.key}”这一节的这句话")
-            elif source[0] == "count" and (source[1], source[2]) not in read.counts:
-                extraction.miss(f"counts.{source[1]}" + (f".{source[2]}" if source[2] else ""),
-                                f"文中没有读到“{section.key}”这一节的这句话")
+def _missing(sentences: Sentences, read: Stated, extraction) -> None:
+    """What the template writes once, outside its loops, and the text did not give."""
+    for section, source in sentences.stated_once:
+        rows = {"amount": read.amounts, "count": read.counts}.get(source[0])
+        if rows is None or (source[0] == "amount" and source[1] not in catalogue.AMOUNT_ITEMS):
+            continue
+        if (source[1], source[2]) not in rows:
+            extraction.miss(f"{source[0]}s.{source[1]}" + (f".{source[2]}" if source[2] else ""),
+                            f"文中没有读到“{section}”这一节的这句话")

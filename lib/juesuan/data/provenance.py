@@ -9,6 +9,7 @@ make a report: `TracedFigures` is a `Figures` whose values are the same numbers 
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from juesuan.data.figures import Figures
@@ -116,8 +117,7 @@ class TracedFigures(Figures):
 
     @property
     def units(self):
-        return [type(u)(**{**vars(u), "name": Phrase(u.name, ("unit", i, "name"))}) if hasattr(u, "__dict__")
-                else u for i, u in enumerate(self.source.units)]
+        return [dataclasses.replace(u, name=Phrase(u.name, ("unit", i, "name"))) for i, u in enumerate(self.source.units)]
 
 
 class TextTree(dict):
