@@ -98,7 +98,11 @@ def extract(text: str, department: str, year: int, name: str | None = None, sour
         read_seed_text(text, ex, name)
     else:
         extract_with_template(text, chosen, Path(data_dir), ex)
-    if ex.name is None:
+    if ex.name is None and ex.short_name:
+        ex.name = ex.short_name
+        ex.assume("departments.name", ex.short_name, "文中没有部门全称（没有标题行），暂用正文中使用的简称；"
+                  "可用--name指定全称")
+    elif ex.name is None:
         ex.miss("departments.name", "文中没有部门名称（没有标题行）：可用 --name 指定全称")
     return ex
 
