@@ -13,7 +13,7 @@ line of a PDF):
   beside it first, else the same figure elsewhere in the text, else the tables); last year's figure is this
   year's less the change the text states. A difference that the rounding of the displayed operands (± 0.005
   each) could explain, or a value cut rather than rounded, is a warning giving the range (template_audit's
-  `_explanation`, audit_expect's Interval), not an error; a rate of growth from nothing is an error. Shares
+  `_explanation`, rounding.Interval), not an error; a rate of growth from nothing is an error. Shares
   of one whole stated together must add up to 100% (general_checks.ShareSums);
 * **a quantity printed twice differently** (what `Stated.conflicts` lists), with both lines.
 
@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from juesuan.audit.audit_base import Finding
-from juesuan.audit.audit_expect import Interval
+from juesuan.audit.rounding import Interval
 from juesuan.audit.general_checks import ShareSums
 from juesuan.audit.published_source import Source
 from juesuan.audit.published_tables import TablesRead, find_tables

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from juesuan.audit.audit_base import Finding
-from juesuan.audit.audit_expect import Interval, truncated
+from juesuan.audit.rounding import Interval, truncated
 from juesuan.audit.general_checks import ShareSums, chart_caption_findings, is_chart_caption
 from juesuan.data.money import HALF_FEN, HUNDRED, round_half_up
 from juesuan.report.narrative import LOOP_END, LOOP_START, TAG, markdown_to_text, render, tag_source
@@ -296,7 +296,7 @@ def _grouped(number: str) -> bool:
 # ---------------------------------------------------------------- rounding
 def _range(source) -> Interval | None:
     """What a value could be, its displayed operands each rounded to the fen (± 0.005): a value as itself,
-    a change as the difference of its operands' ranges, a percentage as their ratio (audit_expect.Interval)."""
+    a change as the difference of its operands' ranges, a percentage as their ratio (rounding.Interval)."""
     if not source:
         return None
     if source[0] == "value":
