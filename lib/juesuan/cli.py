@@ -247,6 +247,8 @@ def cmd_audit(args) -> int:
     try:
         findings = audit_file(args.published, args.department, args.year, args.data)
     except DataErrors as exc:
+        if any(e.field == "department_id" for e in exc.errors):
+            raise  # a department data does not list at all: no partial data, a wrong id (one line, exit 2)
         # partial data: every check whose figures exist (data's first, then the report's tables', its text's)
         from juesuan.audit.standalone_audit import audit_published, format_outcome
 
