@@ -35,8 +35,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from juesuan.audit.published_source import read_source
-from juesuan.audit.standalone_audit import recognise_template
+from juesuan.audit.published_source import read_source, recognise_template
 from juesuan.audit.template_extract import extract_with_template
 from juesuan.data import catalogue
 from juesuan.data.formatting import format_amount

@@ -253,7 +253,7 @@ def _compare(sentence: _Sentence, match: re.Match, ours: _Ours, shares: "ShareSu
             shares.add(section, source, _value(printed), line, match.string[match.start(group) - 1:match.end(group)])
         if _value(printed) != _value(expected):
             what = {"a": "金额", "p": "百分比", "n": "数字"}[kind]
-            explained, why = _explanation(source, _value(printed))
+            explained, why = explanation(source, _value(printed))
             message = f"{what}与数据不符：公开 {printed}，按数据应为 {expected}" + (f" （{why}）" if why else "")
             out.append(Finding(line, section, _context(match, group), _context(match, group, expected),
                                "number", message, "warning" if explained else "error", explained=explained))
@@ -328,7 +328,7 @@ def _exact(source) -> Decimal | None:
     return None
 
 
-def _explanation(source, published: Decimal | None) -> tuple[str, str]:
+def explanation(source, published: Decimal | None) -> tuple[str, str]:
     """("truncated" | "rounding" | "", why) for a published percentage or change that differs from ours."""
     if published is None or not source or source[0] != "derived":
         return "", ""
