@@ -312,29 +312,26 @@ def assemble(text: str, template: Template, tables: TablesRead, example_dir: Pat
     """The report to render: the figures of data/ (partial or none), else of the tables, else of the text."""
     origins = Origins()
     example_year = template.example[1]
-    rules = template.extract == "rules"
     dept = department or PUBLISHED_ID
-    reading_text, totals = text, {}
-    if not rules:
-        sentences = sentences_of(template, example_dir)
-        reading_text, origins.lenient = read_leniently(text, sentences)
-        reading = read_text(reading_text, sentences)
-        stated = figures_of(reading, example_year, sentences.example)
-        # a total the text states of an item by code (年初预算为27780.16万元) is that item's uncoded row, as the
-        # import writes a 合计 (extract writes the items only)
-        for key, (_, parts) in catalogue.COMPOSITES.items():
-            if (key, "") in stated.amounts and len(parts) == 1 and catalogue.AMOUNT_ITEMS.get(parts[0], ("", ""))[1]:
-                totals[(parts[0], "")] = stated.amounts[(key, "")]
+    totals = {}
+    sentences = sentences_of(template, example_dir)
+    reading_text, origins.lenient = read_leniently(text, sentences)
+    reading = read_text(reading_text, sentences)
+    stated = figures_of(reading, example_year, sentences.example)
+    # a total the text states of an item by code (年初预算为27780.16万元) is that item's uncoded row, as the
+    # import writes a 合计 (extract writes the items only)
+    for key, (_, parts) in catalogue.COMPOSITES.items():
+        if (key, "") in stated.amounts and len(parts) == 1 and catalogue.AMOUNT_ITEMS.get(parts[0], ("", ""))[1]:
+            totals[(parts[0], "")] = stated.amounts[(key, "")]
     # the template's sentences carry their example's year: a text is read as of that year, then moved to its own
-    ex = extract(reading_text, dept, year if rules else example_year, template=template.folder, data_dir=example_dir)
-    if not rules:
-        ex.year = year
-        for key, value in totals.items():
-            ex.amounts.setdefault(key, value)
-        # the department's name as the text prints it most often (a title page may wrap or mangle it)
-        names = [f.printed for f in reading.facts if f.var.source == ("department", "name")]
-        if names:
-            ex.name = ex.short_name = max(set(names), key=names.count)
+    ex = extract(reading_text, dept, example_year, template=template.folder, data_dir=example_dir)
+    ex.year = year
+    for key, value in totals.items():
+        ex.amounts.setdefault(key, value)
+    # the department's name as the text prints it most often (a title page may wrap or mangle it)
+    names = [f.printed for f in reading.facts if f.var.source == ("department", "name")]
+    if names:
+        ex.name = ex.short_name = max(set(names), key=names.count)
     mapped = _tables_mapped(tables)
     table_rows: dict[tuple[str, str], Decimal] = {}
     if mapped is not None:
@@ -387,10 +384,10 @@ def assemble(text: str, template: Template, tables: TablesRead, example_dir: Pat
             continue
         item, code = (rest, "") if rest in catalogue.AMOUNT_ITEMS or rest in catalogue.COMPOSITES \
             else rest.rsplit(".", 1)
-        given = source.get((item, code)) if int(at) == ex.year or not rules and int(at) == example_year else None
+        given = source.get((item, code)) if int(at) in (ex.year, example_year) else None
         if given in ("data", "tables") or (int(at) != year and held_before is not None):
             continue
-        shown = f"{year - 1 if int(at) < (year if rules else example_year) else year}年{catalogue.item_name(item)}"
+        shown = f"{year - 1 if int(at) < example_year else year}年{catalogue.item_name(item)}"
         origins.self_given.append(f"{shown}{f'（{code}）' if code else ''}：{entry.get('from') or entry.get('why')}")
     origins.data += sum(1 for s in source.values() if s == "data")
     origins.tables = sum(1 for s in source.values() if s == "tables")
