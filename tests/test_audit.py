@@ -258,10 +258,11 @@ def test_findings_say_what_explains_them(findings):
 
 
 def test_sections_name_where_the_finding_is(findings):
+    """Each finding under the heading it stands under, as the report prints it (the seed's lines 83, 115, 177)."""
     sections = {f.line: f.section for f in findings}
-    assert sections[84] == "three_public_total"
-    assert sections[115] == "glossary"
-    assert sections[179] == "attachment"
+    assert sections[84] == "（一）“三公”经费财政拨款支出决算总体情况说明"
+    assert sections[115] == "第三部分名词解释"
+    assert sections[179] == "（二）部门财政拨款收支情况。"
 
 
 # ---------------------------------------------------------------- mutations
@@ -422,8 +423,8 @@ def test_cli_text_output_one_line_per_finding(capsys, findings):
     assert main(["audit", str(PUBLISHED), "--department", "pzh-swzzb", "--year", "2022", "--data", str(DATA)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == len(findings) + 1
-    assert out[0].startswith(f"{PUBLISHED}:40：警告：numbering（overview）：公开文本「1、收入支出决算总体情况说明")
-    assert any(line.startswith(f"{PUBLISHED}:84：警告：number（three_public_total）：") and "完成预算90.50%" in line
+    assert out[0].startswith(f"{PUBLISHED}:40：警告：numbering（一、收入支出决算总体情况说明）：公开文本「1、收入支出决算总体情况说明")
+    assert any(line.startswith(f"{PUBLISHED}:84：警告：number（（一）“三公”经费财政拨款支出决算总体情况说明）：") and "完成预算90.50%" in line
                and "完成预算90.45%" in line for line in out)
     assert out[-1] == COUNTS
 
@@ -495,7 +496,7 @@ def test_the_appendix_lists_every_finding(report, findings):
     assert text.startswith("## 与已公开文本的核对")
     rows = [l for l in text.splitlines() if l.startswith("| ") and not l.startswith("| 行")]
     assert len(rows) == len(findings)
-    [row] = [r for r in rows if r.startswith("| 84 | three\\_public\\_total |") and "完成预算90.45%" in r]
+    [row] = [r for r in rows if r.startswith("| 84 | （一）“三公”经费财政拨款支出决算总体情况说明 |") and "完成预算90.45%" in r]
     assert "90.50%" in row and row.endswith("| 数字（可由尾数四舍五入解释） |")
     assert "共发现43处不一致：6处与数据矛盾" in text
 

@@ -37,8 +37,8 @@ def as_published(report) -> str:
 def test_the_sample_s_defects_and_nothing_else(sample):
     findings = audit_against_template(PUBLISHED.read_text(encoding="utf-8"), sample)
     text = PUBLISHED.read_text(encoding="utf-8").splitlines()
-    part_one = [f for f in findings if f.section == "part1"]
-    rest = [f for f in findings if f.section != "part1"]
+    part_one = [f for f in findings if f.section == "一、主要职能"]
+    rest = [f for f in findings if f.section != "一、主要职能"]
     # 第一部分: its ten duties numbered (一) … (十) with half-width brackets (lines 42-66).
     assert [(f.rule, f.severity) for f in part_one] == [("half_width", "note")] * 10
     # 第三、第四部分: one finding per listed defect, found at the published line that holds it.
@@ -125,7 +125,7 @@ def test_a_third_template_audits_its_own_text_clean_and_finds_a_changed_number(t
     assert audit_against_template(text, third) == []
     changed = text.replace("“三公”经费合计6.82万元", "“三公”经费合计6.28万元")
     [finding] = audit_against_template(changed, third)
-    assert finding.rule == "number" and finding.section == "three_public"
+    assert finding.rule == "number" and finding.section == "3.“三公”经费"
     assert "6.28" in finding.published and "6.82" in finding.expected
 
 

@@ -133,11 +133,15 @@ def _our_sentences(report) -> list[_Ours]:
     template = report.template
     files = [("title", template.title, True)] + [(s.key, s.file, False) for s in template.sections]
     chars, written, sections, optional, starts = [], [], [], [], set()
+    # each sentence's section as a reader finds it: the heading it stands under, as the report prints it
+    under = "标题"
     for key, file, is_title in files:
         markdown = render(template.folder, file, report.context, template.number_style, "sources")
         # words are the sentence's own here (a zero written （无）): only numbers are its variable parts
         markdown = TAG.sub(lambda m: m.group(2) if m.group(1) in "tzc" else m.group(0), markdown)
         text = markdown_to_text(markdown).replace(LOOP_START, "").replace(LOOP_END, "")
+        headings = {_bare(markdown_to_text(line)) for line in markdown.splitlines()
+                    if line.startswith("#") or line.startswith("**") and line.rstrip().endswith("**")}
         starts.add(len(chars))
         for line in text.splitlines():
             if line.startswith("|"):
@@ -145,16 +149,23 @@ def _our_sentences(report) -> list[_Ours]:
             as_written = re.sub(r"\s+", "", line)
             line = as_written.translate(HALF_TO_FULL)   # one character for one: the two stay aligned
             heading = _OUR_HEADING.match(line)
+            if _bare(as_written) in headings:
+                under = _bare(as_written)
             if heading:
                 starts.add(len(chars))
                 number = HEADING_START + TAG.sub(lambda m: m.group(2), heading.group(0)) + HEADING_END
                 line, as_written = number + line[heading.end():], number + as_written[heading.end():]
             chars += line
             written += as_written
-            sections += [key] * len(line)
+            sections += [under] * len(line)
             optional += [is_title] * len(line)
     return [_Ours("".join(chars[a:b]), sections[a], optional[a], "".join(written[a:b]))
             for a, b in _cut(chars, starts)]
+
+
+def _bare(line: str) -> str:
+    """A line's words as read, marks and spaces dropped."""
+    return re.sub(r"\s+", "", TAG.sub(lambda m: m.group(2), line)).replace(LOOP_START, "").replace(LOOP_END, "")
 
 
 def _pattern(sentence: str) -> tuple[re.Pattern, list[tuple]]:
