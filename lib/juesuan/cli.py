@@ -150,7 +150,8 @@ def _cmd_report(args) -> int:
     from juesuan.data.loading import load_year, report_years
 
     if args.year != "all":
-        return _report_year(args, *_report_year_departments(args, "报告"))
+        with _workers_ahead(args) as pool:
+            return _report_year(args, *_report_year_departments(args, "报告"), pool=pool)
     _check_data_folder(args.data)
     years = report_years(args.data)
     if not years:
@@ -167,7 +168,44 @@ def _cmd_report(args) -> int:
     return max(codes, default=0)
 
 
-def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
+def _workers_ahead(args):
+    """The batch's local workers, started before the year is listed and validated, when reports will surely
+    be built (juesuan.build.batch.WorkerPool): their kernels warm up meanwhile. Otherwise (a Dask scheduler,
+    a year whose reports look up to date, anything this first look cannot tell) none: the batch starts its
+    workers itself, once it knows there is work for them."""
+    from contextlib import nullcontext
+
+    if args.scheduler is not None:
+        return nullcontext()
+    try:
+        from juesuan.data.loading import has_reports
+
+        year = _year(args.year, args.data)
+        if not has_reports(args.data, year):
+            return nullcontext()  # the command will say so
+        notebook = _year_notebook(args, year)
+        from juesuan.build import manifest
+        from juesuan.build.batch import WorkerPool, default_workers
+
+        year_dir = args.out.resolve() / str(year)
+        if not (args.force or manifest.some_report_must_run(year_dir, notebook, args.department)):
+            return nullcontext()
+        workers = min(args.workers or default_workers(), len(set(args.department)) if args.department else 10**6)
+        return WorkerPool(workers, notebook)
+    except Exception:  # noqa: BLE001 -- the command says what is wrong where it always did
+        return nullcontext()
+
+
+def _year_notebook(args, year: int) -> Path:
+    """The report notebook of a year: --notebook, or its template's (see _template_notebook)."""
+    from juesuan.data.template import load_template, year_template
+
+    if args.notebook:
+        return args.notebook
+    return _template_notebook(load_template(args.template or year_template(args.data, year)), args.out / str(year))
+
+
+def _report_year(args, year: int, departments: list[tuple[str, str]], pool=None) -> int:
     from juesuan.build.batch import build_reports
     from juesuan.data.template import load_template, year_template
     from juesuan.data.year_check import validation_problems
@@ -189,7 +227,7 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
                            force=args.force, scheduler=args.scheduler,
                            tables=args.notebook is None,  # the .xlsx is the report's tables; another notebook has its own
                            formats=args.formats, reference_doc=reference,
-                           template=template.folder if args.template else None)
+                           template=template.folder if args.template else None, pool=pool)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
 
