@@ -332,7 +332,7 @@ def some_report_must_run(year_dir: Path, notebook: Path, department_ids: list[st
     """
     year_dir = Path(year_dir)
     manifests = ([path(year_dir, d) for d in department_ids] if department_ids
-                 else sorted((year_dir / BUILD_DIR).glob("*.json")))
+                 else [m for m in sorted((year_dir / BUILD_DIR).glob("*.json")) if m.stem != INDEX])
     failed = ([year_dir / f"{d}.failed.ipynb" for d in department_ids] if department_ids
               else list(year_dir.glob("*.failed.ipynb")))
     if not manifests or any(f.exists() for f in failed):
