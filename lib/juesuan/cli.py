@@ -187,6 +187,12 @@ def _workers_ahead(args):
         from juesuan.build import manifest
         from juesuan.build.batch import WorkerPool, default_workers
 
+        if args.department:  # a department the year does not list is an error, said after the listing: no workers
+            import csv
+
+            with (args.data / str(year) / "departments.csv").open(encoding="utf-8-sig", newline="") as handle:
+                if not set(args.department) <= {row.get("department_id") for row in csv.DictReader(handle)}:
+                    return nullcontext()
         year_dir = args.out.resolve() / str(year)
         if not (args.force or manifest.some_report_must_run(year_dir, notebook, args.department)):
             return nullcontext()
