@@ -590,6 +590,8 @@ class WorkerPool:
         # ProcessPoolExecutor starts a process for each task submitted while none is idle: one each, now.
         for _ in range(workers):
             self.executor.submit(int)
+        # Kept to wait for at close(): after shutdown(wait=False) the executor forgets them.
+        self._processes = list((self.executor._processes or {}).values())
 
     def serves(self, notebook: Path, library: str) -> bool:
         """Were its kernels warmed up for this notebook and library?"""
@@ -600,7 +602,10 @@ class WorkerPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
+        """Its workers ended (each stops its kernel as it ends), waited for."""
         self.executor.shutdown(wait=True, cancel_futures=True)
+        for process in self._processes:
+            process.join(timeout=60)
 
     def __enter__(self) -> WorkerPool:
         return self
