@@ -32,8 +32,8 @@ PUBLISHED = DATA / "2022" / "published" / "pzh-swzzb.txt"
 # the report numbers them 1.–4. (136–151); the attachment leaving out the heading 1.职能职责 (136) and the
 # fifth group of duties (reported where it would stand, before 2、人员概况 on 153).
 #
-# Against the hand-written rules' 42 findings (audit_rules.py, before the seed's template was switched to
-# `audit: template`), 43: the same places, some under another rule —
+# Against the hand-written rules' 42 findings (the audit before it was derived from the template; those rules
+# are gone), 43: the same places, some under another rule —
 # * 61 share → number (warning, explained "truncated"); 84 completion, change → number (warnings, "rounding");
 #   86 share ×2 → number (errors); 89 residue → wording (error: its 0万元/0% are numbers the figures do not
 #   give); 130 year → wording (error: 附件2023年 also lacks the template's colon, so the sentence is reworded,

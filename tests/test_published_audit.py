@@ -76,8 +76,11 @@ def test_the_seed_has_no_tables_and_says_what_could_not_be_checked():
 def test_the_cli_ends_with_the_checks_run_and_not_run(capsys):
     assert cli.main(["audit", str(SAMPLE)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[-1].startswith("未核对：正文措辞")
+    assert out[-1].startswith("未核对：")
     assert any(line.startswith("已核对：表01 与表02") for line in out)
+    # the wording, punctuation and units too: the template rendered from the figures the report gives
+    assert any(line.startswith("已核对：正文逐句与模板核对") for line in out)
+    assert not any(line.startswith("未核对：正文措辞") for line in out)
 
 
 # ---------------------------------------------------------------- our own PDF
@@ -132,9 +135,10 @@ def test_many_reports_make_one_summary(tmp_path, capsys):
     assert "空文件" in index and "reports/001.html" in index
     assert "http" not in index
     records = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    # the six table findings above and the three sentence findings (test_standalone_sentences.py)
-    assert len(records) == 9 and {r["severity"] for r in records} == {"error", "warning", "note"}
-    assert (out / "findings.csv").read_text(encoding="utf-8-sig").count("\n") == 10
+    # the six table findings above, the three number findings and the with-data audit's 18 wording,
+    # punctuation and unit findings (test_standalone_sentences.py): 21 in all as with data
+    assert len(records) == 27 and {r["severity"] for r in records} == {"error", "warning", "note"}
+    assert (out / "findings.csv").read_text(encoding="utf-8-sig").count("\n") == 28
 
 
 # ---------------------------------------------------------------- bad input

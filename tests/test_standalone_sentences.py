@@ -66,21 +66,49 @@ def test_the_sample_s_amounts_all_agree_with_its_own_tables(sample):
 
 
 def test_the_sample_with_data_and_without(sample, sample_with_data):
-    """The with-data audit's findings on numbers are those found without data, at the same places; the rest
-    are the template's wording, punctuation and units, which need the department's figures to render the
-    sentences to compare with (listed as not run, and in the README)."""
+    """Without data, the sample's findings are those of the audit against data/2025 (an independent path: the
+    template rendered from the department's data). The numbers are the sentence checks' (same lines; the
+    增长100% found at its 100% where the with-data audit faults its sentence, which starts the line before);
+    the wording, punctuation and unit findings are the template rendered from the figures the report's own
+    tables and text give (rendered_audit): the same, at the same lines, with the same published and expected
+    words — the dropped 为 of 五（三） lines 12–13 included (read leniently), the missing colons, the
+    half-width brackets, 0.40万."""
+    numbers = {"number", "change", "change_rate"}
+    with_data = {(f.line, f.rule, f.severity, f.published, f.expected) for f in sample_with_data
+                 if f.rule not in numbers and not (f.rule == "wording" and f.severity == "error")}
+    without = {(f.line, f.rule, f.severity, f.published, f.expected) for f in sample.findings
+               if f.rule not in numbers | {"table_sum"}}
+    assert without == with_data and len(with_data) == 18
+    assert {rule for _, rule, *_ in with_data} == {"wording", "half_width", "unit"}
+    dropped_wei = line_of(SAMPLE, "支出决算2349.56")
+    assert (dropped_wei, "wording", "warning", "年初预算为0万元，支出决算2349.56万元。",
+            "年初预算为0万元，支出决算为2349.56万元。") in without
+    # the numbers: 6.08% and 28.15% at their lines; 增长100% as a sentence the figures do not allow (with data,
+    # reported where that sentence starts, the line before the 100%)
     numbers_with_data = {(f.line, f.rule) for f in sample_with_data if f.rule == "number"} | \
         {(f.line, f.rule) for f in sample_with_data if f.rule == "wording" and f.severity == "error"}
-    # with data: 6.08 and 28.15 as numbers; 增长100% as a sentence the figures do not allow (reported where
-    # that sentence starts, the line before the 100%)
     assert numbers_with_data == {(line_of(SAMPLE, "占6.08%"), "number"), (line_of(SAMPLE, "完成预算的28.15%"), "number"),
                                  (line_of(SAMPLE, "增长100%") - 1, "wording")}
     assert len(sentence_findings(sample)) == len(numbers_with_data)
-    needs_the_figures = {f.rule for f in sample_with_data} - {"number"}
-    assert needs_the_figures == {"wording", "half_width", "unit"}
-    assert any("正文措辞、标点、单位与模板" in why for why in sample.not_run)
-    # last year's figures: the text gives them only through the changes it states
+    assert not any("正文措辞、标点、单位与模板" in why for why in sample.not_run)
+    # what the text lacks is listed: last year's figures, given only through the changes the text states
+    # (each change is then the very figure it was read from), and the counts of domestic receptions, which
+    # the text states only summed with the foreign ones (公务接待2批次、24人次): that sentence is not checked
     assert any(why.startswith("增减额：") and "2024年" in why for why in sample.not_run)
+    assert any("只由所核对的句子本身得出的数字" in why and "2024年收、支总计" in why for why in sample.not_run)
+    lacking = next(why for why in sample.not_run if "reception_domestic.batches" in why)
+    assert f"第{line_of(SAMPLE, '公务接待2批次')}行" in lacking
+    assert any("缺“为”" in name and str(dropped_wei) in name for name in sample.ran)
+
+
+def test_a_text_of_another_year_is_read_as_its_own_year(tmp_path):
+    """The sentences are the example's (2025) rendering; a text of 2026 names last year 2025, not 2024."""
+    moved = tmp_path / "2026.txt"
+    moved.write_text(SAMPLE.read_text(encoding="utf-8").replace("2025", "2026").replace("2024", "2025"),
+                     encoding="utf-8")
+    outcome = audit_published(moved, data_dir=DATA)
+    changes = next(why for why in outcome.not_run if why.startswith("增减额："))
+    assert "2025年收、支总计" in changes and "2024年" not in changes
 
 
 def test_an_amount_changed_in_the_text_is_held_against_the_table_and_against_itself(tmp_path):
@@ -128,3 +156,35 @@ def test_without_the_template_s_example_the_sentence_checks_say_why(tmp_path):
     assert not [f for f in outcome.findings if f.rule != "table_sum"]
     assert any("示例部门 putuo-wenlv" in why for why in outcome.not_run)
     assert not [name for name in outcome.ran if name.startswith("正文")]
+
+
+def test_partial_data_runs_what_it_can_and_says_where_each_figure_came_from(tmp_path, capsys):
+    """A department whose data holds its amounts only (no counts, no words): the full audit cannot run (its
+    report needs them); the audit runs with those amounts first, the tables' and the text's after. (The
+    department is the sample's under another id, beside the template's example, which stays whole.)"""
+    import shutil
+
+    from juesuan import cli
+
+    partial = tmp_path / "data"
+    shutil.copytree(DATA, partial, ignore=shutil.ignore_patterns("published", "outputs"))
+    for year in (2025, 2024):
+        for name in ("departments.csv", "amounts.csv"):
+            path = partial / str(year) / name
+            text = path.read_text(encoding="utf-8")
+            rows = [line.replace("putuo-wenlv,", "pt-partial,", 1) for line in text.splitlines()
+                    if line.startswith("putuo-wenlv,")]
+            path.write_text(text.rstrip("\n") + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cli.main(["audit", str(SAMPLE), "--department", "pt-partial", "--year", "2025", "--data",
+                     str(partial)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "数据不全" in out[0] and "pt-partial" in out[0]
+    rendered = next(line for line in out if line.startswith("已核对：正文逐句与模板核对"))
+    from_data = int(rendered.split("数据 ", 1)[1].split(" 项", 1)[0])
+    rows_2025 = (DATA / "2025" / "amounts.csv").read_text(encoding="utf-8").count("\nputuo-wenlv,")
+    rows_2024 = (DATA / "2024" / "amounts.csv").read_text(encoding="utf-8").count("\nputuo-wenlv,")
+    assert from_data == rows_2025 + rows_2024  # every amount data holds, this year's and last year's
+    # last year's figures are data's now: no longer listed as given only by the changes
+    assert not any("只由所核对的句子本身得出" in line and "2024年收、支总计" in line for line in out)
+    # the wording, punctuation and unit findings of the audit with full data are there (12 half-width notes)
+    assert sum(1 for line in out if "：提示：半角标点" in line) == 12

@@ -301,7 +301,19 @@ def cmd_audit(args) -> int:
         raise DataError(args.published[0], args.department, "--template", "只在没有 --department 时使用（数据自有模板）",
                         args.template)
     args.published = args.published[0]
-    findings = audit_file(args.published, args.department, args.year, args.data)
+    try:
+        findings = audit_file(args.published, args.department, args.year, args.data)
+    except DataErrors as exc:
+        if any(e.field == "department_id" for e in exc.errors):
+            raise  # a department data does not list at all: no partial data, a wrong id (one line, exit 2)
+        # partial data: every check whose figures exist (data's first, then the report's tables', its text's)
+        from juesuan.audit.standalone_audit import audit_published, format_outcome
+
+        print(f"{args.data / str(args.year)} 中 {args.department} 的数据不全（{len(exc.errors)}处，如：{exc.errors[0]}）："
+              "有的数字按数据，其余按报告本身的表与正文核对")
+        outcome = audit_published(args.published, None, args.data, department=args.department)
+        print(format_outcome(outcome))
+        return 1 if outcome.counts()["error"] or outcome.counts()["warning"] else 0
     print(format_json(findings) if args.format == "json" else format_text(findings, str(args.published)))
     return 1 if findings else 0
 

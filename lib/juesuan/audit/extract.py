@@ -35,9 +35,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from juesuan.audit.published_source import read_source
-from juesuan.audit.seed_extract import read_seed_text
-from juesuan.audit.standalone_audit import recognise_template
+from juesuan.audit.published_source import read_source, recognise_template
 from juesuan.audit.template_extract import extract_with_template
 from juesuan.data import catalogue
 from juesuan.data.formatting import format_amount
@@ -93,12 +91,12 @@ def extract(text: str, department: str, year: int, name: str | None = None, sour
         raise DataError(source or "extract", department, "year",
                         f"{YEAR_RANGE.start} 至 {YEAR_RANGE.stop - 1} 之间的年度", year)
     ex = Extraction(department, year, source, name=name)
-    chosen = load_template(template or DEFAULT_TEMPLATE)
-    if chosen.extract == "rules":
-        read_seed_text(text, ex, name)
-    else:
-        extract_with_template(text, chosen, Path(data_dir), ex)
-    if ex.name is None:
+    extract_with_template(text, load_template(template or DEFAULT_TEMPLATE), Path(data_dir), ex)
+    if ex.name is None and ex.short_name:
+        ex.name = ex.short_name
+        ex.assume("departments.name", ex.short_name, "文中没有部门全称（没有标题行），暂用正文中使用的简称；"
+                  "可用--name指定全称")
+    elif ex.name is None:
         ex.miss("departments.name", "文中没有部门名称（没有标题行）：可用 --name 指定全称")
     return ex
 

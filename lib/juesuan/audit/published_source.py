@@ -143,3 +143,29 @@ def _page_lines(page) -> list[list[Word]]:
         else:
             lines.append((w["top"], [word]))
     return [sorted(ws, key=lambda w: w.x0) for _, ws in lines]
+
+
+#: The report's year as its title and headings state it (2025 年度部门决算, 2025 年度部门决算表).
+STATED_YEAR = re.compile(r"((?:19|20)\d\d)年度?部门决算")
+
+
+def stated_year(text: str) -> int | None:
+    """The year a report states in its title and headings (the one stated most often), None if none."""
+    found = [int(m.group(1)) for m in STATED_YEAR.finditer(re.sub(r"\s+", "", text))]
+    return max(set(found), key=found.count) if found else None
+
+
+def recognise_template(source: Source) -> str | None:
+    """national or sichuan, from the part headings the report prints; None when it is neither."""
+    headings = [re.sub(r"\[bookmark:[^\]]*\]|\s", "", ln.text) for ln in source.lines]
+    part = {}
+    for text in headings:
+        m = re.match(r"^第([一二三四2-4])部分(.*)", text)
+        if m:
+            part.setdefault({"一": 1, "二": 2, "三": 3, "四": 4}.get(m.group(1), int(m.group(1)) if m.group(1).isdigit()
+                                                                   else 0), m.group(2))
+    if "决算表" in part.get(2, "") or "决算情况说明" in part.get(3, ""):
+        return "national"
+    if "决算情况说明" in part.get(2, ""):
+        return "sichuan"
+    return None

@@ -13,7 +13,7 @@ line of a PDF):
   beside it first, else the same figure elsewhere in the text, else the tables); last year's figure is this
   year's less the change the text states. A difference that the rounding of the displayed operands (± 0.005
   each) could explain, or a value cut rather than rounded, is a warning giving the range (template_audit's
-  `_explanation`, audit_expect's Interval), not an error; a rate of growth from nothing is an error. Shares
+  `explanation`, rounding.Interval), not an error; a rate of growth from nothing is an error. Shares
   of one whole stated together must add up to 100% (general_checks.ShareSums);
 * **a quantity printed twice differently** (what `Stated.conflicts` lists), with both lines.
 
@@ -24,18 +24,19 @@ department's figures (`juesuan audit --department --year`).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from juesuan.audit.audit_base import Finding
-from juesuan.audit.audit_expect import Interval
+from juesuan.audit.rounding import Interval
 from juesuan.audit.general_checks import ShareSums
-from juesuan.audit.published_source import Source
+from juesuan.audit.published_source import Source, stated_year
 from juesuan.audit.published_tables import TablesRead, find_tables
-from juesuan.audit.table_audit import _first_line
-from juesuan.audit.template_audit import _explanation
+from juesuan.audit.table_audit import first_line
+from juesuan.audit.template_audit import explanation
 from juesuan.audit.template_extract import Fact, read_figures
 from juesuan.data import catalogue
 from juesuan.data.importer import DERIVED, map_workbook
@@ -84,14 +85,19 @@ def audit_sentences(source: Source, tables: TablesRead, template_name: str, data
                                f"（{example_year}年）的数据渲染而来，{data_dir / str(example_year)} 中没有"
                                f"（如安装的包不带 data/；请用 --data 指向含示例的数据文件夹）")
         return outcome
-    # The sentences carry the example's year (they are its rendering): the text's current year is read as it.
+    # The sentences carry the example's year (they are its rendering): the text is read as of that year, then
+    # each figure is moved to the year the text states (its title, its headings).
+    text = prose(source)
+    year = stated_year(text) or example_year
     try:
-        _, figures = read_figures(_prose(source), template, data_dir, example_year)
+        _, figures = read_figures(text, template, data_dir, example_year)
     except (KeyError, DataError, DataErrors, OSError) as exc:
         outcome.not_run.append(f"正文的句子核对（{template_name} 模板）：示例部门 {department} 的数据不可读（{exc}）")
         return outcome
+    facts = [dataclasses.replace(f, var=dataclasses.replace(f.var, source=_moved(f.var.source, year - example_year)))
+             for f in figures.facts]
     # each value read, its codes those of the names read beside it (as extract re-keys them)
-    checker = _Checker(source, tables, figures.facts, example_year)
+    checker = _Checker(source, tables, facts, year)
     checker.amounts_against_tables(outcome)
     checker.rates(outcome)
     checker.repeats(outcome)
@@ -99,7 +105,16 @@ def audit_sentences(source: Source, tables: TablesRead, template_name: str, data
     return outcome
 
 
-def _prose(source: Source) -> str:
+def _moved(source, years: int):
+    """A value's source with each amount's and count's year moved by `years`."""
+    if not isinstance(source, tuple) or not years:
+        return source
+    if source and source[0] in ("amount", "count") and len(source) == 4 and isinstance(source[3], int):
+        return (*source[:3], source[3] + years)
+    return tuple(_moved(part, years) for part in source)
+
+
+def prose(source: Source) -> str:
     """The report's text with the lines of its tables left blank (line numbers kept): a PDF prints its nine
     tables as lines of words between the parts, pages of them, which no sentence reads and which would push
     the sentences after them out of the reader's reach (template_extract.WINDOW)."""
@@ -149,7 +164,7 @@ class _Checker:
         return lines[line - 1].where if 0 < line <= len(lines) else f"第{line}行"
 
     def cell_where(self, cell: str) -> str:
-        line = _first_line(self.tables, cell)
+        line = first_line(self.tables, cell)
         table = CELL_ROW.search(cell)
         return f"公开{table.group(1)}表 {line.where}" if line is not None and table else cell
 
@@ -298,7 +313,7 @@ class _Checker:
         if printed == expected:
             return
         operands = ("derived", "percent", ("value", str(part.value)), ("value", str(whole.value)))
-        explained, why = _explanation(operands, printed)
+        explained, why = explanation(operands, printed)
         if explained == "rounding":
             interval = part.range.ratio(whole.range)
             why = (f"{part.shown} ÷ {whole.shown} 中各数在尾数 ±0.005 之内可得 "

@@ -16,6 +16,7 @@ holding the template's example department, whose rendering gives the template's 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +24,20 @@ from typing import Callable
 
 from juesuan.audit.audit_base import SEVERITIES, Finding
 from juesuan.errors import DataError
-from juesuan.audit.published_source import Source, read_source
+from juesuan.audit.published_source import Source, read_source, recognise_template  # noqa: F401 (its place before)
 from juesuan.audit.published_tables import TablesRead, read_tables
-from juesuan.audit.sentence_audit import SentenceOutcome, sentence_checks
+from juesuan.audit.rendered_audit import rendered_audit
+from juesuan.audit.sentence_audit import WORDING_NOT_RUN, SentenceOutcome, prose, sentence_checks
+from juesuan.data.template import load_template
 from juesuan.audit.table_audit import audit_tables, checks_run
 
 SentenceChecks = Callable[[Source, TablesRead, "Path | None"], SentenceOutcome]
 
 #: template name → its sentence checks (see the module's docstring)
 SENTENCE_CHECKS: dict[str, SentenceChecks] = {}
+
+#: The findings of the rendered template (rendered_audit) that the sentence checks cannot make.
+WORDING_RULES = ("wording", "half_width", "unit", "year")
 
 TEMPLATE_WORDS = {"national": "全国九张表模板（第二部分 部门决算表，第三部分 决算情况说明）",
                   "sichuan": "四川模板（第二部分 决算情况说明，第四部分 附件）"}
@@ -58,25 +64,12 @@ class AuditOutcome:
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
 
 
-def recognise_template(source: Source) -> str | None:
-    """national or sichuan, from the part headings the report prints; None when it is neither."""
-    headings = [re.sub(r"\[bookmark:[^\]]*\]|\s", "", ln.text) for ln in source.lines]
-    part = {}
-    for text in headings:
-        m = re.match(r"^第([一二三四2-4])部分(.*)", text)
-        if m:
-            part.setdefault({"一": 1, "二": 2, "三": 3, "四": 4}.get(m.group(1), int(m.group(1)) if m.group(1).isdigit()
-                                                                   else 0), m.group(2))
-    if "决算表" in part.get(2, "") or "决算情况说明" in part.get(3, ""):
-        return "national"
-    if "决算情况说明" in part.get(2, ""):
-        return "sichuan"
-    return None
-
-
-def audit_published(path: str | Path, template: str | None = None, data_dir: Path | None = None) -> AuditOutcome:
+def audit_published(path: str | Path, template: str | None = None, data_dir: Path | None = None,
+                    department: str | None = None) -> AuditOutcome:
     """Every check the report alone allows; a DataError (one line) when it is no report this can read.
-    `data_dir`: where the template's example department is (default data/ of the current folder)."""
+    `data_dir`: where the template's example department is (default data/ of the current folder); with
+    `department`, also where that department's figures are, as many as there are (rendered_audit: data's
+    figures first, then the report's tables', then its text's)."""
     path = Path(path)
     source = read_source(path)
     recognised = recognise_template(source)
@@ -95,14 +88,35 @@ def audit_published(path: str | Path, template: str | None = None, data_dir: Pat
     sentences = SENTENCE_CHECKS.get(recognised)
     if sentences is None:
         not_run.append(f"正文的句子核对（{recognised} 模板的句式）：尚未接入（standalone_audit.SENTENCE_CHECKS）")
+        findings.sort(key=lambda f: f.line)
+        return AuditOutcome(path, recognised, findings, ran, not_run, tables.notes)
+    # without tables the sentences are still held against each other
+    checked = sentences(source, tables, data_dir)
+    rendered = None
+    if checked.ran:  # the template's sentences could be rendered from its example
+        rendered = rendered_audit(prose(source), load_template(recognised), tables,
+                                  Path(data_dir) if data_dir is not None else Path("data"), department,
+                                  data_dir if department is not None else None)
+    findings += checked.findings
+    ran += checked.ran
+    if rendered is not None and rendered.done:
+        # The template rendered from the figures put together: its wording, punctuation and unit findings
+        # (the numbers are the sentence checks', which say which operand each rate was worked out from); a
+        # sentence the sentence checks already fault at its line or the next is not faulted twice.
+        faulted = {f.line for f in checked.findings} | {f.line - 1 for f in checked.findings}
+        findings += [dataclasses.replace(f, section=_where(source, f.line) + (f"（{f.section}）" if f.section else ""))
+                     for f in rendered.findings if f.rule in WORDING_RULES and f.line not in faulted]
+        ran += rendered.ran
+        not_run += [why for why in checked.not_run if why != WORDING_NOT_RUN] + rendered.not_run
     else:
-        # without tables the sentences are still held against each other
-        checked = sentences(source, tables, data_dir)
-        findings += checked.findings
-        ran += checked.ran
-        not_run += checked.not_run
+        not_run += checked.not_run + (rendered.not_run if rendered is not None else [])
     findings.sort(key=lambda f: f.line)
     return AuditOutcome(path, recognised, findings, ran, not_run, tables.notes)
+
+
+def _where(source: Source, line: int) -> str:
+    lines = source.lines
+    return lines[line - 1].where if 0 < line <= len(lines) else f"第{line}行"
 
 
 def format_outcome(outcome: AuditOutcome) -> str:

@@ -60,7 +60,7 @@ def audit_tables(tables: TablesRead) -> list[Finding]:
     """Every sum the report's tables print that does not hold, at the line (or page and line) it is on."""
     findings = []
     for defect in published_defects(tables.tables, "公开表"):
-        line = _first_line(tables, defect.field)
+        line = first_line(tables, defect.field)
         where = _located(tables, defect.field)
         rounding = getattr(defect, "rounding", None)
         severity, explained, message = "error", "", f"{where}：应为{defect.expected}，表中为 {defect.got}"
@@ -84,7 +84,8 @@ def _cells(tables: TablesRead, text: str):
             yield match, tables.where(match.group(1), int(row))
 
 
-def _first_line(tables: TablesRead, text: str):
+def first_line(tables: TablesRead, text: str):
+    """The located line of the first cell that `text` (a field or cell name: 公开07表!C8) names, or None."""
     return next((line for _, line in _cells(tables, text) if line is not None), None)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from juesuan.audit.audit_base import Finding
-from juesuan.audit.audit_expect import Interval, truncated
+from juesuan.audit.rounding import Interval, truncated
 from juesuan.audit.general_checks import ShareSums, chart_caption_findings, is_chart_caption
 from juesuan.data.money import HALF_FEN, HUNDRED, round_half_up
 from juesuan.report.narrative import LOOP_END, LOOP_START, TAG, markdown_to_text, render, tag_source
@@ -253,7 +253,7 @@ def _compare(sentence: _Sentence, match: re.Match, ours: _Ours, shares: "ShareSu
             shares.add(section, source, _value(printed), line, match.string[match.start(group) - 1:match.end(group)])
         if _value(printed) != _value(expected):
             what = {"a": "金额", "p": "百分比", "n": "数字"}[kind]
-            explained, why = _explanation(source, _value(printed))
+            explained, why = explanation(source, _value(printed))
             message = f"{what}与数据不符：公开 {printed}，按数据应为 {expected}" + (f" （{why}）" if why else "")
             out.append(Finding(line, section, _context(match, group), _context(match, group, expected),
                                "number", message, "warning" if explained else "error", explained=explained))
@@ -296,7 +296,7 @@ def _grouped(number: str) -> bool:
 # ---------------------------------------------------------------- rounding
 def _range(source) -> Interval | None:
     """What a value could be, its displayed operands each rounded to the fen (± 0.005): a value as itself,
-    a change as the difference of its operands' ranges, a percentage as their ratio (audit_expect.Interval)."""
+    a change as the difference of its operands' ranges, a percentage as their ratio (rounding.Interval)."""
     if not source:
         return None
     if source[0] == "value":
@@ -328,7 +328,7 @@ def _exact(source) -> Decimal | None:
     return None
 
 
-def _explanation(source, published: Decimal | None) -> tuple[str, str]:
+def explanation(source, published: Decimal | None) -> tuple[str, str]:
     """("truncated" | "rounding" | "", why) for a published percentage or change that differs from ours."""
     if published is None or not source or source[0] != "derived":
         return "", ""

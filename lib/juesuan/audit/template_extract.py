@@ -30,13 +30,15 @@ import regex
 from juesuan.audit.template_audit import HALF_TO_FULL, HEADING_NUMBER, NUMBER, _literal, readable_lines
 from juesuan.data import catalogue
 from juesuan.data.figures import Figures
+from juesuan.data.formatting import format_amount
 from juesuan.data.loading import DepartmentFigures, load_year
 from juesuan.errors import DataError
 from juesuan.data.money import HUNDRED, ZERO, round_half_up
 from juesuan.data.provenance import TextTree, TracedFigures
 from juesuan.data.template import Template
 from juesuan.data.validation import GF_BUDGET_REASON, GPB_BUDGET_REASON
-from juesuan.report.narrative import LOOP_END, LOOP_START, TAG, markdown_to_text, render, tag_source
+from juesuan.report.narrative import (LOOP_END, LOOP_START, TAG, markdown_to_text, reason_of_clause, render,
+                                      tag_source)
 from juesuan.report.report import Report, build_context
 
 #: Which parts of a department's text every variant answers (a marked placeholder where the example has
@@ -46,10 +48,29 @@ ANSWERED = {"reasons": frozenset(p.split(".")[1] for p in (GPB_BUDGET_REASON, GF
 BUDGET_ITEMS = tuple(k for k in catalogue.AMOUNT_ITEMS if "budget" in k)
 HALF, DOUBLE = Decimal("0.5"), Decimal(2)
 #: How far ahead (characters of the joined text) the next sentence of a section is looked for.
-WINDOW = 6000
-#: Where a line's opening number (二、 （三） 1.) stands in a rendering; read as any such number.
-ANY_HEADING_NUMBER = "\ue005"
+WINDOW = 12000
+_CHINESE = "[一二三四五六七八九十]+"
+#: Where a line's opening number stands in a rendering, by its kind (a part's 第三部分, a bracketed （三）, a
+#: list's 二、 or 1.): read as any number of that kind, which number a text gives it being the audit's business.
+HEADING_KINDS = {"\ue005": f"第(?:{_CHINESE}|\\d+)部分", "\ue00a": f"[（(](?:{_CHINESE}|\\d+)[）)]",
+                 "\ue00b": f"{_CHINESE}、|\\d+[、.．](?!\\d)"}
+#: Before a line of a read text that opens with a heading's or a list's number: the department's words are
+#: read up to it, never across it (a heading is the template's, the words under it the next field's).
+LINE_HEAD = "\ue007"
+#: Where a line of the template's words may open: the number the text gives it, after a LINE_HEAD or not
+#: (a text that runs a heading into the line before it still reads).
+#: Where a paragraph ends: each line of a rendering; a line of a read text that ends a sentence or stops short
+#: of the text's full lines (a PDF's soft line breaks fall anywhere in a sentence, and are dropped). A title
+#: and the words under it, two of the department's fields, are told apart by it; elsewhere it may be missing.
+PARAGRAPH = "\ue008"
 _TAGGED_HEADING_NUMBER = HEADING_NUMBER.replace(r"\d+", r"(?:\d+|\ue000n[^\ue001]*\ue001)")
+#: Before a line of a rendering that opens with a list's number in Chinese numerals (（一） as a tagged c): its
+#: own number is read as such, but the read text's LINE_HEAD before it may stand there.
+LIST_HEAD = "\ue009"
+_TAGGED_LIST_NUMBER = re.compile("^[（(]?\ue000c")
+#: The key of the title among a template's sections: read only before a text's first heading (a title-less
+#: text's first sentence of the body is no title).
+TITLE = "title"
 #: Seconds a pattern may take to find itself from one place of a text: one that nearly fits a long stretch
 #: (words of the department in repeated passes) is given up on, as not found there.
 SEARCH_SECONDS = 0.5
@@ -78,7 +99,7 @@ class Loop:
 
 def _normalise(markdown: str) -> str:
     """A rendering as a published text reads once whitespace is dropped: no Markdown, no tables; a heading's
-    number marked (ANY_HEADING_NUMBER): which number a text gives a heading is the audit's business."""
+    number marked by its kind (HEADING_KINDS): which number a text gives a heading is the audit's business."""
     kept = []
     for line in markdown_to_text(markdown).splitlines():
         marks = re.match(f"[{LOOP_START}{LOOP_END}]*", line).group(0)
@@ -87,8 +108,16 @@ def _normalise(markdown: str) -> str:
             kept.append(re.sub(f"[^{LOOP_START}{LOOP_END}]", "", line))  # a table's line: only its loop marks
         else:
             # a line that opens with a heading's or a list's number (二、 （三） 1.), in a loop's marks or not
-            kept.append(marks + re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", ANY_HEADING_NUMBER, words))
-    return re.sub(r"\s+", "", "".join(kept)).translate(HALF_TO_FULL)
+            words = re.sub("^(?:" + _TAGGED_HEADING_NUMBER + ")", _heading_kind, words)
+            kept.append(marks + (LIST_HEAD if _TAGGED_LIST_NUMBER.match(words) else "") + words)
+    joined = re.sub(r"\s+", "", PARAGRAPH.join(kept)).translate(HALF_TO_FULL)
+    return re.sub(f"{PARAGRAPH}+", PARAGRAPH, joined).strip(PARAGRAPH)
+
+
+def _heading_kind(match: re.Match) -> str:
+    part, bracketed, listed = HEADING_KINDS
+    first = match.group(0)[0]
+    return part if first == "第" else bracketed if first in "（(" else listed
 
 
 def _parse(text: str) -> list:
@@ -105,8 +134,8 @@ def _parse(text: str) -> list:
         elif match.group(0) == LOOP_END:
             done = tuple(stack.pop())
             parent = stack[-1]
-            if not done:
-                continue
+            if not _words_alone(done):
+                continue  # a pass of a table's loop: nothing of it is read from the text's words
             if parent and isinstance(parent[-1], Loop):  # the next pass of the same loop (or of one right after it)
                 parent[-1] = Loop(parent[-1].passes + (done,))
             else:
@@ -149,9 +178,13 @@ def _sentences(nodes: list) -> list[tuple]:
         out.append(tuple(current))
     # A sentence of words alone (a heading: （三）自评质量。) is the anchor of what follows it, not a
     # sentence to read on its own: the department's words under it would otherwise be read from anywhere.
+    # And a sentence of the department's words alone (the last field of a section) is read after what
+    # precedes it.
     joined: list[tuple] = []
     for sentence in out:
-        if joined and all(isinstance(n, str) for n in joined[-1]):
+        if joined and not _literal_length("".join(n for n in sentence if isinstance(n, str))):
+            joined[-1] = joined[-1] + sentence
+        elif joined and all(isinstance(n, str) for n in joined[-1]):
             head = joined.pop()
             merged = list(head)
             for node in sentence:
@@ -163,6 +196,39 @@ def _sentences(nodes: list) -> list[tuple]:
         else:
             joined.append(sentence)
     return joined
+
+
+def _states(sentence: tuple) -> tuple:
+    """What a sentence's values state (a derived value's side left out: which way it went is the variant's)."""
+    return tuple(n.source[:4] if n.source and n.source[0] == "derived" else n.source
+                 for n in sentence if isinstance(n, Var))
+
+
+def _ambiguous(states: set) -> bool:
+    """Whether one sentence was written for different figures (a value not marked, None, is any of them)."""
+    states = list(states)
+    return any(x is not None and y is not None and x != y
+               for i, a in enumerate(states) for b in states[i + 1:] for x, y in zip(a, b))
+
+
+def _told_apart(renderings: list[list[tuple]]) -> list[tuple]:
+    """A section's sentences over its renderings, each shape once (the passes of its loops, merged). One that
+    the section writes in the same words for different figures (主要原因是…。 after each item) tells none of
+    them apart: it is read only joined to the sentence before it."""
+    states: dict[tuple, set] = {}
+    for sentences in renderings:
+        for sentence in sentences:
+            states.setdefault(_shape(sentence), set()).add(_states(sentence))
+    shapes: dict[tuple, tuple] = {}
+    for sentences in renderings:
+        for i, sentence in enumerate(sentences):
+            if _ambiguous(states[_shape(sentence)]):
+                if i == 0:
+                    continue
+                sentence = sentences[i - 1] + sentence  # the sentence before stays one of its own, too
+            shape = _shape(sentence)
+            shapes[shape] = _merge(shapes[shape], sentence) if shape in shapes else sentence
+    return list(shapes.values())
 
 
 def _ends_a_sentence(loop: Loop) -> bool:
@@ -182,9 +248,20 @@ def _merge(a: tuple, b: tuple) -> tuple:
         if isinstance(x, Loop):
             seen = {_regex(p)[0] for p in x.passes}
             merged.append(Loop(x.passes + tuple(p for p in y.passes if _regex(p)[0] not in seen)))
+        elif isinstance(x, Var) and isinstance(y, Var) and x.source is None:
+            merged.append(y)  # the value marked where another variant wrote it: what it states
+        elif isinstance(x, Var) and isinstance(y, Var) and _is_percent(x.source) and _is_percent(y.source) and \
+                x.source[:4] == y.source[:4] and x.source[4] != y.source[4]:
+            # one sentence for a part above, below or equal to its whole (the side said, if at all, in the next
+            # sentence): the side is not known from this one
+            merged.append(dataclasses.replace(x, source=x.source[:4] + (None,)))
         else:
             merged.append(x)
     return tuple(merged)
+
+
+def _is_percent(source) -> bool:
+    return bool(source) and source[0] == "derived" and source[1] == "percent"
 
 
 @dataclass
@@ -197,28 +274,48 @@ class Compiled:
     is_pass: bool = False
 
 
+def _headings(pattern: str) -> str:
+    """A literal's heading numbers (HEADING_KINDS' marks) as the numbers of their kind a text may give."""
+    for mark, number in HEADING_KINDS.items():
+        pattern = pattern.replace(mark, f"{LINE_HEAD}?(?:{number})")
+    return pattern.replace(LIST_HEAD, f"{LINE_HEAD}?")
+
+
+def _literal_length(node: str) -> int:
+    return len(re.sub(f"[，。；：、（）{''.join(HEADING_KINDS)}{PARAGRAPH}{LIST_HEAD}]", "", node))
+
+
 def _regex(nodes) -> tuple[str, list, int]:
     parts, slots, literal = [], [], 0
     for index, node in enumerate(nodes):
-        if isinstance(node, str):
+        if isinstance(node, str) and _between_words(nodes, index):
+            # what alone tells two of the department's fields apart (a term and its definition, a title and
+            # the paragraph under it) is read as it is written
+            parts.append(_headings(_literal(node, unit_optional=True)
+                                   .replace(PARAGRAPH, f"(?:{PARAGRAPH}|(?={LINE_HEAD})|$)")))
+            literal += _literal_length(node)
+        elif isinstance(node, str):
             # read leniently: a 万元 or a comma a text dropped does not hide the figures around it
-            pieces = [_literal(p, unit_optional=True).replace("，", "，?").replace("：", "：?")
-                      for p in node.split(ANY_HEADING_NUMBER)]
-            parts.append(f"(?:{HEADING_NUMBER})".join(pieces))
-            literal += len(re.sub(r"[，。；：、（）" + ANY_HEADING_NUMBER + "]", "", node))
+            # a line of the text that ends after 。：； ends a paragraph (_joined), where the template may run on
+            parts.append(_unchosen_directions(_headings(
+                _literal(node, unit_optional=True).replace(PARAGRAPH, "\0").replace("，", "，?")
+                .translate(_PARAGRAPH_AFTER).replace("\0", f"{PARAGRAPH}?"))))
+            literal += _literal_length(node)
         elif isinstance(node, Var) and node.kind == "z":
             parts.append(f"({re.escape(node.written)})")
             slots.append(node)
         elif isinstance(node, Var) and node.kind == "c":
             parts.append("[一二三四五六七八九十百]+")  # a list number: which one is the audit's business
         elif isinstance(node, Var):
-            group = f"({NUMBER})" if node.kind != "t" else "([^。]+?)" if node.within_sentence else "(.+?)"
+            group = f"({NUMBER})" if node.kind != "t" else _WORDS[node.within_sentence] + _ending(nodes, index)
             parts.append(group + ("%" if node.percent else ""))
             slots.append(node)
-        elif all(len(p) == 1 and isinstance(p[0], Var) and p[0].kind == "t" for p in node.passes):
+        elif all(len(words := _words_alone(p)) == 1 and isinstance(words[0], Var) and words[0].kind == "t"
+                 for p in node.passes):
             # a loop of words alone (a text's paragraphs) is its words: one group, not a repetition of groups
-            first = node.passes[0][0]
-            parts.append("([^。]+?)" if all(p[0].within_sentence for p in node.passes) else "(.+?)")
+            first = _words_alone(node.passes[0])[0]
+            parts.append(f"{PARAGRAPH}?" + _WORDS[all(_words_alone(p)[0].within_sentence for p in node.passes)]
+                         + _ending(nodes, index))
             slots.append(first)
         else:
             passes = []
@@ -226,14 +323,59 @@ def _regex(nodes) -> tuple[str, list, int]:
                 text, pass_slots, pass_literal = _regex(p)
                 if all(text != c.pattern.pattern for c in passes):
                     passes.append(Compiled(regex.compile(text), pass_slots, pass_literal))
+            # the pass with more of the template's words first: a regex takes the first alternative that fits,
+            # and a pass that is another's beginning (…完成预算100%。 of …完成预算95%。决算数小于…) fits first
+            passes.sort(key=lambda c: -c.literal_length)
             # As few passes as what follows allows (a pass's words could otherwise run on into the next
             # line's); as many as there are where nothing follows.
             repeat = "+" if index == len(nodes) - 1 else "+?"
-            parts.append("((?:" + "|".join(c.pattern.pattern for c in passes) + ")" + repeat + ")")
+            # each pass a group of its own: the captures of each repetition tell which pass it was (_facts)
+            parts.append("((?:" + "|".join(f"({c.pattern.pattern})" for c in passes) + ")" + repeat + ")")
             slots.append(passes)
-            slots.extend([None] * sum(c.pattern.groups for c in passes))
+            slots.extend([None] * sum(1 + c.pattern.groups for c in passes))
             literal += min(c.literal_length for c in passes)
     return "".join(parts), slots, literal
+
+
+#: The department's words, by whether they end no sentence (Var.within_sentence): never across a line that
+#: opens with a heading's number.
+_WORDS = {True: f"([^。{LINE_HEAD}{PARAGRAPH}]+?)", False: f"([^{LINE_HEAD}]+?)"}
+
+
+#: A general tolerance: a text that leaves the template's choice of direction unmade (增加/减少, 增长/下降,
+#: 大于/小于) reads as either branch; the change it gives has no sign (Fact.unchosen).
+_DIRECTIONS = (("增加", "减少"), ("增长", "下降"), ("大于", "小于"))
+_UNCHOSEN = re.compile("|".join(f"{a}/{b}" for a, b in _DIRECTIONS))
+
+
+def _unchosen_directions(pattern: str) -> str:
+    for a, b in _DIRECTIONS:
+        pattern = re.sub(f"{a}|{b}", lambda m, a=a, b=b: f"{a}(?:/{b})?" if m.group(0) == a else f"(?:{a}/)?{b}",
+                         pattern)
+    return pattern
+
+
+_PARAGRAPH_AFTER = str.maketrans({"。": f"。{PARAGRAPH}?", "；": f"；{PARAGRAPH}?", "：": f"：?{PARAGRAPH}?"})
+
+
+def _ending(nodes, index: int) -> str:
+    """After words of the department that end a sentence's pattern: they run to the end of their paragraph
+    (else they would stop after a character: the words are read as few as can be)."""
+    return f"(?=[{LINE_HEAD}{PARAGRAPH}]|$)" if index == len(nodes) - 1 else ""
+
+
+def _between_words(nodes, index: int) -> bool:
+    """Whether nodes[index], a literal, holds none of the template's words and follows words of the department,
+    ending the nodes or before more of its words."""
+    def words(i):
+        return 0 <= i < len(nodes) and isinstance(nodes[i], Var) and nodes[i].kind == "t"
+    return words(index - 1) and (words(index + 1) or index == len(nodes) - 1) and \
+        not re.sub(f"[，：；、{PARAGRAPH}{LIST_HEAD}]", "", nodes[index])
+
+
+def _words_alone(nodes) -> list:
+    """A pass's nodes but the paragraph breaks around them."""
+    return [n for n in nodes if not (isinstance(n, str) and not n.strip(PARAGRAPH + LIST_HEAD))]
 
 
 def _compile(nodes) -> Compiled:
@@ -253,27 +395,25 @@ class Sentences:
 
 def sentences_of(template: Template, data_dir: Path) -> Sentences:
     """Every sentence the template writes, over the variants of its example department's figures."""
-    shapes: dict[str, dict[tuple, tuple]] = {s.key: {} for s in template.sections}
+    files = [(TITLE, template.title)] + [(s.key, s.file) for s in template.sections]
+    rendered: dict[str, list[list[tuple]]] = {key: [] for key, _ in files}
     current, previous = _example_sources(template, data_dir)
     stated_once = []
     for index, (context, has_last_year) in enumerate(_variant_contexts(template, data_dir, current, previous)):
-        for section in template.sections:
+        for key, file in files:
             try:
-                markdown = render(template.folder, section.file, context, template.number_style, "sources")
+                markdown = render(template.folder, file, context, template.number_style, "sources")
             except Exception:  # noqa: BLE001 -- a variant a section cannot be written for shows none of its sentences
                 if index == 0:
                     raise  # the example as it is: the template's own error, said as the report would say it
                 continue
             nodes = _parse(_normalise(markdown))
-            if not has_last_year:
-                stated_once += [(section.key, n.source) for n in nodes if isinstance(n, Var) and n.source]
-            for sentence in _sentences(nodes):
-                key = _shape(sentence)
-                known = shapes[section.key]
-                known[key] = _merge(known[key], sentence) if key in known else sentence
+            if not has_last_year and key != TITLE:
+                stated_once += [(key, n.source) for n in nodes if isinstance(n, Var) and n.source]
+            rendered[key].append(_sentences(nodes))
     sections = []
-    for section in template.sections:
-        compiled = [_compile(nodes) for nodes in shapes[section.key].values()]
+    for key, _ in files:
+        compiled = [_compile(nodes) for nodes in _told_apart(rendered[key])]
         seen = {c.pattern.pattern for c in compiled}
         for unit in list(compiled):
             for slot in unit.slots:
@@ -283,7 +423,7 @@ def sentences_of(template: Template, data_dir: Path) -> Sentences:
                         compiled.append(dataclasses.replace(one, is_pass=True))
         # A sentence of the template's words alone, or with only a number in it, says nothing to read back
         # by; and one that is all words of the department would take any sentence.
-        sections.append((section.key, [c for c in compiled if c.slots and c.literal_length >= 2]))
+        sections.append((key, [c for c in compiled if c.slots and c.literal_length >= 2]))
     return Sentences(sections, Figures(current), stated_once)
 
 
@@ -312,8 +452,20 @@ def _variant_contexts(template: Template, data_dir: Path, current: DepartmentFig
     if previous is not None:
         variants += [(current, _scaled(current, HALF, exclude=BUDGET_ITEMS, year=year - 1, like=previous)),
                      (current, _scaled(current, DOUBLE, exclude=BUDGET_ITEMS, year=year - 1, like=previous)),
-                     (current, _scaled(current, Decimal(1), exclude=BUDGET_ITEMS, year=year - 1, like=previous))]
+                     (current, _scaled(current, Decimal(1), exclude=BUDGET_ITEMS, year=year - 1, like=previous)),
+                     # nothing last year: each increase from nothing, which has no rate; the figures of 0 this
+                     # year too, 1 in this variant
+                     (dataclasses.replace(current, amounts={k: v if v or k[0] in BUDGET_ITEMS else Decimal(1)
+                                                            for k, v in current.amounts.items()}),
+                      _scaled(current, ZERO, exclude=BUDGET_ITEMS, year=year - 1, like=previous))]
     variants.append((current, None))
+    absent = [item for item, (_, kind) in catalogue.AMOUNT_ITEMS.items()
+              if kind == "function" and not any(key[0] == item for key in current.amounts)]
+    if absent:
+        # a class of spending the example has none of (政府性基金 …): its sentences are written too
+        some_class = next(iter(catalogue.FUNCTION_CLASSES))
+        variants.append((dataclasses.replace(current, amounts={
+            **current.amounts, **{(item, some_class): Decimal(10) for item in absent}}), previous))
     if budgets:
         spent = {k: v for k, v in current.amounts.items() if k[0] not in BUDGET_ITEMS}
         for factor in (HALF, DOUBLE):
@@ -329,8 +481,10 @@ def _variant_contexts(template: Template, data_dir: Path, current: DepartmentFig
 
 def _scaled(source: DepartmentFigures, factor: Decimal, exclude: tuple, year: int,
             like: DepartmentFigures) -> DepartmentFigures:
-    """Last year as this year times `factor` (every amount but budgets): every change one way."""
-    amounts = {k: round_half_up(v * factor) for k, v in source.amounts.items() if k[0] not in exclude}
+    """Last year as this year times `factor` (every amount but budgets): every change one way (a figure of 0 this
+    year was 1 last year in the variant where last year is the higher: its 减少 too is written)."""
+    amounts = {k: round_half_up(v * factor) if v or factor <= 1 else Decimal(1)
+               for k, v in source.amounts.items() if k[0] not in exclude}
     return dataclasses.replace(like, amounts=amounts, year=year)
 
 
@@ -352,8 +506,11 @@ class Fact:
     #: the loop passes it was read in, outermost first: its codes are those of the names read there
     passes: tuple[int, ...] = ()
     end: int = 0
+    start: int = 0
     #: the place of each of those passes in its loop's run (the item of a list it was rendered from)
     ordinals: tuple[int, ...] = ()
+    #: read after a direction left unchosen (增加/减少): a change whose sign the text does not give
+    unchosen: bool = False
 
 
 @dataclass
@@ -363,30 +520,67 @@ class Reading:
     unread: list[tuple[str, int, str]] = field(default_factory=list)
 
 
-def _joined(text: str) -> tuple[str, list[int]]:
-    """The text's words as one string, as the audit reads them (readable_lines), and each character's line."""
+@dataclass
+class Joined:
+    """The text's words as one string, as the audit reads them (readable_lines): a PARAGRAPH where one ends, a
+    LINE_HEAD before each line that opens with a heading's number; and each character's line."""
+    text: str
+    lines: list[int]
+
+    def words(self, start: int, end: int, paragraphs: bool) -> str:
+        """The words from start to end: paragraphs apart by a blank line where they are a field's paragraphs."""
+        words = self.text[start:end].replace(LINE_HEAD, "")
+        pieces = [p for p in words.split(PARAGRAPH) if p]
+        return ("\n\n" if paragraphs else "").join(pieces)
+
+
+def _joined(text: str) -> Joined:
+    read = [(number, compact) for number, compact, caption in readable_lines(text) if not caption]
+    full = _full_line([compact for _, compact in read])
     chars, lines = [], []
-    for number, compact, caption in readable_lines(text):
-        if not caption:
-            chars += compact.translate(HALF_TO_FULL)
-            lines += [number] * len(compact)
-    return "".join(chars), lines
+    for index, (number, compact) in enumerate(read):
+        if index and (chars[-1] in "。：；！？" or len(read[index - 1][1]) < full):
+            chars.append(PARAGRAPH)
+            lines.append(number)
+        if re.match(HEADING_NUMBER, compact):
+            chars.append(LINE_HEAD)
+            lines.append(number)
+        chars += compact.translate(HALF_TO_FULL)
+        lines += [number] * len(compact)
+    return Joined("".join(chars), lines)
+
+
+def _full_line(lines: list[str]) -> float:
+    """How long a line must be to run on into the next one: three quarters of what most of a text's longer
+    lines hold (a PDF's lines are as wide as the page; a paragraph per line has no such width)."""
+    lengths = sorted(len(line) for line in lines if len(line) >= 10)
+    return 0.75 * lengths[int(len(lengths) * 0.75)] if lengths else 0
 
 
 def read_text(text: str, sentences: Sentences) -> Reading:
     """Each sentence of the template found in the text, in order; what its groups caught."""
-    joined, lines = _joined(text)
+    source = _joined(text)
+    joined, lines = source.text, source.lines
     reading = Reading()
     cursor, counter, trailing = 0, [0], None
     sections = sentences.sections
     index = 0
+    if sections and sections[0][0] == TITLE:
+        before_headings = joined.find(LINE_HEAD) % (len(joined) + 1)
+        for compiled in sections[0][1]:
+            match = _bounded(compiled.pattern.search, joined, 0, before_headings)
+            if match:
+                reading.facts += _facts(source, match, compiled, (), counter)
+                cursor = match.end()
+                break
+        index = 1
     while index < len(sections):
         candidates = [(s, c) for s in (index, index + 1) if s < len(sections) for c in sections[s][1]]
         best = None
         for s, compiled in candidates:
             match = _bounded(compiled.pattern.search, joined, cursor, min(len(joined), cursor + WINDOW))
             if match and match.end() > match.start():
-                rank = (match.start(), s, -compiled.literal_length, -(match.end() - match.start()))
+                rank = (_anchor(match, compiled), s, -compiled.literal_length, -(match.end() - match.start()))
                 if best is None or rank < best[0]:
                     best = (rank, s, compiled, match)
         if best is None:
@@ -397,18 +591,32 @@ def read_text(text: str, sentences: Sentences) -> Reading:
             skipped = joined[cursor:match.start()]
             if trailing is not None and s == index:
                 # words of the department that end a sentence run on to the next sentence the template writes
-                trailing.printed += skipped
-            else:
-                reading.unread.append((sections[s][0], lines[cursor], skipped))
+                trailing.end = match.start()
+                trailing.printed = source.words(trailing.start, trailing.end, _is_paragraphs(trailing.var))
+            elif source.words(cursor, match.start(), False):
+                reading.unread.append((sections[s][0], lines[cursor], source.words(cursor, match.start(), False)))
         if s != index:
             index = s
         if compiled.is_pass:
             counter[0] += 1
-        facts = _facts(joined, lines, match, compiled, (counter[0],) if compiled.is_pass else (), counter)
+        facts = _facts(source, match, compiled, (counter[0],) if compiled.is_pass else (), counter)
         reading.facts += facts
         trailing = facts[-1] if facts and facts[-1].var.kind == "t" and facts[-1].end == match.end() else None
         cursor = match.end()
     return reading
+
+
+def _anchor(match, compiled: Compiled) -> int:
+    """Where a sentence found stands: its first words of the template's (a sentence that opens with the
+    department's words would otherwise stand wherever the search began)."""
+    first = compiled.slots[0] if compiled.slots else None
+    if isinstance(first, Var) and first.kind == "t" and match.start(1) == match.start():
+        return match.end(1)
+    return match.start()
+
+
+def _is_paragraphs(var: Var) -> bool:
+    return bool(var.source) and "paragraph" in var.source[2:]
 
 
 def _bounded(method, text: str, start: int, end: int):
@@ -418,37 +626,40 @@ def _bounded(method, text: str, start: int, end: int):
         return None
 
 
-def _facts(text: str, lines: list[int], match, compiled: Compiled, passes: tuple,
-           counter: list[int], ordinals: tuple = ()) -> list[Fact]:
+def _facts(source: Joined, match, compiled: Compiled, passes: tuple, counter: list[int], ordinals: tuple = (),
+           offset: int = 0, window: tuple[int, int] | None = None) -> list[Fact]:
+    """What `compiled`'s groups caught: its groups numbered from `offset` in `match`, within `window` (one
+    repetition of a loop's pass: a repeated group keeps a capture per repetition)."""
+    window = window or match.span()
     out = []
-    for group, slot in enumerate(compiled.slots, 1):
-        if slot is None or match.start(group) < 0:
+    for local, slot in enumerate(compiled.slots, 1):
+        if slot is None:
+            continue
+        span = _capture(match, offset + local, window)
+        if span is None:
             continue
         if isinstance(slot, Var):
-            out.append(Fact(slot, match.group(group), lines[match.start(group)], passes, match.end(group),
-                            ordinals))
+            start, end = span
+            printed = source.words(start, end, _is_paragraphs(slot)) if slot.kind == "t" else source.text[start:end]
+            out.append(Fact(slot, printed, source.lines[start], passes, end, start=start, ordinals=ordinals,
+                            unchosen=bool(_UNCHOSEN.search(source.text, max(0, start - 8), start))))
             continue
-        position, end = match.span(group)
-        ordinal = 0
-        while position < end:
-            found = [(m, c) for c in slot
-                     if (m := _bounded(c.pattern.match, text, position, end)) and m.end() > position]
-            if not found:
-                break
-            # the shortest pass: a longer one is a pass whose words of the department swallowed the next passes
-            inner, chosen = min(found, key=lambda mc: (mc[0].end(), -mc[1].literal_length))
+        repetitions, group = [], offset + local
+        for chosen in slot:
+            group += 1
+            repetitions += [(s, e, chosen, group) for s, e in match.spans(group) if span[0] <= s and e <= span[1]]
+            group += chosen.pattern.groups
+        for ordinal, (s, e, chosen, group) in enumerate(sorted(repetitions, key=lambda r: r[0])):
             counter[0] += 1
-            facts = _facts(text, lines, inner, chosen, passes + (counter[0],), counter, ordinals + (ordinal,))
-            ordinal += 1
-            position = inner.end()
-            if facts and facts[-1].var.kind == "t" and facts[-1].end == position:
-                # words that end a pass run to where the next pass begins
-                starts = [m.start() for c in slot if (m := _bounded(c.pattern.search, text, position + 1, end))]
-                stop = min(starts, default=end)
-                facts[-1].printed += text[position:stop]
-                facts[-1].end = position = stop
-            out += facts
+            out += _facts(source, match, chosen, passes + (counter[0],), counter, ordinals + (ordinal,),
+                          group, (s, e))
     return out
+
+
+def _capture(match, group: int, window: tuple[int, int]) -> tuple[int, int] | None:
+    """The capture of `group` within `window` (the last, where a loop repeats it)."""
+    inside = [(s, e) for s, e in match.spans(group) if window[0] <= s and e <= window[1]]
+    return inside[-1] if inside else None
 
 
 # ------------------------------------------------------------------ from what was read to figures
@@ -461,9 +672,16 @@ class Stated:
     text: dict = field(default_factory=dict)
     department: dict[str, str] = field(default_factory=dict)
     function_names: dict[str, str] = field(default_factory=dict)
+    #: the units' names by their place in the list, how many units of each kind
+    units: dict[int, str] = field(default_factory=dict)
+    unit_kinds: dict[str, int] = field(default_factory=dict)
+    #: item → place → [label, amount]
+    breakdowns: dict[str, dict[int, list]] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
     derived: list[tuple[str, Decimal, str]] = field(default_factory=list)
     assumed: list[tuple[str, object, str]] = field(default_factory=list)
+    #: rows a percentage leaves open between several amounts: not written, why
+    unfixed: dict[str, str] = field(default_factory=dict)
     #: every value read, its codes those of the names read beside it (what the rows above were taken from)
     facts: list = field(default_factory=list)
 
@@ -508,9 +726,21 @@ def figures_of(reading: Reading, year: int, example) -> Stated:
                     # an item of a list, read in a loop's pass: the pass's place is the item's (outermost first)
                     path[i] = str(ordinals.pop(0))
             source = ("text", ".".join(path), *source[2:])
-            _put_text(result.text, source, fact.printed)
+            _put_text(result.text, source, reason_of_clause(fact.printed) if "clause" in source else fact.printed)
         elif kind == "department":
             result.department.setdefault(source[1], fact.printed)
+        elif kind in ("unit", "breakdown") and not fact.ordinals:
+            continue  # a pass of a list read on its own, out of its list: which item it is, is not known
+        elif kind == "unit":
+            result.units.setdefault(fact.ordinals[-1], fact.printed)
+        elif kind == "unit_kind" and (value := _number(fact.printed)) is not None:
+            result.unit_kinds.setdefault(source[1], int(value))
+        elif kind == "breakdown":
+            _, item, _, part = source
+            row = result.breakdowns.setdefault(item, {}).setdefault(fact.ordinals[-1], [None, None])
+            value = fact.printed if part == "label" else _number(fact.printed)
+            if row[part == "amount"] is None:
+                row[part == "amount"] = value
         elif kind == "derived":
             derived.append(fact)
     _solve(result, derived, year)
@@ -535,7 +765,7 @@ def _put_text(tree: dict, source: tuple, printed: str) -> None:
     if extra and extra[0] == "joined":
         node.setdefault(last, [p for p in printed.split(extra[1]) if p])
     elif extra and extra[0] == "paragraph":
-        node[last] = (node[last] + "\n" + printed) if last in node else printed
+        node[last] = (node[last] + "\n\n" + printed) if last in node else printed
     elif last.isdigit() and isinstance(node, dict):
         # a list's item (`functions.3`): kept by its place
         node.setdefault(last, printed)
@@ -651,9 +881,16 @@ def _value_of(result: Stated, source, year: int) -> Decimal | None:
 
 
 def _solve(result: Stated, derived: list[Fact], year: int) -> None:
-    """Last year's figures from changes, budgets from completion rates: until nothing more follows."""
-    progress = True
-    while progress:
+    """Last year's figures from changes, budgets from completion rates: until nothing more follows.
+
+    A total whose parts' changes the text states too is their sum, not what its own change gives: where the
+    two differ, the text contradicts itself, for the audit to find; its own change is used only where its
+    parts' are not enough."""
+    changed = {fact.var.source[3] for fact in derived if fact.var.source[1] == "change"}
+    deferring, progress = True, True
+    while progress or deferring:
+        if not progress:
+            deferring = False
         progress = _from_totals(result, year)
         for fact in derived:
             _, operation, first, second, sign = fact.var.source
@@ -662,19 +899,36 @@ def _solve(result: Stated, derived: list[Fact], year: int) -> None:
                 continue
             a, b = _value_of(result, first, year), _value_of(result, second, year)
             if operation == "change" and a is not None and b is None:
+                if deferring and any(("amount", part, "", second[3]) in changed
+                                     for part in catalogue.COMPOSITES.get(second[1], ("", ()))[1]):
+                    continue
+                if fact.unchosen and printed != 0:
+                    continue  # 增加/减少 left unchosen: the change's sign is not known
                 value = a - sign * printed
+                how = f"{format_amount(a)} {'−' if sign > 0 else '+'} {format_amount(printed)}" if not fact.unchosen else \
+                    f"变动额为{printed}（变动方向未作选择）"
                 if value >= 0:
-                    _set(result, second, value, year, f"第{fact.line}行：{a} {'−' if sign > 0 else '+'} {printed}")
+                    _set(result, second, value, year, f"第{fact.line}行：{how}")
                     progress = True
-            elif operation == "percent" and a is not None and b is None and sign == 0:
-                # the sentence read is the one written where part and whole are equal (决算数与预算数持平 …)
-                _set(result, second, a, year, f"第{fact.line}行：与{a}相等（{printed}%）")
+            elif operation == "percent" and a is not None and b is None and sign == 0 and printed in (0, HUNDRED):
+                # the sentence read is the one written where part and whole are equal (决算数与预算数持平 …); where
+                # both are 0 (完成预算0%), a whole with nothing of it spent would read the same
+                _set(result, second, a, year, f"第{fact.line}行：与{format_amount(a)}相等（{printed}%）" if a else
+                     f"第{fact.line}行：没有支出，{printed}%：按模板的写法，预算与支出同为0；另有预算而一点未用，"
+                     "也写作0%，须人工确认", exact=a != 0)
                 progress = True
             elif operation == "percent" and a is not None and b is None and printed > 0:
-                value, exact = _whole_from_percent(a, printed, sign)
-                if value is not None:
-                    _set(result, second, value, year, f"第{fact.line}行：{a} ÷ {printed}%", exact)
+                wholes = _wholes_from_percent(a, printed, sign)
+                if wholes and len(wholes) == 1:
+                    _set(result, second, wholes[0], year,
+                         f"第{fact.line}行：{format_amount(a)} ÷ {format_amount(wholes[0])} = {printed}%，"
+                         f"{format_amount(wholes[0])}是唯一能得出{printed}%的精确到分的数")
                     progress = True
+                elif wholes and second[1] in catalogue.AMOUNT_ITEMS:  # a total is no row of the data
+                    shown = "、".join(format_amount(w) for w in wholes[:6]) + ("等" if len(wholes) > 6 else "")
+                    result.unfixed[_row_name(second)] = (
+                        f"第{fact.line}行：{format_amount(a)} ÷ {printed}%：有{len(wholes)}个精确到分的数都能得出"
+                        f"（{shown}），无法确定{catalogue.item_name(second[1])}")
 
 
 def _from_totals(result: Stated, year: int) -> bool:
@@ -683,9 +937,15 @@ def _from_totals(result: Stated, year: int) -> bool:
     progress = False
     for rows, at in ((result.amounts, year), (result.previous, year - 1)):
         for key, (name, parts) in catalogue.COMPOSITES.items():
+            if (key, "") not in rows and not any(_by_function(p) and (p, "") not in rows for p in parts) and \
+                    all((p, "") in rows for p in parts if p not in catalogue.OPTIONAL_LINES):
+                # a total the text does not state, of parts it does: a part of a larger total (财政拨款收入 of
+                # 财政拨款收、支总计), not a row of the data
+                rows[(key, "")] = sum((rows[(p, "")] for p in parts if (p, "") in rows), ZERO)
+                progress = True
             total = rows.get((key, ""))
-            if total is None or any(catalogue.AMOUNT_ITEMS.get(p, ("", ""))[1] for p in parts):
-                continue  # parts by classification code add up class by class, not here
+            if total is None or any(_by_function(p) and (p, "") not in rows for p in parts):
+                continue  # parts by function code, without their total, add up class by class, not here
             # a line the data model lets a department leave out (OPTIONAL_LINES) is left out, not worked out
             unknown = [p for p in parts if (p, "") not in rows and p not in catalogue.OPTIONAL_LINES]
             if not unknown:
@@ -694,45 +954,51 @@ def _from_totals(result: Stated, year: int) -> bool:
             if rest == 0 or (len(unknown) == 1 and rest > 0):
                 for part in unknown:
                     _set(result, ("amount", part, "", at), rest if len(unknown) == 1 else ZERO, year,
-                         f"{name} {total} 减去读到的各组成部分")
+                         f"{name} {format_amount(total)} 减去读到的各组成部分")
                 progress = True
     return progress
+
+
+def _by_function(item: str) -> bool:
+    return catalogue.AMOUNT_ITEMS.get(item, ("", ""))[1] == "function"
 
 
 def _set(result: Stated, source: tuple, value: Decimal, year: int, how: str, exact: bool = True) -> None:
     _, item, code, at = source
     rows = result.amounts if at == year else result.previous
     rows[(item, code)] = value
-    name = f"{at}/amounts.{item}" + (f".{code}" if code else "")
+    result.unfixed.pop(_row_name(source), None)
     if exact:
-        result.derived.append((name, value, how))
+        result.derived.append((_row_name(source), value, how))
     else:
-        result.assumed.append((name, value, how + "：这一百分比容许的数不止一个，取最接近者"))
+        result.assumed.append((_row_name(source), value, how))
 
 
-def _whole_from_percent(part: Decimal, percent: Decimal, sign: int) -> tuple[Decimal | None, bool]:
+def _row_name(source: tuple) -> str:
+    """("amount", item, code, year) as extract names a row: 2021/amounts.gpb.budget.20132."""
+    _, item, code, at = source
+    return f"{at}/amounts.{item}" + (f".{code}" if code else "")
+
+
+def _wholes_from_percent(part: Decimal, percent: Decimal, sign: int | None) -> list[Decimal] | None:
     """The amounts (to the fen) whose share `part` is `percent` (rounded half up to 0.01%), on the side of
-    `part` that `sign` says (1: the part is the larger): the one, or the nearest to part ÷ percent with False."""
+    `part` that `sign` says (1: the part is the larger; None: either); None where too many would be (a rate
+    near 0)."""
     step = Decimal("0.01")
     if percent <= Decimal("0.005"):
-        return None, False  # any large enough whole gives it: the rate fixes nothing
+        return None  # any large enough whole gives it: the rate fixes nothing
     low = part * HUNDRED / (percent + Decimal("0.005"))
     high = part * HUNDRED / (percent - Decimal("0.005"))
     if (high - low) / step > MAX_CANDIDATES:
-        return None, False
+        return None
     candidates = []
     value = round_half_up(low) - step
     while value <= high + step:
         if value > ZERO and round_half_up(part / value * HUNDRED) == percent and \
-                (part > value) - (part < value) in (sign, 0 if sign == 0 else sign):
+                (sign is None or (part > value) - (part < value) == sign):
             candidates.append(value)
         value += step
-    if not candidates:
-        return None, False
-    if len(candidates) == 1:
-        return candidates[0], True
-    target = part * HUNDRED / percent
-    return min(candidates, key=lambda c: abs(c - target)), False
+    return candidates
 
 
 # ------------------------------------------------------------------ the extraction
@@ -743,23 +1009,55 @@ def extract_with_template(text: str, template: Template, data_dir: Path, extract
     reading = read_text(text, sentences)
     read = figures_of(reading, extraction.year, sentences.example)
     for (item, code), value in read.amounts.items():
-        if item in catalogue.AMOUNT_ITEMS:
+        # a total of rows by code (a class of rows by 款 or 项) is no row of the data: the finer rows are
+        finer = any(other == item and len(c) > len(code) and c.startswith(code) for other, c in read.amounts)
+        if item in catalogue.AMOUNT_ITEMS and not finer:
             extraction.amounts[(item, code)] = value
-    extraction.previous.update(read.previous)
+    for (item, code), value in read.previous.items():
+        parts = catalogue.COMPOSITES.get(item, ("", ()))[1]
+        if not (parts and all((part, "") in read.previous for part in parts)):  # a total of parts given is no row
+            extraction.previous[(item, code)] = value
     extraction.counts.update(read.counts)
     extraction.text = read.text
     extraction.name = extraction.name or read.department.get("name")
     extraction.short_name = read.department.get("short_name") or extraction.short_name or extraction.name
     extraction.function_names.update(read.function_names)
+    for item, parts in read.breakdowns.items():
+        extraction.breakdowns[item] = [(label, amount) for _, (label, amount) in sorted(parts.items())
+                                       if label is not None and amount is not None]
+    _units(read, extraction)
     for name, value, how in read.derived:
         extraction.derive(name, value, how)
     for name, value, why in read.assumed:
         extraction.assume(name, value, why)
     for conflict in read.conflicts:
         extraction.miss("conflict", conflict)
+    for name, why in read.unfixed.items():
+        extraction.miss(name, why)
     for section, line, skipped in reading.unread:
         extraction.unread.append({"section": section, "line": line, "text": skipped[:200]})
     _missing(sentences, read, extraction)
+
+
+def _units(read: Stated, extraction) -> None:
+    """The units the text lists, each with its kind: the kinds are counted, not given unit by unit, so they
+    are taken in the catalogue's order of kinds, as the template lists them (an assumption where there are
+    units of more than one kind)."""
+    names = [name for _, name in sorted(read.units.items())]
+    counted = sum(read.unit_kinds.values())
+    if not names:
+        if counted:
+            extraction.miss("units.csv", f"文中给出了下属单位的个数（{counted}个），但未逐一列出单位名称")
+        return
+    if counted != len(names):
+        extraction.miss("units.unit_kind", f"文中列出{len(names)}个单位，按类型计数共{counted}个：无法确定各单位的类型")
+        return
+    kinds = [kind for kind in catalogue.UNIT_KINDS for _ in range(read.unit_kinds.get(kind, 0))]
+    extraction.units = list(zip(names, kinds))
+    if len([n for n in read.unit_kinds.values() if n]) > 1:
+        extraction.assume("units.unit_kind", dict(extraction.units),
+                          "文中按类型给出了单位个数（" + "，".join(f"{k}{n}个" for k, n in read.unit_kinds.items() if n)
+                          + "），但未说明各单位分属哪一类；按类型和单位列出的先后顺序一一对应")
 
 
 def read_figures(text: str, template: Template, data_dir: Path, year: int) -> tuple[Reading, Stated]:
@@ -770,11 +1068,23 @@ def read_figures(text: str, template: Template, data_dir: Path, year: int) -> tu
 
 
 def _missing(sentences: Sentences, read: Stated, extraction) -> None:
-    """What the template writes once, outside its loops, and the text did not give."""
+    """What the template writes once, outside its loops, and the text did not give; and each row without a
+    code that the example department has (what a report of the template needs), that the text neither gives
+    nor lets be worked out."""
     for section, source in sentences.stated_once:
         rows = {"amount": read.amounts, "count": read.counts}.get(source[0])
         if rows is None or (source[0] == "amount" and source[1] not in catalogue.AMOUNT_ITEMS):
             continue
         if (source[1], source[2]) not in rows:
             extraction.miss(f"{source[0]}s.{source[1]}" + (f".{source[2]}" if source[2] else ""),
-                            f"文中没有读到“{section}”这一节的这句话")
+                            f"文中未写明{catalogue.item_name(source[1])}（没有读到“{section}”一节写它的句子）")
+    example = sentences.example.source
+    optional = catalogue.OPTIONAL_LINES + catalogue.OPTIONAL_AMOUNTS
+    for kind, needed, got in (("amounts", example.amounts, extraction.amounts),
+                              ("counts", example.counts, extraction.counts)):
+        for item, code in needed:
+            name = f"{kind}.{item}"
+            if code or item in optional or (item, code) in got or \
+                    any(m["field"] in (name, f"{extraction.year}/{name}") for m in extraction.missing):
+                continue
+            extraction.miss(name, f"文中未写明{catalogue.item_name(item)}，也不能由文中其他数字得出")

@@ -1,6 +1,7 @@
 """One department's figures for one year, with every total worked out from its parts."""
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from juesuan.data import catalogue
@@ -193,6 +194,11 @@ class Figures:
     @property
     def units(self):
         return self.source.units
+
+    def unit_kinds(self) -> list[tuple[str, int]]:
+        """How many units of each kind (catalogue.UNIT_KINDS, in its order, a kind with none included)."""
+        kinds = Counter(u.kind for u in self.units)
+        return [(kind, kinds.get(kind, 0)) for kind in catalogue.UNIT_KINDS]
 
 
 ECONOMIC_TOTALS = {"gpb_basic.personnel": catalogue.PERSONNEL_CLASSES, "gpb_basic.public": catalogue.PUBLIC_CLASSES}

@@ -76,7 +76,9 @@ def completion(actual: Decimal, budget: Decimal) -> Decimal | None:
     it; spending without a budget has no rate (None) and the text says so.
     """
     if budget == 0:
-        return ZERO.quantize(CENT) if actual == 0 else None
+        # the operands kept: a text's 完成预算0% reads back to a budget of 0 (an assumption: a budget with
+        # nothing spent of it reads 0% too)
+        return Derived(ZERO.quantize(CENT), "percent", (actual, budget)) if actual == 0 else None
     return percent(actual, budget)
 
 

@@ -17,7 +17,8 @@ from juesuan.data.money import Derived
 
 
 class Quantity(Decimal):
-    """An amount as a data row gives it: `source` = ("amount", item, code, year)."""
+    """An amount as a data row gives it: `source` = ("amount", item, code, year); or a part of a breakdown:
+    ("breakdown", item, index, "amount")."""
 
     __slots__ = ("source",)
 
@@ -31,7 +32,8 @@ class Quantity(Decimal):
 
 
 class Count(int):
-    """A count as a data row gives it: `source` = ("count", item, code, year)."""
+    """A count as a data row gives it: `source` = ("count", item, code, year); or how many units are of a kind:
+    ("unit_kind", kind)."""
 
     def __new__(cls, value, source: tuple):
         obj = int.__new__(cls, value)
@@ -41,7 +43,8 @@ class Count(int):
 
 class Phrase(str):
     """Words of the data: the department's text (("text", dotted path)), a name (("name", kind, code)),
-    a unit's (("unit", index, field)) or the department's own (("department", field))."""
+    a unit's (("unit", index, field)), the department's own (("department", field)) or a breakdown's part's
+    (("breakdown", item, index, "label"))."""
 
     __slots__ = ("source",)
 
@@ -118,6 +121,13 @@ class TracedFigures(Figures):
     @property
     def units(self):
         return [dataclasses.replace(u, name=Phrase(u.name, ("unit", i, "name"))) for i, u in enumerate(self.source.units)]
+
+    def unit_kinds(self):
+        return [(kind, Count(n, ("unit_kind", kind))) for kind, n in super().unit_kinds()]
+
+    def breakdown(self, item):
+        return [(Phrase(label, ("breakdown", item, i, "label")), Quantity(amount, ("breakdown", item, i, "amount")))
+                for i, (label, amount) in enumerate(super().breakdown(item))]
 
 
 class TextTree(dict):

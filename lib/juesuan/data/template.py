@@ -81,12 +81,8 @@ class Template:
     tables_after: str | None = None
     #: its report notebook (in notebooks/, cells made by notebook_source), and the department it opens on
     notebook: str = "department_report.ipynb"
-    #: how `juesuan audit` reads a published text: `template` (its own sentences as patterns: template_audit),
-    #: or `rules` (the seed's hand-written rules, audit_rules.py, which also check numbering, captions, sums)
-    audit: str = "template"
-    #: how `juesuan extract` reads a published text: `template` (its own sentences, template_extract), or
-    #: `rules` (the seed's hand-written readers, seed_extract.py, until the template's own read it as well)
-    extract: str = "template"
+    #: the department whose figures write the template's sentences for `juesuan audit` and `extract` to read
+    #: a published text by (template_audit, template_extract)
     example: tuple[str, int] = ("", 0)
     #: the kinds of vehicle (by use) the template names, in its order (catalogue.VEHICLE_USES' codes)
     vehicle_uses: tuple[str, ...] = ()
@@ -185,9 +181,7 @@ def _load(folder: Path, _stamps: tuple = ()) -> Template:
         share_bases={str(k): str(v) for k, v in (spec.get("share_bases") or {}).items()},
         glossary=glossary, trend_sections=tuple(spec.get("trend_sections") or ()),
         requires=_requirements(manifest, spec.get("requires") or {}), tables_after=spec.get("tables_after"),
-        notebook=need("notebook", str), audit=_known(manifest, "audit", [spec.get("audit", "template")],
-                                                     ("template", "rules"))[0],
-        extract=_known(manifest, "extract", [spec.get("extract", "template")], ("template", "rules"))[0],
+        notebook=need("notebook", str),
         example=(str(need("example", dict).get("department", "")), int(spec["example"].get("year", 0))),
         vehicle_uses=_known(manifest, "vehicle_uses", spec.get("vehicle_uses") or [], VEHICLE_USES))
 

@@ -44,6 +44,11 @@ def _reason_clause(reason: str) -> str:
     return reason if reason.startswith(("一是", "是")) else "是" + reason
 
 
+def reason_of_clause(clause: str) -> str:
+    """The reason a clause (_reason_clause) was written from: a reason that began with 是 reads back without it."""
+    return clause[1:] if clause.startswith("是") else clause
+
+
 def _paragraphs(text) -> list[str]:
     if isinstance(text, list):
         return [str(t).strip() for t in text if str(t).strip()]
@@ -114,7 +119,12 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
 
     def reason_clause(reason):
         clause = _reason_clause(reason)
-        return Phrase(clause, reason.source) if sources and isinstance(reason, Phrase) else clause
+        # marked: what is read back from the clause is the reason without the 是 the clause may add
+        return Phrase(clause, reason.source + ("clause",)) if sources and isinstance(reason, Phrase) else clause
+
+    def unchanged(change) -> str:
+        """Nothing to the reader; read back (a rendering with sources), the change of 0 that 持平 states."""
+        return _tag("z", "", source_of(change.amount)) if sources else ""
 
     def paragraphs(text):
         out = _paragraphs(text)
@@ -149,7 +159,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, style: NumberStyle = SEED_STY
     env.filters.update(amt=amount, pct=percent,
                        amt_or_none=amount_or_none,
                        cn=(lambda n: _tag("c", chinese_numeral(n))) if sources else chinese_numeral,
-                       reason_clause=reason_clause, paragraphs=paragraphs)
+                       reason_clause=reason_clause, paragraphs=paragraphs, unchanged=unchanged)
     if sources:
         env.filters["join"] = join
     return env

@@ -6,7 +6,6 @@ The notebook calls `load_report(...)` and then shows `report.section(...)` and
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -201,7 +200,7 @@ def build_context(report: Report) -> dict:
     income_total = v("income_total")
     income = _ns(total=income_total, lines=[
         _ns(key=k, name=name, amount=v(k) if f.value(k) is not None else Decimal(0),
-            share=share(f.value(k) or Decimal(0), income_total))
+            share=share(_or_zero(f.value(k)), income_total))
         for k, name in catalogue.INCOME_SOURCES.items()],
         fiscal=_ns(amount=v("fiscal_income"), share=share(v("fiscal_income"), income_total)))
     expenditure_total = v("expenditure_total")
@@ -216,7 +215,7 @@ def build_context(report: Report) -> dict:
     def budget_lines(item, codes, reason):
         lines = []
         for code in codes:
-            actual, budget = f.amount_at(f"{item}.actual", code) or Decimal(0), f.amount_at(f"{item}.budget", code)
+            actual, budget = _or_zero(f.amount_at(f"{item}.actual", code)), f.amount_at(f"{item}.budget", code)
             lines.append(_ns(code=code, name=f.line_name(code), amount=actual, budget=budget,
                              completion=completion(actual, budget), budget_direction=budget_direction(actual, budget),
                              reason=_reason(report, reason.format(code=code)), uses=_reason(report, f"uses.{code}"),
@@ -233,7 +232,7 @@ def build_context(report: Report) -> dict:
 
     def fund(key, income_key):
         total = v(f"{key}.total")
-        return _ns(amount=total, income=f.value(income_key) or Decimal(0), classes=[
+        return _ns(amount=total, income=_or_zero(f.value(income_key)), classes=[
             _ns(code=code, name=f.function_name(code), amount=a, share=share(a, total))
             for code, a in f.by_code(f"{key}.actual").items()],
             lines=budget_lines(key, list(f.leaves(f"{key}.budget")), GF_BUDGET_REASON) if key == "gf" else [])
@@ -255,10 +254,10 @@ def build_context(report: Report) -> dict:
                    completion=completion(amount, budget), change=change,
                    reason=_reason(report, CHANGE_REASONS[key]), **extra)
 
-    purchased = [_ns(name=name, count=f.count("vehicles_purchased", code) or 0,
-                     amount=f.stated("three_public.vehicle_purchase", code) or Decimal(0))
+    purchased = [_ns(name=name, count=_or_zero(f.count("vehicles_purchased", code), 0),
+                     amount=_or_zero(f.stated("three_public.vehicle_purchase", code)))
                  for code, name in catalogue.VEHICLE_TYPES.items()]
-    held = [_ns(name=name, count=f.count("vehicles_held", code) or 0) for code, name in catalogue.VEHICLE_TYPES.items()]
+    held = [_ns(name=name, count=_or_zero(f.count("vehicles_held", code), 0)) for code, name in catalogue.VEHICLE_TYPES.items()]
     tp = _ns(
         amount=tp_total, budget=tp_budget, completion=completion(tp_total, tp_budget), change=tp_change,
         budget_direction=tp_direction,
@@ -268,7 +267,7 @@ def build_context(report: Report) -> dict:
         vehicle=tp_item("three_public.vehicle", "公务用车购置及运行维护费", "three_public_budget.vehicle",
                         purchase=v("three_public.vehicle_purchase"), operation=v("three_public.vehicle_operation"),
                         purchased=purchased, purchased_count=sum(p.count for p in purchased),
-                        held=held, held_count=f.count_total("vehicles_held") or 0,
+                        held=held, held_count=_or_zero(f.count_total("vehicles_held"), 0),
                         operation_covers=covers.get("vehicle_operation")),
         reception=tp_item("three_public.reception", "公务接待费", "three_public_budget.reception",
                           domestic=v("three_public.reception_domestic"), foreign=v("three_public.reception_foreign"),
@@ -277,8 +276,8 @@ def build_context(report: Report) -> dict:
                           domestic_people=f.count("reception_domestic.people"),
                           foreign_batches=f.count("reception_foreign.batches"),
                           foreign_people=f.count("reception_foreign.people"),
-                          batches=(f.count("reception_domestic.batches") or 0) + (f.count("reception_foreign.batches") or 0),
-                          people=(f.count("reception_domestic.people") or 0) + (f.count("reception_foreign.people") or 0),
+                          batches=(_or_zero(f.count("reception_domestic.batches"), 0)) + (_or_zero(f.count("reception_foreign.batches"), 0)),
+                          people=(_or_zero(f.count("reception_domestic.people"), 0)) + (_or_zero(f.count("reception_foreign.people"), 0)),
                           domestic_breakdown=f.breakdown("three_public.reception_domestic")),
     )
 
@@ -291,25 +290,24 @@ def build_context(report: Report) -> dict:
                overall_summary=_words(performance.get("overall_summary", "")).rstrip("。"),
                special_summary=performance.get("special_summary", ""))
 
-    kinds = Counter(u.kind for u in f.units)
     glossary = text.get("glossary") or _default_glossary(report.data_dir) or list(report.template.glossary)
     return {
         "year": year, "py": report.previous_year, "name": f.name, "short": f.short_name,
         "duties": text.get("duties") or [],
-        "units": f.units, "unit_kinds": [(k, kinds.get(k, 0)) for k in catalogue.UNIT_KINDS],
+        "units": f.units, "unit_kinds": f.unit_kinds(),
         "total": _compared_item(report, "total"),
         "fiscal": _compared_item(report, "fiscal_total"),
         "income": income, "expenditure": expenditure, "gpb": gpb, "basic": basic, "tp": tp,
         "gf": fund("gf", "income.government_fund"), "sc": fund("sc", "income.state_capital"),
         "text": text,
         "admin": _compared_item(report, "admin_operating"),
-        "procurement": _ns(total=v("procurement.total"), goods=f.value("procurement.goods") or Decimal(0),
-                           works=f.value("procurement.works") or Decimal(0),
-                           services=f.value("procurement.services") or Decimal(0),
+        "procurement": _ns(total=v("procurement.total"), goods=_or_zero(f.value("procurement.goods")),
+                           works=_or_zero(f.value("procurement.works")),
+                           services=_or_zero(f.value("procurement.services")),
                            **{key.split(".")[1]: f.value(key) for key in catalogue.OPTIONAL_AMOUNTS
                               if key.startswith("procurement.")}),
         "assets": _ns(vehicles=f.count_total("vehicles_by_use"), equipment=f.count("equipment_over_1m"),
-                      by_use=[_ns(name=catalogue.VEHICLE_USES[code], count=f.count("vehicles_by_use", code) or 0)
+                      by_use=[_ns(name=catalogue.VEHICLE_USES[code], count=_or_zero(f.count("vehicles_by_use", code), 0))
                               for code in report.template.vehicle_uses],
                       other_use_covers=covers.get("vehicles_other_use")),
         "perf": perf,
@@ -326,9 +324,10 @@ def build_context(report: Report) -> dict:
     }
 
 
-def _or_zero(value: Decimal | None) -> Decimal:
-    """A figure the data may leave out, as 0 (the figure itself where given, even 0: it is a row of the data)."""
-    return Decimal(0) if value is None else value
+def _or_zero(value, zero=Decimal(0)):
+    """A figure the data may leave out, as 0 (the figure itself where given, even 0: it is a row of the data,
+    whose source a rendering with sources marks)."""
+    return zero if value is None else value
 
 
 def _words(value) -> str:
