@@ -88,6 +88,18 @@ def test_the_national_template_reads_the_sample_s_published_text_into_its_tables
     assert len(ex.text["functions"]) >= 10
 
 
+def test_a_text_of_another_year_reads_as_its_own_year():
+    """The sentences are the example's (2025) rendering; the sample with its years moved on by one reads as a
+    2026 text: the same figures, last year's as 2025's (once it looped forever on rows of a year before last)."""
+    moved = PUBLISHED.read_text(encoding="utf-8").replace("2025", "2026").replace("2024", "2025")
+    as_2025 = extract(PUBLISHED.read_text(encoding="utf-8"), "putuo-wenlv", 2025, template="national", data_dir=DATA)
+    as_2026 = extract(moved, "putuo-wenlv", 2026, template="national", data_dir=DATA)
+    assert as_2026.amounts == as_2025.amounts and as_2026.previous == as_2025.previous
+    a_year_earlier = {"2026": "2025", "2025": "2024"}
+    assert {a_year_earlier[d["field"][:4]] + d["field"][4:] for d in as_2026.derived} == \
+        {d["field"] for d in as_2025.derived}
+
+
 @pytest.mark.parametrize("named", [["--template", "national"], []])
 def test_extract_with_the_national_template_from_the_command_line(tmp_path, capsys, named):
     """Named, or recognised from the text's own part headings (第二部分 部门决算表, 第三部分 …决算情况说明)."""

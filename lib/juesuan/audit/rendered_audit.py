@@ -279,7 +279,8 @@ def _rekey_tree(tree, mapping):
 
 def _drop_unknown_codes(ex: Extraction, origins: Origins) -> None:
     """A line whose code no classification knows (a name the text misprints, read as a new line): not rendered."""
-    bad = {code for (item, code) in list(ex.amounts) + list(ex.previous) if code and not _known_code(code)}
+    bad = {code for (item, code) in list(ex.amounts) + list(ex.previous)
+           if code and catalogue.AMOUNT_ITEMS.get(item, ("", ""))[1] == "function" and not _known_code(code)}
     bad |= {code for code in ex.function_names if not _known_code(code)}
     if not bad:
         return

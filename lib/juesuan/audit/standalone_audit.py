@@ -36,8 +36,9 @@ SentenceChecks = Callable[[Source, TablesRead, "Path | None"], SentenceOutcome]
 #: template name → its sentence checks (see the module's docstring)
 SENTENCE_CHECKS: dict[str, SentenceChecks] = {}
 
-#: The findings of the rendered template (rendered_audit) that the sentence checks cannot make.
-WORDING_RULES = ("wording", "half_width", "unit", "year")
+#: The findings of the rendered template (rendered_audit) that the sentence checks cannot make: its words,
+#: punctuation, units, heading numbers, sentences left out, thousands separators.
+WORDING_RULES = ("wording", "half_width", "unit", "year", "numbering", "missing", "number_format")
 
 TEMPLATE_WORDS = {"national": "全国九张表模板（第二部分 部门决算表，第三部分 决算情况说明）",
                   "sichuan": "四川模板（第二部分 决算情况说明，第四部分 附件）"}
@@ -100,7 +101,7 @@ def audit_published(path: str | Path, template: str | None = None, data_dir: Pat
     findings += checked.findings
     ran += checked.ran
     if rendered is not None and rendered.done:
-        # The template rendered from the figures put together: its wording, punctuation and unit findings
+        # The template rendered from the figures put together: its findings of words (WORDING_RULES)
         # (the numbers are the sentence checks', which say which operand each rate was worked out from); a
         # sentence the sentence checks already fault at its line or the next is not faulted twice.
         faulted = {f.line for f in checked.findings} | {f.line - 1 for f in checked.findings}

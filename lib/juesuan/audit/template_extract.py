@@ -700,7 +700,9 @@ def figures_of(reading: Reading, year: int, example) -> Stated:
     names of the classification's codes, and way of naming a line, read a line's name back to its code."""
     result = Stated()
     codes = _Codes(example, result)
-    facts = result.facts = [_rekeyed(f, codes.in_pass(reading.facts, f.passes)) for f in reading.facts]
+    # the sentences state the example's year and the one before: a text of another year states its own
+    shift = year - example.year
+    facts = result.facts = [_dated(_rekeyed(f, codes.in_pass(reading.facts, f.passes)), shift) for f in reading.facts]
     derived = []
     for fact in facts:
         source = fact.var.source
@@ -859,6 +861,20 @@ def _rekeyed(fact: Fact, mapping: dict[str, str]) -> Fact:
     return dataclasses.replace(fact, var=dataclasses.replace(fact.var, source=_rekey(fact.var.source, mapping)))
 
 
+def _dated(fact: Fact, shift: int) -> Fact:
+    if not shift or fact.var.source is None:
+        return fact
+    return dataclasses.replace(fact, var=dataclasses.replace(fact.var, source=_shift_years(fact.var.source, shift)))
+
+
+def _shift_years(source, shift: int):
+    if isinstance(source, tuple) and source and source[0] in ("amount", "count") and len(source) == 4:
+        return source[:3] + (source[3] + shift,)
+    if isinstance(source, tuple):
+        return tuple(_shift_years(part, shift) for part in source)
+    return source
+
+
 def _rekey(source, mapping):
     if isinstance(source, tuple):
         return tuple(_rekey(part, mapping) for part in source)
@@ -895,8 +911,8 @@ def _solve(result: Stated, derived: list[Fact], year: int) -> None:
         for fact in derived:
             _, operation, first, second, sign = fact.var.source
             printed = _number(fact.printed)
-            if printed is None or first[0] != "amount" or second[0] != "amount":
-                continue
+            if printed is None or first[0] != "amount" or second[0] != "amount" or second[3] not in (year, year - 1):
+                continue  # (a year before last: no row the text's year keeps)
             a, b = _value_of(result, first, year), _value_of(result, second, year)
             if operation == "change" and a is not None and b is None:
                 if deferring and any(("amount", part, "", second[3]) in changed
@@ -1082,9 +1098,11 @@ def _missing(sentences: Sentences, read: Stated, extraction) -> None:
     optional = catalogue.OPTIONAL_LINES + catalogue.OPTIONAL_AMOUNTS
     for kind, needed, got in (("amounts", example.amounts, extraction.amounts),
                               ("counts", example.counts, extraction.counts)):
+        vocabulary = catalogue.AMOUNT_ITEMS if kind == "amounts" else catalogue.COUNT_ITEMS
         for item, code in needed:
             name = f"{kind}.{item}"
-            if code or item in optional or (item, code) in got or \
+            # rows by code (classes, vehicle types) are the example's own: another department has others
+            if code or vocabulary.get(item, ("", "composite"))[1] or item in optional or (item, code) in got or \
                     any(m["field"] in (name, f"{extraction.year}/{name}") for m in extraction.missing):
                 continue
             extraction.miss(name, f"文中未写明{catalogue.item_name(item)}，也不能由文中其他数字得出")
