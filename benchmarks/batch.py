@@ -1,34 +1,40 @@
 """Benchmark of the batch: naive papermill + nbconvert loop, juesuan report, a kernel-free render, a re-run.
 
-    .venv/bin/python benchmarks/batch.py --departments 20
+    .venv/bin/python benchmarks/batch.py                     # 400 departments, the slow loops on 20 of them
+    .venv/bin/python benchmarks/batch.py --departments 20    # everything over the same 20
 
 In one temporary folder it writes synthetic departments (``juesuan synth``,
-years 2021-2022, reports of 2022) and measures on this machine:
+years 2021-2022, reports of 2022; ``max(--departments, --rerun-departments)``
+of them) and measures on this machine, over the first ``--departments`` N
+(default 400, the count issue 15 measured) or the first ``--subset`` S of
+those (default 20; the same year's data either way):
 
-* **naive**: for each of the N departments, one after another, the ``papermill``
+* **naive** (S): for each department, one after another, the ``papermill``
   CLI (fresh kernel) then ``jupyter nbconvert --to html --no-input``;
-* **naive, two at a time**: the same papermill + nbconvert pair per department,
+* **naive, two at a time** (S): the same papermill + nbconvert pair per department,
   run two departments at a time by ``xargs -P 2`` (what one would do by hand on
   two cores);
-* **juesuan 1 / 2 workers**: ``juesuan report --workers 1`` and ``--workers 2``
-  over the same N departments (``--force``, wall time of the whole command);
-* **dask**: ``juesuan report --scheduler`` over the same N departments on a real ``dask scheduler`` and one
+* **juesuan 1 worker** (S), **juesuan 2 workers** (N, and again over S):
+  ``juesuan report --workers 1`` / ``--workers 2`` (``--force``, wall time of the
+  whole command, its start-up and index included);
+* **dask** (S): ``juesuan report --scheduler`` on a real ``dask scheduler`` and one
   ``dask worker`` process of 2 threads (the same two cores) that the benchmark starts; once on the fresh
   worker (its kernels start and warm up within the run, as the local batch's do), once again on its warm
-  kernels (``dask_s_per_report``, ``dask_warm_s_per_report``);
-* **kernel-free**: the same N reports rendered without any kernel, by two warm
+  kernels (``dask_s_per_report``, ``dask_warm_s_per_report``; compare with ``juesuan_subset_s_per_report``);
+* **kernel-free** (N, and again over S): the same reports rendered without any kernel, by two warm
   Python processes (the same parallelism as 2 workers): each runs the report
-  notebook's code cells in an in-process IPython shell (the library calls the
+  notebook's code cells that the batch runs (not the ``analyst`` cells, which the batch skips too) in an
+  in-process IPython shell with the batch kernels' year cache (the library calls the
   notebook makes: ``load_report``, sections, charts to PNG, tables), collects
   their outputs into the notebook and exports it with ``notebook_to_html``,
-  then writes both files; the time excludes the processes' start-up and warm-up;
-  of it, the time spent making each report's embedded font subset
+  then writes both files; the time excludes the processes' start-up and warm-up
+  (one report each, not timed); of it, the time spent making each report's embedded font subset
   (``juesuan.build.webfont.font_subset``) is the font's share;
-* **re-run**: after all ``--rerun-departments`` (default 100) reports are built,
+* **re-run**: after all ``--rerun-departments`` (default 100; all N when more) reports are built,
   ``juesuan report`` again with nothing changed (wall time of the command);
 * **peak worker memory**: the largest resident memory of one worker (its
   process plus its kernel), sampled every 0.1 s during the juesuan runs;
-* **formats**, one run after the other, 2 workers, the same N departments:
+* **formats** (S), one run after the other, 2 workers:
   ``--formats html --force`` (the HTML's cost), ``--formats html,pdf,docx
   --force`` (all three: what PDF and Word add is the difference), then on a
   folder holding the HTML only, ``--formats html,pdf`` and ``--formats
@@ -37,19 +43,20 @@ years 2021-2022, reports of 2022) and measures on this machine:
 
 The last line is::
 
-    RESULT departments=N naive_s_per_report=… juesuan_s_per_report=… speedup=… naive_xargs2_s_per_report=… speedup_vs_xargs2=… kernel_free_s_per_report=… overhead_ratio=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… dask_s_per_report=… dask_warm_s_per_report=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
+    RESULT departments=N juesuan_s_per_report=… kernel_free_s_per_report=… overhead_ratio=… subset=S naive_s_per_report=… speedup=… naive_xargs2_s_per_report=… speedup_vs_xargs2=… juesuan_subset_s_per_report=… kernel_free_subset_s_per_report=… overhead_ratio_subset=… speedup_vs_xargs2_subset=… font_s_per_report=… font_share=… rerun_s=… peak_worker_mb=… dask_s_per_report=… dask_warm_s_per_report=… html_s_per_report=… pdf_s_per_report=… docx_s_per_report=… pdf_docx_added_s_per_report=… formats_within_budget=… formats_peak_worker_mb=…
 
-where pdf_docx_added_s_per_report is (all three − HTML alone) / N,
-formats_within_budget says whether it is at most html_s_per_report (PDF and
-Word together add no more than the HTML costs), and formats_peak_worker_mb is
+Every ``…_s_per_report`` is a run's wall time divided by the number of reports it made.
+juesuan_s_per_report and kernel_free_s_per_report are over the N departments, overhead_ratio
+their ratio; the ``_subset`` ones are the same over S (where the batch's fixed start-up weighs
+N/S times more). naive and naive_xargs2 are over S (each report there costs the same whatever
+the number: a process pair per report), and speedup = naive / juesuan, speedup_vs_xargs2 = the
+xargs -P 2 loop / juesuan (speedup_vs_xargs2_subset: / juesuan over S). pdf_docx_added_s_per_report is
+(all three − HTML alone) / S, formats_within_budget says whether it is at most html_s_per_report
+(PDF and Word together add no more than the HTML costs), and formats_peak_worker_mb is
 a worker's peak memory while making all three (its Chromium included; resident
 sizes summed, so the pages Chromium's processes share count once per process). ``--formats-only`` runs the
-formats part alone (``FORMATS`` line).
-
-where speedup = naive / juesuan with 2 workers, speedup_vs_xargs2 = the xargs -P 2 loop / juesuan
-with 2 workers, and overhead_ratio = juesuan
-with 2 workers / kernel-free with 2 processes; font_s_per_report is the mean
-time of one report's font subset in the kernel-free render and font_share its
+formats part alone over S departments (``FORMATS`` line). font_s_per_report is the mean
+time of one report's font subset in the kernel-free render over N and font_share its
 part of that render's time (summed over the reports' own times, which the two
 processes overlap). ``--memory-run M`` instead
 builds M departments with 2 workers and prints the workers' memory as the
@@ -334,7 +341,12 @@ def formats_fields(per: dict[str, float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--departments", type=int, default=20)
+    parser.add_argument("--departments", type=int, default=400,
+                        help="the batch and the kernel-free render over this many departments (default 400, as issue 15 "
+                             "measured)")
+    parser.add_argument("--subset", type=int, default=20,
+                        help="the papermill loops, --workers 1, Dask, the formats, and the batch and the kernel-free "
+                             "render again, over the first this many of them (default 20)")
     parser.add_argument("--rerun-departments", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
@@ -349,13 +361,13 @@ def main() -> None:
         try:
             data = base / "data"
             if not data.exists():
-                subprocess.run([str(BIN / "juesuan"), "synth", "--departments", str(args.departments), "--years",
+                subprocess.run([str(BIN / "juesuan"), "synth", "--departments", str(args.subset), "--years",
                                 "2021-2022", "--out", str(data), "--seed", str(args.seed)], check=True,
                                stdout=subprocess.DEVNULL)
             notebook = base / "notebook" / NOTEBOOK.name
             notebook.parent.mkdir(exist_ok=True)
             shutil.copy(NOTEBOOK, notebook)
-            ids = [d for d, _ in names(data)[:args.departments]]
+            ids = [d for d, _ in names(data)[:args.subset]]
             print(f"FORMATS departments={len(ids)} {formats_fields(formats(data, base, notebook, ids))}")
         finally:
             if args.keep is None:
@@ -363,6 +375,7 @@ def main() -> None:
         return
 
     n = args.departments
+    subset = min(args.subset, n)
     total = max(n, args.rerun_departments)
     base = Path(args.keep or tempfile.mkdtemp(prefix="juesuan-bench-"))
     try:
@@ -376,35 +389,51 @@ def main() -> None:
         everyone = names(data)
         chosen = everyone[:n]
         ids = [d for d, _ in chosen]
-        log(f"{n} departments of {total} synthetic ones in {base}")
+        sub_ids = ids[:subset]
+        log(f"{n} departments of {total} synthetic ones in {base}; the slow loops, Dask and the formats on the "
+            f"first {subset}")
 
-        log("naive: papermill CLI + nbconvert CLI per department …")
-        naive_s = naive(data, base / "naive", notebook, ids)
-        log(f"  {naive_s:.1f} s, {naive_s / n:.2f} s per report")
+        log(f"naive: papermill CLI + nbconvert CLI per department, {subset} departments …")
+        naive_s = naive(data, base / "naive", notebook, sub_ids)
+        log(f"  {naive_s:.1f} s, {naive_s / subset:.2f} s per report")
 
-        log("naive, two at a time: the same loop under xargs -P 2 …")
-        xargs_s = naive_xargs(data, base / "naive-xargs", notebook, ids)
-        log(f"  {xargs_s:.1f} s, {xargs_s / n:.2f} s per report")
+        log(f"naive, two at a time: the same loop under xargs -P 2, {subset} departments …")
+        xargs_s = naive_xargs(data, base / "naive-xargs", notebook, sub_ids)
+        log(f"  {xargs_s:.1f} s, {xargs_s / subset:.2f} s per report")
 
-        log("juesuan report --workers 1 …")
-        one_s, one_mb, _ = juesuan_report(data, base / "one", notebook, 1, ids, force=True)
-        log(f"  {one_s:.1f} s, {one_s / n:.2f} s per report, peak worker {one_mb:.0f} MB")
+        log(f"juesuan report --workers 1, {subset} departments …")
+        one_s, one_mb, _ = juesuan_report(data, base / "one", notebook, 1, sub_ids, force=True)
+        log(f"  {one_s:.1f} s, {one_s / subset:.2f} s per report, peak worker {one_mb:.0f} MB")
 
-        log("juesuan report --workers 2 …")
-        two_s, two_mb, _ = juesuan_report(data, base / "two", notebook, 2, ids, force=True)
-        log(f"  {two_s:.1f} s, {two_s / n:.2f} s per report, peak worker {two_mb:.0f} MB")
+        log(f"juesuan report --workers 2, {subset} departments …")
+        sub_s, sub_mb, _ = juesuan_report(data, base / "two-subset", notebook, 2, sub_ids, force=True)
+        log(f"  {sub_s:.1f} s, {sub_s / subset:.2f} s per report, peak worker {sub_mb:.0f} MB")
 
-        log("dask: a real scheduler and one worker of 2 threads, juesuan report --scheduler …")
-        dask_cold_s, dask_warm_s = on_dask(data, base / "dask", notebook, ids)
-        log(f"  {dask_cold_s:.1f} s ({dask_cold_s / n:.2f} s per report) on a fresh worker, "
-            f"{dask_warm_s:.1f} s ({dask_warm_s / n:.2f} s per report) on its warm kernels")
+        if n > subset:
+            log(f"juesuan report --workers 2, {n} departments …")
+            two_s, two_mb, _ = juesuan_report(data, base / "two", notebook, 2, ids, force=True)
+            log(f"  {two_s:.1f} s, {two_s / n:.2f} s per report, peak worker {two_mb:.0f} MB")
+        else:
+            two_s, two_mb = sub_s, sub_mb
+            shutil.copytree(base / "two-subset", base / "two")
 
-        log("kernel-free render, 2 warm processes …")
-        free_s, free_own_s, font_s = kernel_free(data, base / "free", notebook, chosen)
-        log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report; font subset {font_s / n:.3f} s per report, "
-            f"{font_s / free_own_s:.0%} of a report's render")
+        log(f"dask: a real scheduler and one worker of 2 threads, juesuan report --scheduler, {subset} departments …")
+        dask_cold_s, dask_warm_s = on_dask(data, base / "dask", notebook, sub_ids)
+        log(f"  {dask_cold_s:.1f} s ({dask_cold_s / subset:.2f} s per report) on a fresh worker, "
+            f"{dask_warm_s:.1f} s ({dask_warm_s / subset:.2f} s per report) on its warm kernels")
 
-        per_format = formats(data, base, notebook, ids)
+        log(f"kernel-free render, 2 warm processes, {subset} departments …")
+        free_sub_s, _, _ = kernel_free(data, base / "free-subset", notebook, chosen[:subset])
+        log(f"  {free_sub_s:.1f} s, {free_sub_s / subset:.2f} s per report")
+        if n > subset:
+            log(f"kernel-free render, 2 warm processes, {n} departments …")
+            free_s, free_own_s, font_s = kernel_free(data, base / "free", notebook, chosen)
+            log(f"  {free_s:.1f} s, {free_s / n:.2f} s per report")
+        else:
+            free_s, free_own_s, font_s = kernel_free(data, base / "free", notebook, chosen)
+        log(f"  font subset {font_s / n:.3f} s per report, {font_s / free_own_s:.0%} of a report's render")
+
+        per_format = formats(data, base, notebook, sub_ids)
 
         log(f"re-run: building all {total} departments first …")
         prep_s, prep_mb, _ = juesuan_report(data, base / "two", notebook, 2, None, force=False)
@@ -415,18 +444,23 @@ def main() -> None:
         if f"未变跳过 {total} 份" not in output:
             raise SystemExit(f"the re-run rebuilt something:\n{output}")
 
-        naive_per = naive_s / n
+        naive_per = naive_s / subset
+        xargs_per = xargs_s / subset
         juesuan_per = two_s / n
         free_per = free_s / n
-        peak = max(one_mb, two_mb, prep_mb)
-        print(json.dumps({"juesuan_1_worker_s_per_report": round(one_s / n, 3)}))
-        xargs_per = xargs_s / n
-        print(f"RESULT departments={n} naive_s_per_report={naive_per:.3f} juesuan_s_per_report={juesuan_per:.3f} "
+        sub_per = sub_s / subset
+        free_sub_per = free_sub_s / subset
+        peak = max(one_mb, sub_mb, two_mb, prep_mb)
+        print(json.dumps({"juesuan_1_worker_s_per_report": round(one_s / subset, 3), "subset": subset}))
+        print(f"RESULT departments={n} juesuan_s_per_report={juesuan_per:.3f} kernel_free_s_per_report={free_per:.3f} "
+              f"overhead_ratio={juesuan_per / free_per:.2f} subset={subset} naive_s_per_report={naive_per:.3f} "
               f"speedup={naive_per / juesuan_per:.2f} naive_xargs2_s_per_report={xargs_per:.3f} "
-              f"speedup_vs_xargs2={xargs_per / juesuan_per:.2f} kernel_free_s_per_report={free_per:.3f} "
-              f"overhead_ratio={juesuan_per / free_per:.2f} font_s_per_report={font_s / n:.3f} "
+              f"speedup_vs_xargs2={xargs_per / juesuan_per:.2f} "
+              f"juesuan_subset_s_per_report={sub_per:.3f} kernel_free_subset_s_per_report={free_sub_per:.3f} "
+              f"overhead_ratio_subset={sub_per / free_sub_per:.2f} speedup_vs_xargs2_subset={xargs_per / sub_per:.2f} "
+              f"font_s_per_report={font_s / n:.3f} "
               f"font_share={font_s / free_own_s:.3f} rerun_s={rerun_s:.2f} peak_worker_mb={peak:.0f} "
-              f"dask_s_per_report={dask_cold_s / n:.3f} dask_warm_s_per_report={dask_warm_s / n:.3f} "
+              f"dask_s_per_report={dask_cold_s / subset:.3f} dask_warm_s_per_report={dask_warm_s / subset:.3f} "
               f"{formats_fields(per_format)}")
     finally:
         if args.keep is None:

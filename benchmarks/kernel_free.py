@@ -24,6 +24,11 @@ def setup(notebook: str) -> None:
     import juesuan.report.charts  # noqa: F401 -- warm: what the notebook imports
     import juesuan.report.report  # noqa: F401
     import juesuan.build.webfont as webfont
+    from juesuan.build._warm_kernel import install_year_cache
+
+    # The same year cache as the batch's kernels (each year's files parsed once per process): without it every
+    # report would parse the whole year again, which at hundreds of departments is most of the render.
+    install_year_cache()
 
     # embed_font looks font_subset up in its module at each call, so timing it there times every subset made.
     subset = webfont.font_subset
@@ -57,6 +62,7 @@ def kernel_free_render(job: tuple[str, str, str, str]) -> tuple[float, float]:
     import nbformat
     from IPython.utils.capture import capture_output
 
+    from juesuan.build.engine import BATCH_SKIPPED_TAGS
     from juesuan.build.export import notebook_to_html
     from juesuan.files import write_atomic
 
@@ -73,7 +79,9 @@ def kernel_free_render(job: tuple[str, str, str, str]) -> tuple[float, float]:
     shell.user_ns.update({"department": department, "year": YEAR, "data_dir": data_dir, "template": None})
     nb = copy.deepcopy(_cells)
     for cell in nb.cells:
-        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+        tags = set(cell.metadata.get("tags", []))
+        # Not the parameters (set above), nor what the batch does not run either (the analyst's cells).
+        if cell.cell_type != "code" or "parameters" in tags or tags & BATCH_SKIPPED_TAGS:
             continue
         with capture_output() as captured:
             result = shell.run_cell(cell.source, store_history=False)

@@ -154,3 +154,25 @@ def test_an_earlier_output_of_a_now_failing_department_is_removed_with_its_manif
     assert not (year_dir / "broken.html").exists()
     assert not (year_dir / ".build" / "broken.json").exists()
     assert (year_dir / "broken.failed.ipynb").exists()
+
+
+# juesuan report starts its workers before it reads the year when this first look says reports will surely run
+
+
+def test_the_first_look_says_a_run_is_certain_only_when_it_is(city, monkeypatch):
+    year_dir, notebook = city["year_dir"], city["notebook"]
+    must_run = manifest.some_report_must_run
+    assert not must_run(year_dir, notebook) and not must_run(year_dir, notebook, ["synth-0001"])
+    assert must_run(year_dir, notebook, ["synth-0004"])  # never built
+    assert must_run(city["out"] / "2023", notebook)  # nothing built that year
+    other = notebook.with_name("other.ipynb")
+    other.write_text(notebook.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert must_run(year_dir, other)
+    (year_dir / "synth-0004.failed.ipynb").write_text("{}", encoding="utf-8")
+    assert must_run(year_dir, notebook) and not must_run(year_dir, notebook, ["synth-0002"])
+    (year_dir / "synth-0004.failed.ipynb").unlink()
+    (year_dir / ".build" / "synth-0003.json").write_text("{broken", encoding="utf-8")
+    assert must_run(year_dir, notebook) and must_run(year_dir, notebook, ["synth-0003"])
+    (year_dir / ".build" / "synth-0003.json").unlink()
+    monkeypatch.setattr(manifest, "library_fingerprint", lambda: "another library")
+    assert must_run(year_dir, notebook)

@@ -57,6 +57,14 @@ def both(tmp_path_factory):
         result = build_reports(YEAR, departments, data_dir=data, out_dir=base / name, notebook=notebook,
                                progress=False, on_result=seen.append, **options)
         runs[name] = {"result": result, "dir": base / name / str(YEAR), "rendered": seen}
+    # As `juesuan report` runs it: the workers started (and their kernels warmed up) before the batch.
+    seen = []
+    with batch.WorkerPool(2, notebook) as pool:
+        processes = list(pool.executor._processes.values())
+        result = build_reports(YEAR, departments, data_dir=data, out_dir=base / "ahead", notebook=notebook,
+                               progress=False, on_result=seen.append, engine="warm", workers=2, pool=pool)
+    runs["ahead"] = {"result": result, "dir": base / "ahead" / str(YEAR), "rendered": seen,
+                     "pids": {p.pid for p in processes}, "alive": [p.is_alive() for p in processes]}
     return runs
 
 
@@ -101,6 +109,24 @@ def test_the_comparison_is_of_two_engines_and_can_fail(both):
     cell = next(c for c in nb.cells if c.cell_type == "code" and c.outputs and c.outputs[0].output_type == "display_data")
     cell.outputs.append(cell.outputs[-1])
     assert nbformat.writes(nb).encode("utf-8") != (warm / "synth-0001.ipynb").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["synth-0001.ipynb", "synth-0002.ipynb", "synth-0003.ipynb",
+                                  "no-such.failed.ipynb", "synth-0001.html", "synth-0002.html", "synth-0003.html"])
+def test_workers_started_ahead_give_papermills_bytes(both, name):
+    assert same_bytes(both["ahead"]["dir"] / name, both["fresh"]["dir"] / name)
+
+
+def test_workers_started_ahead_are_the_ones_that_ran(both):
+    ahead = both["ahead"]
+    assert [r.id for r in ahead["result"].built] == ["synth-0001", "synth-0002", "synth-0003"]
+    assert len(ahead["pids"]) == 2
+    # Every report ran in one of the pool's own processes, inside the kernel it had started before any job
+    # came (one start each), and nothing was started by the batch itself.
+    assert {int(r.worker.rsplit(":", 1)[1]) for r in ahead["rendered"]} <= ahead["pids"]
+    assert {r.extra["engine"] for r in ahead["rendered"] if r.ok} == {"in-kernel"}
+    assert all(r.extra["kernel_starts"] == 1 for r in ahead["rendered"])
+    assert ahead["alive"] == [False, False]  # ended when the pool closed
 
 
 def test_the_warm_run_reused_its_kernels_and_left_none_running(both):

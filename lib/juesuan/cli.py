@@ -15,10 +15,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from juesuan.errors import DataError, DataErrors, printable
-from juesuan.data.loading import available_years, has_reports, latest_year, load_year, report_years
-from juesuan.resources import report_notebook
-from juesuan.data.template import load_template, year_template
-from juesuan.data.year_check import validation_problems
+
+# The data layer (pandas) is imported by the commands that use it, not here: `juesuan report`'s worker
+# processes are spawned, and a spawned process runs this program's main script again (the console script
+# imports this module) before it takes any work; the workers need none of it (their kernels do).
 
 #: Relative to the folder the command runs in (the repository, for `make report`).
 DEFAULT_DATA = Path("data")
@@ -35,6 +35,8 @@ def _check_data_folder(data_dir: Path) -> None:
 
 
 def _year(value: str, data_dir: Path) -> int:
+    from juesuan.data.loading import latest_year
+
     _check_data_folder(data_dir)
     if value == "latest":
         return latest_year(data_dir)
@@ -67,6 +69,8 @@ def print_problems(problems: list[DataError], notes: dict[str, list[str]], names
 
 
 def cmd_validate(args) -> int:
+    from juesuan.data.year_check import validation_problems
+
     year = _year(args.year, args.data)
     problems, notes, names = validation_problems(args.data, year)
     print_problems(problems, notes, names, args.data / str(year))
@@ -77,6 +81,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
+    from juesuan.data.loading import available_years, load_year
+
     _check_data_folder(args.data)
     years = available_years(args.data)
     if not years:
@@ -94,6 +100,8 @@ def cmd_list(args) -> int:
 
 def _report_year_departments(args, what: str) -> tuple[int, list[tuple[str, str]]]:
     """The year a command makes reports or tables for, and its departments (those named by --department)."""
+    from juesuan.data.loading import has_reports, load_year
+
     year = _year(args.year, args.data)
     if not has_reports(args.data, year):
         raise DataError(args.data / str(year) / "year.yaml", None, "year",
@@ -139,8 +147,11 @@ class _years_read_once:
 
 
 def _cmd_report(args) -> int:
+    from juesuan.data.loading import load_year, report_years
+
     if args.year != "all":
-        return _report_year(args, *_report_year_departments(args, "报告"))
+        with _workers_ahead(args) as pool:
+            return _report_year(args, *_report_year_departments(args, "报告"), pool=pool)
     _check_data_folder(args.data)
     years = report_years(args.data)
     if not years:
@@ -157,8 +168,53 @@ def _cmd_report(args) -> int:
     return max(codes, default=0)
 
 
-def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
+def _workers_ahead(args):
+    """The batch's local workers, started before the year is listed and validated, when reports will surely
+    be built (juesuan.build.batch.WorkerPool): their kernels warm up meanwhile. Otherwise (a Dask scheduler,
+    a year whose reports look up to date, anything this first look cannot tell) none: the batch starts its
+    workers itself, once it knows there is work for them."""
+    from contextlib import nullcontext
+
+    if args.scheduler is not None:
+        return nullcontext()
+    try:
+        from juesuan.data.loading import has_reports
+
+        year = _year(args.year, args.data)
+        if not has_reports(args.data, year):
+            return nullcontext()  # the command will say so
+        notebook = _year_notebook(args, year)
+        from juesuan.build import manifest
+        from juesuan.build.batch import WorkerPool, default_workers
+
+        if args.department:  # a department the year does not list is an error, said after the listing: no workers
+            import csv
+
+            with (args.data / str(year) / "departments.csv").open(encoding="utf-8-sig", newline="") as handle:
+                if not set(args.department) <= {row.get("department_id") for row in csv.DictReader(handle)}:
+                    return nullcontext()
+        year_dir = args.out.resolve() / str(year)
+        if not (args.force or manifest.some_report_must_run(year_dir, notebook, args.department)):
+            return nullcontext()
+        workers = min(args.workers or default_workers(), len(set(args.department)) if args.department else 10**6)
+        return WorkerPool(workers, notebook)
+    except Exception:  # noqa: BLE001 -- the command says what is wrong where it always did
+        return nullcontext()
+
+
+def _year_notebook(args, year: int) -> Path:
+    """The report notebook of a year: --notebook, or its template's (see _template_notebook)."""
+    from juesuan.data.template import load_template, year_template
+
+    if args.notebook:
+        return args.notebook
+    return _template_notebook(load_template(args.template or year_template(args.data, year)), args.out / str(year))
+
+
+def _report_year(args, year: int, departments: list[tuple[str, str]], pool=None) -> int:
     from juesuan.build.batch import build_reports
+    from juesuan.data.template import load_template, year_template
+    from juesuan.data.year_check import validation_problems
 
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
     problems, notes, names = validation_problems(args.data, year, args.template)
@@ -177,7 +233,7 @@ def _report_year(args, year: int, departments: list[tuple[str, str]]) -> int:
                            force=args.force, scheduler=args.scheduler,
                            tables=args.notebook is None,  # the .xlsx is the report's tables; another notebook has its own
                            formats=args.formats, reference_doc=reference,
-                           template=template.folder if args.template else None)
+                           template=template.folder if args.template else None, pool=pool)
     print(result.summary() if hasattr(result, "summary") else result)
     return 0 if result.ok else 1
 
@@ -186,6 +242,7 @@ def _template_notebook(template, year_out: Path) -> Path:
     """A template's report notebook: a shipped one's; for a folder of one's own, the notebook it holds, or,
     where it holds none, the one its manifest makes (written under the year's output, .build/)."""
     from juesuan.data.template import TEMPLATES
+    from juesuan.resources import report_notebook
 
     if template.folder.parent == TEMPLATES:
         return report_notebook(template.notebook)
@@ -285,6 +342,7 @@ def cmd_extract(args) -> int:
 def cmd_import(args) -> int:
     """A workbook of the nine tables into data/<year>/: everything or nothing; then what the year still lacks."""
     from juesuan.data.importer import NOT_STORED, plan_import
+    from juesuan.data.year_check import validation_problems
 
     _check_data_folder(args.data)
     if not args.workbook.is_file():
@@ -343,6 +401,7 @@ def cmd_notebook(args) -> int:
     """A template's report notebook, its cells from the template's manifest (unexecuted: run it in Jupyter)."""
     import nbformat
 
+    from juesuan.data.template import load_template
     from juesuan.files import write_atomic
     from juesuan.build.notebook_source import notebook
 

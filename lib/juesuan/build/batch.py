@@ -30,7 +30,9 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
+from contextlib import nullcontext
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -59,6 +61,7 @@ __all__ = [
     "BatchResult",
     "BuiltReport",
     "FailedReport",
+    "WorkerPool",
     "build_reports",
     "check_department_id",
     "default_workers",
@@ -177,6 +180,7 @@ def build_reports(
     formats: Iterable[str] = ("html",),
     reference_doc: Path | None = None,
     template: Path | None = None,
+    pool: WorkerPool | None = None,
 ) -> BatchResult:
     """Execute ``notebook`` for each ``(id, display name)`` and export it.
 
@@ -207,7 +211,9 @@ def build_reports(
     that rebuilds a report removes that report's older PDF or Word file, which
     would no longer say the same thing. ``template``: a report template folder
     the notebook renders with (its ``template`` parameter) instead of the
-    year's; its files count among each report's inputs.
+    year's; its files count among each report's inputs. ``pool``: local workers
+    already started for this notebook (:class:`WorkerPool`, which the caller
+    closes), used instead of starting them here when there is work for them.
 
     Raises ``ValueError`` before running anything if an id is not
     :data:`juesuan.ids.DEPARTMENT_ID` or appears twice, a format is unknown or the
@@ -310,12 +316,17 @@ def build_reports(
             bar.update(1)
 
         todo = [job for job, _ in jobs]
+        ahead = _IndexAhead(data_dir, year) if todo else None
         if not todo:
             pass
         elif scheduler is not None:
             _run_on_dask(scheduler, todo, done)
         else:
-            _run_locally(todo, workers or default_workers(), done, max_runs_per_kernel)
+            early = pool if pool is not None and pool.serves(notebook, fingerprints.library) else None
+            _run_locally(todo, workers or default_workers(), done, max_runs_per_kernel,
+                         executor=early.executor if early is not None else None)
+    if pool is not None:
+        pool.release()  # its workers stop their kernels while this process writes the index
 
     order = {d_id: i for i, (d_id, _) in enumerate(departments)}
     for reports in (result.built, result.failed, result.skipped):
@@ -323,7 +334,8 @@ def build_reports(
     entries = _year_entries(year_dir, result, names, order)
     key = _manifest.index_key(year, entries, fingerprints)
     if force or not _manifest.index_up_to_date(year_dir, key):
-        result.index = _write_index(Path(out_dir), year, entries, data_dir)
+        result.index = _write_index(Path(out_dir), year, entries, data_dir,
+                                    ahead.summaries() if ahead is not None else None)
         _manifest.record_index(year_dir, key)
     else:
         result.index = year_dir / "index.html"  # the same departments, figures and library as last time
@@ -385,13 +397,39 @@ def _in_display_order(entries: list[dict], data_dir: Path, year: int) -> list[di
     return sorted(shown, key=lambda e: (e["id"] not in order, order.get(e["id"], 0), e["id"]))
 
 
-def _write_index(out_dir: Path, year: int, entries: list[dict], data_dir: Path) -> Path:
+class _IndexAhead(threading.Thread):
+    """While the reports run: the index's modules imported (nbconvert, matplotlib: most of its cost) and the
+    year's key figures worked out (:func:`juesuan.report.overview.summaries`), which do not depend on how
+    the reports fare; the page itself is written once they are all done. The batch's own process mostly
+    waits for its workers meanwhile."""
+
+    def __init__(self, data_dir: Path, year: int):
+        super().__init__(daemon=True, name="juesuan-index-ahead")
+        self.data_dir, self.year = data_dir, year
+        self._summaries = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            import juesuan.build.export  # noqa: F401
+            from juesuan.report.overview import summaries
+
+            self._summaries = summaries(self.data_dir, self.year)
+        except Exception:  # noqa: BLE001 -- the index works them out itself, and says what is wrong
+            self._summaries = None
+
+    def summaries(self):
+        self.join()
+        return self._summaries
+
+
+def _write_index(out_dir: Path, year: int, entries: list[dict], data_dir: Path, summaries=None) -> Path:
     """The index with each department's key figures; without them if the data cannot give them."""
     from juesuan.build.export import write_index
 
     entries = _in_display_order(entries, data_dir, year)
     try:
-        return write_index(out_dir, year, entries, data_dir=data_dir)
+        return write_index(out_dir, year, entries, data_dir=data_dir, summaries=summaries)
     except Exception as exc:  # noqa: BLE001 -- the list of reports matters more than the figures
         log.warning("index without key figures: %s", first_line(exc))
         return write_index(out_dir, year, entries)
@@ -491,18 +529,21 @@ def _failure(job: _engine.Job, exc: BaseException) -> _engine.Rendered:
 
 
 def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.Rendered], None],
-                 max_runs: int = _engine.MAX_RUNS_PER_KERNEL) -> None:
-    """`workers` processes, each keeping one warm kernel (also for one worker: this process keeps none)."""
+                 max_runs: int = _engine.MAX_RUNS_PER_KERNEL, executor: ProcessPoolExecutor | None = None) -> None:
+    """`workers` processes, each keeping one warm kernel (also for one worker: this process keeps none);
+    the processes of ``executor`` (a :class:`WorkerPool`'s, left open) if given, for the first attempt."""
     workers = min(workers, len(jobs))
     pending = list(jobs)
     for attempt in (1, 2):  # a worker that dies (killed, out of memory) breaks the pool: retry once
         if not pending:
             return
         unfinished: list[_engine.Job] = []
+        given = executor if attempt == 1 else None
         # spawn, not fork: the parent may hold threads (tqdm, zmq) that fork would copy half-way.
         # (Not max_tasks_per_child: on Python 3.11 the pool can hang when a worker retires.)
-        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
-                                 initializer=_quiet_worker) as pool:
+        with (nullcontext(given) if given is not None else
+              ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=get_context("spawn"),
+                                  initializer=_quiet_worker)) as pool:
             futures = {pool.submit(_engine.render_department, job): job for job in pending}
             remaining = set(futures)
             while remaining:
@@ -524,6 +565,63 @@ def _run_locally(jobs: list[_engine.Job], workers: int, done: Callable[[_engine.
 def _quiet_worker() -> None:
     logging.getLogger("papermill").setLevel(logging.WARNING)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+
+
+class WorkerPool:
+    """The batch's local worker processes, started before it has its jobs, each warming its kernel up at once.
+
+    ``juesuan report`` starts them before it lists and validates the year and works out what is out of
+    date, so that the workers' start (a process each, a kernel each, its imports) overlaps that work
+    instead of following it. Each worker starts the kernel the batch's reports of ``notebook`` will take
+    (:func:`juesuan.build.engine.warm_worker_kernel`); a kernel that fails to start is started again by
+    the first report, which says why. Use it as a context manager (its processes end when it closes)
+    and pass it to :func:`build_reports`, which uses it for the same notebook and library.
+    """
+
+    def __init__(self, workers: int, notebook: Path, *, max_runs: int = _engine.MAX_RUNS_PER_KERNEL):
+        from juesuan.build.manifest import library_fingerprint
+
+        self.workers = workers
+        self.notebook = Path(notebook).resolve()
+        self.library = library_fingerprint()
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                            initializer=_warm_worker,
+                                            initargs=(str(self.notebook), self.library, max_runs))
+        # ProcessPoolExecutor starts a process for each task submitted while none is idle: one each, now.
+        for _ in range(workers):
+            self.executor.submit(int)
+        # Kept to wait for at close(): after shutdown(wait=False) the executor forgets them.
+        self._processes = list((self.executor._processes or {}).values())
+
+    def serves(self, notebook: Path, library: str) -> bool:
+        """Were its kernels warmed up for this notebook and library?"""
+        return Path(notebook).resolve() == self.notebook and library == self.library
+
+    def release(self) -> None:
+        """No more work for it: its workers begin to end (their kernels too); :meth:`close` waits for them."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Its workers ended (each stops its kernel as it ends), waited for."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        for process in self._processes:
+            process.join(timeout=60)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _warm_worker(notebook: str, library: str, max_runs: int) -> None:
+    """A :class:`WorkerPool` worker's start: quiet logs, its kernel started and warmed up (never raises:
+    an initializer that raises breaks the whole pool)."""
+    _quiet_worker()
+    try:
+        _engine.warm_worker_kernel(notebook, library, max_runs=max_runs)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("the worker's kernel did not start ahead of its reports: %s", first_line(exc))
 
 
 def _run_on_dask(scheduler, jobs: list[_engine.Job], done: Callable[[_engine.Rendered], None]) -> None:

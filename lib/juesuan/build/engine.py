@@ -348,8 +348,9 @@ class WarmKernel:
             self.restart()
         elif self.runs >= self.max_runs:
             self.restart()
-        else:
+        elif self.runs:
             self.reset()
+        # else nothing has run since the kernel's warm-up, which ended with a reset
 
     def execute(self, notebook: str, output_path: str | None, parameters: dict, *,
                 timeout: float | None) -> nbformat.NotebookNode:
@@ -503,17 +504,37 @@ _local = threading.local()
 
 def _worker_kernel(job: Job, cwd: str) -> WarmKernel:
     """This thread's kernel (a process pool worker has one thread; a Dask worker may have several)."""
+    return _kernel_for((job.kernel_name, cwd, job.cache, job.library), job.max_runs)
+
+
+def _kernel_for(key: tuple[str, str, bool, str], max_runs: int) -> WarmKernel:
     kernels = getattr(_local, "kernels", None)
     if kernels is None:
         kernels = _local.kernels = {}
         _register_shutdown(kernels)
-    key = (job.kernel_name, cwd, job.cache, job.library)
     kernel = kernels.get(key)
     if kernel is None:
         for stale in [k for k in kernels if k[:3] == key[:3]]:
             kernels.pop(stale).close()  # warmed up on an older library
-        kernel = kernels[key] = WarmKernel(job.kernel_name, cwd, max_runs=job.max_runs, cache=job.cache)
-    kernel.max_runs = job.max_runs
+        kernel_name, cwd, cache, _ = key
+        kernel = kernels[key] = WarmKernel(kernel_name, cwd, max_runs=max_runs, cache=cache)
+    kernel.max_runs = max_runs
+    return kernel
+
+
+def warm_worker_kernel(notebook: str, library: str, *, kernel_name: str = KERNEL_NAME,
+                       max_runs: int = MAX_RUNS_PER_KERNEL, cache: bool = True) -> WarmKernel:
+    """Start and warm up the kernel this thread's reports of ``notebook`` will run on, before they come.
+
+    The same kernel :func:`render_department` takes for a job of that notebook (on this machine, run in
+    the notebook's folder) and ``library`` (:func:`juesuan.build.manifest.library_fingerprint`): the
+    batch's workers call this as they start (:class:`juesuan.build.batch.WorkerPool`), while the batch's
+    own process is still listing and checking the year. A kernel that cannot start is started again
+    by the first report, which then says why.
+    """
+    kernel = _kernel_for((kernel_name, str(Path(notebook).parent), cache, library), max_runs)
+    if kernel.km is None:
+        kernel.start()
     return kernel
 
 

@@ -135,7 +135,7 @@ def _stylesheet() -> str:
 
 
 def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
-                data_dir: Path | None = None) -> Path:
+                data_dir: Path | None = None, summaries: Mapping[str, Any] | None = None) -> Path:
     """Write ``out_dir/<year>/index.html`` and return its path.
 
     ``entries`` lists the year's departments in display order, one mapping
@@ -151,6 +151,9 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
     With ``data_dir``, each built department's row carries its key figures
     (收、支总计 and its change, 基本/项目 shares, "三公" and its change), the
     columns sort with a click, and a chart compares the largest departments.
+    ``summaries``: those figures as :func:`juesuan.report.overview.summaries` gave
+    them for ``data_dir`` and ``year`` (the batch works them out while its reports run);
+    by default they are worked out here.
 
     Every name, id and error is HTML-escaped. Like the reports, the page is
     offline: the stylesheet, the sorting script, the chart and a subset of
@@ -173,7 +176,7 @@ def write_index(out_dir: Path, year: int, entries: Iterable[Mapping[str, Any]],
         else:
             failed.append({"id": dept_id, "name": name, "error": first_line(error)})
 
-    figures = _index_figures(data_dir, year, built) if data_dir is not None else {}
+    figures = _index_figures(data_dir, year, built, summaries) if data_dir is not None else {}
     html = _index_template().render(
         title=f"{year}年度部门决算公开",
         css=_stylesheet(),
@@ -193,11 +196,13 @@ RANKED_DEPARTMENTS = 20
 INDEX_FORMATS = (("pdf", "PDF"), ("docx", "Word"))
 
 
-def _index_figures(data_dir: Path, year: int, built: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+def _index_figures(data_dir: Path, year: int, built: list[dict[str, str]],
+                   rows: Mapping[str, Any] | None = None) -> dict[str, dict[str, str]]:
     from juesuan.data.formatting import format_amount, format_percent
     from juesuan.report.overview import change_sort_key, describe_change, summaries
 
-    rows = summaries(Path(data_dir), year)
+    if rows is None:
+        rows = summaries(Path(data_dir), year)
     out = {}
     for entry in built:
         row = rows.get(entry["id"])

@@ -323,6 +323,31 @@ def stale(year_dir: Path, d_id: str, inputs: dict, tables: bool = False,
     return todo
 
 
+def some_report_must_run(year_dir: Path, notebook: Path, department_ids: list[str] | None = None) -> bool:
+    """A first look, before the data is read: will a report of ``year_dir`` surely run its notebook again?
+
+    True when ``year_dir`` holds no manifest (of ``department_ids``, when given: one of them has none), or one
+    was written for another library or notebook than now, or a failed run left its notebook; False says
+    nothing for sure (the data may have changed: :func:`stale` tells, once it is read).
+    """
+    year_dir = Path(year_dir)
+    manifests = ([path(year_dir, d) for d in department_ids] if department_ids
+                 else [m for m in sorted((year_dir / BUILD_DIR).glob("*.json")) if m.stem != INDEX])
+    failed = ([year_dir / f"{d}.failed.ipynb" for d in department_ids] if department_ids
+              else list(year_dir.glob("*.failed.ipynb")))
+    if not manifests or any(f.exists() for f in failed):
+        return True
+    library, notebook_sha = library_fingerprint(), _sha(Path(notebook).read_bytes())
+    for manifest in manifests:
+        try:
+            inputs = json.loads(manifest.read_text(encoding="utf-8"))["inputs"]
+            if inputs["library"] != library or inputs["notebook"] != notebook_sha:
+                return True
+        except (OSError, ValueError, KeyError, TypeError):
+            return True
+    return False
+
+
 def reports_present(year_dir: Path) -> tuple[dict[str, str | None], list[str]]:
     """What ``year_dir`` holds, whichever runs built it: the index lists all of it.
 
