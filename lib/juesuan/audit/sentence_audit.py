@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from juesuan.audit.audit_base import Finding
@@ -37,10 +37,10 @@ from juesuan.audit.published_source import Source, stated_year
 from juesuan.audit.published_tables import TablesRead, find_tables
 from juesuan.audit.table_audit import first_line
 from juesuan.audit.template_audit import explanation
-from juesuan.audit.template_extract import Fact, read_figures
+from juesuan.audit.template_extract import Fact, read_figures, value_printed
 from juesuan.data import catalogue
 from juesuan.data.importer import DERIVED, map_workbook
-from juesuan.data.money import HALF_FEN, HUNDRED, ZERO, round_half_up
+from juesuan.data.money import HALF_FEN, HUNDRED, round_half_up
 from juesuan.data.standard_tables import BY_ID
 from juesuan.data.template import load_template
 from juesuan.data.workbook import FoundTable, Workbook
@@ -145,15 +145,6 @@ def table_figures(tables: TablesRead) -> tuple[dict[tuple[str, str], tuple[Decim
     return out, ""
 
 
-def _number(printed: str) -> Decimal | None:
-    if not re.search(r"\d", printed):
-        return ZERO  # a zero in words (（无）)
-    try:
-        return Decimal(re.sub("[,，%\\s]", "", printed))
-    except InvalidOperation:
-        return None
-
-
 class _Checker:
     def __init__(self, source: Source, tables: TablesRead, facts: list[Fact], year: int):
         self.source, self.tables, self.facts, self.year = source, tables, facts, year
@@ -178,7 +169,7 @@ class _Checker:
             source = fact.var.source
             if not source or source[0] != "amount" or source[3] != self.year or (source[1], source[2]) not in self.table:
                 continue
-            printed = _number(fact.printed)
+            printed = value_printed(fact.printed)
             if printed is None:
                 continue
             compared += 1
@@ -206,12 +197,12 @@ class _Checker:
             stated = self.stated(source, fact, exclude)
             if stated is None:
                 return None
-            value = _number(stated.printed)
+            value = value_printed(stated.printed)
             return Operand(value, Interval.around(value, HALF_FEN), str(value)) if value is not None else None
         if source[0] != "amount":
             return None
         stated = self.stated(source, fact, exclude)
-        if stated is not None and (value := _number(stated.printed)) is not None:
+        if stated is not None and (value := value_printed(stated.printed)) is not None:
             return Operand(value, Interval.around(value, HALF_FEN), str(value))
         if source[3] == self.year and (source[1], source[2]) in self.table:
             value, cell = self.table[(source[1], source[2])]
@@ -227,7 +218,7 @@ class _Checker:
         if change is None:
             return None
         _, _, current, _, sign = change.var.source
-        now, moved = self.operand(current, change, exclude), _number(change.printed)
+        now, moved = self.operand(current, change, exclude), value_printed(change.printed)
         if now is None or moved is None:
             return None
         moved_range = Interval.around(moved, HALF_FEN)
@@ -247,7 +238,7 @@ class _Checker:
 
     def stated(self, source, fact: Fact, exclude: Fact) -> Fact | None:
         return next((f for f in self.near(fact) if f is not exclude and f.var.source == source and
-                     _number(f.printed) is not None), None)
+                     value_printed(f.printed) is not None), None)
 
     def rates(self, outcome: SentenceOutcome) -> None:
         checked, lacking, from_change = 0, [], []
@@ -256,7 +247,7 @@ class _Checker:
             source = fact.var.source
             if not source or source[0] != "derived":
                 continue
-            printed = _number(fact.printed)
+            printed = value_printed(fact.printed)
             if printed is None:
                 continue
             _, operation, first, second, _sign = source
@@ -343,13 +334,13 @@ class _Checker:
             source = fact.var.source
             if not source or source[0] not in ("amount", "count"):
                 continue
-            value = _number(fact.printed)
+            value = value_printed(fact.printed)
             if value is None:
                 continue
             key = source
             if key not in first:
                 first[key] = fact
-            elif _number(first[key].printed) != value:
+            elif value_printed(first[key].printed) != value:
                 earlier = first[key]
                 outcome.findings.append(Finding(
                     fact.line, self.where(fact.line), fact.printed, earlier.printed, "restated",

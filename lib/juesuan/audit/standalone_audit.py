@@ -17,7 +17,6 @@ holding the template's example department, whose rendering gives the template's 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable

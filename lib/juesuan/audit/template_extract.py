@@ -686,11 +686,12 @@ class Stated:
     facts: list = field(default_factory=list)
 
 
-def _number(printed: str) -> Decimal | None:
+def value_printed(printed: str) -> Decimal | None:
+    """A number as a text prints it (1，848.48, 6.08%, （无）), as a Decimal; None where it is none."""
     if not re.search(r"\d", printed):
         return ZERO  # a zero in words (（无）)
     try:
-        return Decimal(re.sub("[,，%]", "", printed))
+        return Decimal(re.sub("[,，%\\s]", "", printed))
     except InvalidOperation:
         return None
 
@@ -711,14 +712,14 @@ def figures_of(reading: Reading, year: int, example) -> Stated:
         kind = source[0]
         if kind == "amount":
             _, item, code, at = source
-            value = _number(fact.printed)
+            value = value_printed(fact.printed)
             if value is None:
                 continue
             rows = result.amounts if at == year else result.previous if at == year - 1 else None
             if rows is not None:
                 _keep(result, rows, (item, code), value, fact)
         elif kind == "count":
-            value = _number(fact.printed)
+            value = value_printed(fact.printed)
             if value is not None:
                 _keep(result, result.counts, (source[1], source[2]), int(value), fact)
         elif kind == "text":
@@ -735,12 +736,12 @@ def figures_of(reading: Reading, year: int, example) -> Stated:
             continue  # a pass of a list read on its own, out of its list: which item it is, is not known
         elif kind == "unit":
             result.units.setdefault(fact.ordinals[-1], fact.printed)
-        elif kind == "unit_kind" and (value := _number(fact.printed)) is not None:
+        elif kind == "unit_kind" and (value := value_printed(fact.printed)) is not None:
             result.unit_kinds.setdefault(source[1], int(value))
         elif kind == "breakdown":
             _, item, _, part = source
             row = result.breakdowns.setdefault(item, {}).setdefault(fact.ordinals[-1], [None, None])
-            value = fact.printed if part == "label" else _number(fact.printed)
+            value = fact.printed if part == "label" else value_printed(fact.printed)
             if row[part == "amount"] is None:
                 row[part == "amount"] = value
         elif kind == "derived":
@@ -910,7 +911,7 @@ def _solve(result: Stated, derived: list[Fact], year: int) -> None:
         progress = _from_totals(result, year)
         for fact in derived:
             _, operation, first, second, sign = fact.var.source
-            printed = _number(fact.printed)
+            printed = value_printed(fact.printed)
             if printed is None or first[0] != "amount" or second[0] != "amount" or second[3] not in (year, year - 1):
                 continue  # (a year before last: no row the text's year keeps)
             a, b = _value_of(result, first, year), _value_of(result, second, year)
