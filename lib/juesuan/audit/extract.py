@@ -81,9 +81,10 @@ def _plain(value):
 
 
 def extract(text: str, department: str, year: int, name: str | None = None, source: str = "",
-            template: str | Path | None = None, data_dir: Path = Path("data")) -> Extraction:
+            template: str | Path | None = None, data_dir: Path = Path("data"), sentences=None) -> Extraction:
     """Everything a published report gives for the data files, read by its template's own sentences
-    (template_extract); `data_dir` holds the template's example department, whose rendering they come from."""
+    (template_extract); `data_dir` holds the template's example department, whose rendering they come from
+    (`sentences`: the template's sentences, where the caller has them already)."""
     if not DEPARTMENT_ID.fullmatch(department):
         raise DataError(source or "extract", department, "department_id",
                         "由字母、数字、'-' 或 '_' 组成的编号（至多64个字符）", department)
@@ -91,7 +92,7 @@ def extract(text: str, department: str, year: int, name: str | None = None, sour
         raise DataError(source or "extract", department, "year",
                         f"{YEAR_RANGE.start} 至 {YEAR_RANGE.stop - 1} 之间的年度", year)
     ex = Extraction(department, year, source, name=name)
-    extract_with_template(text, load_template(template or DEFAULT_TEMPLATE), Path(data_dir), ex)
+    extract_with_template(text, load_template(template or DEFAULT_TEMPLATE), Path(data_dir), ex, sentences)
     if ex.name is None and ex.short_name:
         ex.name = ex.short_name
         ex.assume("departments.name", ex.short_name, "文中没有部门全称（没有标题行），暂用正文中使用的简称；"

@@ -325,7 +325,8 @@ def assemble(text: str, template: Template, tables: TablesRead, example_dir: Pat
         if (key, "") in stated.amounts and len(parts) == 1 and catalogue.AMOUNT_ITEMS.get(parts[0], ("", ""))[1]:
             totals[(parts[0], "")] = stated.amounts[(key, "")]
     # the template's sentences carry their example's year: a text is read as of that year, then moved to its own
-    ex = extract(reading_text, dept, example_year, template=template.folder, data_dir=example_dir)
+    ex = extract(reading_text, dept, example_year, template=template.folder, data_dir=example_dir,
+                 sentences=sentences)
     ex.year = year
     for key, value in totals.items():
         ex.amounts.setdefault(key, value)

@@ -1019,10 +1019,11 @@ def _wholes_from_percent(part: Decimal, percent: Decimal, sign: int | None) -> l
 
 
 # ------------------------------------------------------------------ the extraction
-def extract_with_template(text: str, template: Template, data_dir: Path, extraction) -> None:
+def extract_with_template(text: str, template: Template, data_dir: Path, extraction,
+                          sentences: Sentences | None = None) -> None:
     """Fill `extraction` (extract.Extraction: what is written, and what was missing, derived or assumed)
     with what the text states, read by the template's own sentences."""
-    sentences = sentences_of(template, data_dir)
+    sentences = sentences or sentences_of(template, data_dir)
     reading = read_text(text, sentences)
     read = figures_of(reading, extraction.year, sentences.example)
     for (item, code), value in read.amounts.items():
