@@ -12,7 +12,7 @@ published text is read with them in order; what each group caught is the figure 
 * a line of a loop is re-keyed by the names it prints: the classification's code of that name (catalogue,
   the example's names), or a new code under its class, listed as an assumption;
 * last year's amount from a change (增加/减少 tell its sign), a budget from a completion rate where the rate
-  fixes it to the fen (else the nearest, as an assumption).
+  fixes it to the fen (else it is listed as missing, with the amounts the rate allows).
 
 What the text does not state is listed as missing, never guessed; a value read twice differently is kept
 as first read and listed, for the audit of the text against the result to report.
@@ -57,8 +57,6 @@ HEADING_KINDS = {"\ue005": f"第(?:{_CHINESE}|\\d+)部分", "\ue00a": f"[（(](?
 #: Before a line of a read text that opens with a heading's or a list's number: the department's words are
 #: read up to it, never across it (a heading is the template's, the words under it the next field's).
 LINE_HEAD = "\ue007"
-#: Where a line of the template's words may open: the number the text gives it, after a LINE_HEAD or not
-#: (a text that runs a heading into the line before it still reads).
 #: Where a paragraph ends: each line of a rendering; a line of a read text that ends a sentence or stops short
 #: of the text's full lines (a PDF's soft line breaks fall anywhere in a sentence, and are dropped). A title
 #: and the words under it, two of the department's fields, are told apart by it; elsewhere it may be missing.
@@ -298,8 +296,8 @@ def _regex(nodes) -> tuple[str, list, int]:
             # read leniently: a 万元 or a comma a text dropped does not hide the figures around it
             # a line of the text that ends after 。：； ends a paragraph (_joined), where the template may run on
             parts.append(_unchosen_directions(_headings(
-                _literal(node, unit_optional=True).replace(PARAGRAPH, "\0").replace("，", "，?")
-                .translate(_PARAGRAPH_AFTER).replace("\0", f"{PARAGRAPH}?"))))
+                _literal(node, unit_optional=True).replace(PARAGRAPH, f"{PARAGRAPH}?").replace("，", "，?")
+                .translate(_PARAGRAPH_AFTER))))
             literal += _literal_length(node)
         elif isinstance(node, Var) and node.kind == "z":
             parts.append(f"({re.escape(node.written)})")
@@ -566,7 +564,7 @@ def read_text(text: str, sentences: Sentences) -> Reading:
     sections = sentences.sections
     index = 0
     if sections and sections[0][0] == TITLE:
-        before_headings = joined.find(LINE_HEAD) % (len(joined) + 1)
+        before_headings = joined.find(LINE_HEAD) if LINE_HEAD in joined else len(joined)
         for compiled in sections[0][1]:
             match = _bounded(compiled.pattern.search, joined, 0, before_headings)
             if match:
@@ -954,15 +952,16 @@ def _from_totals(result: Stated, year: int) -> bool:
     progress = False
     for rows, at in ((result.amounts, year), (result.previous, year - 1)):
         for key, (name, parts) in catalogue.COMPOSITES.items():
-            if (key, "") not in rows and not any(_by_function(p) and (p, "") not in rows for p in parts) and \
-                    all((p, "") in rows for p in parts if p not in catalogue.OPTIONAL_LINES):
+            if any(_by_function(p) and (p, "") not in rows for p in parts):
+                continue  # parts by function code, without their total, add up class by class, not here
+            if (key, "") not in rows and all((p, "") in rows for p in parts if p not in catalogue.OPTIONAL_LINES):
                 # a total the text does not state, of parts it does: a part of a larger total (财政拨款收入 of
                 # 财政拨款收、支总计), not a row of the data
                 rows[(key, "")] = sum((rows[(p, "")] for p in parts if (p, "") in rows), ZERO)
                 progress = True
             total = rows.get((key, ""))
-            if total is None or any(_by_function(p) and (p, "") not in rows for p in parts):
-                continue  # parts by function code, without their total, add up class by class, not here
+            if total is None:
+                continue
             # a line the data model lets a department leave out (OPTIONAL_LINES) is left out, not worked out
             unknown = [p for p in parts if (p, "") not in rows and p not in catalogue.OPTIONAL_LINES]
             if not unknown:
