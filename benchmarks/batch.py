@@ -171,34 +171,15 @@ def juesuan_report(data: Path, out: Path, notebook: Path, workers: int, departme
 
 def on_dask(data: Path, out: Path, notebook: Path, ids: list[str], threads: int = 2) -> tuple[float, float]:
     """(wall seconds of ``juesuan report --scheduler``, with the worker already up but cold; the same again warm)."""
-    folder = Path(tempfile.mkdtemp(prefix="juesuan-dask-"))
-    scheduler_file = folder / "scheduler.json"
-    dask = str(BIN / "dask")
-    procs = [subprocess.Popen([dask, "scheduler", "--scheduler-file", str(scheduler_file), "--port", "0",
-                               "--no-dashboard", "--host", "127.0.0.1"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
-        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", str(threads), "--nworkers", "1",
-                                       "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        from distributed import Client
+    from juesuan.build.dask_pair import scheduler_and_worker
 
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(1, timeout=60)
-        cold, _, _ = juesuan_report(data, out, notebook, threads, ids, force=True, scheduler=address)
-        warm, _, _ = juesuan_report(data, out, notebook, threads, ids, force=True, scheduler=address)
+    folder = Path(tempfile.mkdtemp(prefix="juesuan-dask-"))
+    try:
+        with scheduler_and_worker(folder, threads) as (address, _):
+            cold, _, _ = juesuan_report(data, out, notebook, threads, ids, force=True, scheduler=address)
+            warm, _, _ = juesuan_report(data, out, notebook, threads, ids, force=True, scheduler=address)
         return cold, warm
     finally:
-        for proc in reversed(procs):
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         shutil.rmtree(folder, ignore_errors=True)
 
 

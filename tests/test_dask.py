@@ -104,37 +104,11 @@ def test_an_unreachable_scheduler_is_an_error_not_a_hang(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_cluster(tmp_path_factory):
-    import json
-    import subprocess
-    import sys
-    import time
+    from juesuan.build.dask_pair import scheduler_and_worker
 
-    folder = tmp_path_factory.mktemp("real-cluster")
-    scheduler_file = folder / "scheduler.json"
-    dask_cli = [str(Path(sys.executable).parent / "dask")]
-    processes = [subprocess.Popen([*dask_cli, "scheduler", "--scheduler-file", str(scheduler_file), "--port", "0",
-                                   "--no-dashboard", "--host", "127.0.0.1"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        deadline = time.monotonic() + 60
-        while not scheduler_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
-        # One worker process, two threads (two warm kernels), no nanny: stopping it stops its kernels too.
-        processes.append(subprocess.Popen([*dask_cli, "worker", address, "--nthreads", "2", "--nworkers", "1",
-                                           "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        with distributed.Client(address, timeout=60) as client:
-            client.wait_for_workers(1, timeout=60)
+    # One worker process, two threads (two warm kernels)
+    with scheduler_and_worker(tmp_path_factory.mktemp("real-cluster"), threads=2) as (address, processes):
         yield address, processes
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def test_a_real_scheduler_and_worker_build_the_reports_in_their_kernels(real_cluster, runs):
