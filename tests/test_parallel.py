@@ -61,11 +61,23 @@ def both(tmp_path_factory):
     seen = []
     with batch.WorkerPool(2, notebook) as pool:
         processes = list(pool.executor._processes.values())
+        started = [psutil.Process(p.pid).create_time() for p in processes]
         result = build_reports(YEAR, departments, data_dir=data, out_dir=base / "ahead", notebook=notebook,
                                progress=False, on_result=seen.append, engine="warm", workers=2, pool=pool)
     runs["ahead"] = {"result": result, "dir": base / "ahead" / str(YEAR), "rendered": seen,
-                     "pids": {p.pid for p in processes}, "alive": [p.is_alive() for p in processes]}
+                     "pids": {p.pid for p in processes},
+                     "alive": [_still_running(p.pid, t) for p, t in zip(processes, started)]}
     return runs
+
+
+def _still_running(pid: int, created: float) -> bool:
+    """Whether the process started at `created` runs: by the system's word, not Process.is_alive(), which says
+    True for a child another waitpid (an asyncio child watcher of the kernels' clients) has already reaped."""
+    try:
+        process = psutil.Process(pid)
+        return process.create_time() == created and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def test_warm_kernels_build_the_same_reports(both):
