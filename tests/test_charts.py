@@ -40,13 +40,12 @@ FIG7 = [
 PUNCTUATION_LABEL = "其他支出（含“三公”、会议费：培训费）；合计。ABC-123，100%《》【】—…·"
 
 
-def render(fig: Figure, **savefig_kwargs) -> tuple[bytes, list[warnings.WarningMessage]]:
-    """The figure as PNG, and every warning raised while rendering it."""
-    buffer = io.BytesIO()
+def render(fig: Figure) -> tuple[bytes, list[warnings.WarningMessage]]:
+    """The figure as the report's PNG, and every warning raised while rendering it."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig.savefig(buffer, format="png", **savefig_kwargs)
-    return buffer.getvalue(), list(caught)
+        png = charts.png_bytes(fig)
+    return png, list(caught)
 
 
 def assert_renders_cleanly(fig: Figure) -> bytes:
@@ -159,6 +158,32 @@ def test_a_chart_renders_the_same_after_rcparams_are_reset():
     with matplotlib.rc_context():
         matplotlib.rcdefaults()  # DejaVu Sans only, as if use_cjk_font had never run
         assert_renders_cleanly(fig)
+
+
+def test_the_png_is_what_savefig_draws_without_its_alpha_channel():
+    """The report's PNG against matplotlib's own ``savefig``: the same pixels, the same dpi, in RGB."""
+    import numpy as np
+    from PIL import Image
+
+    for fig in (fig1(), charts.pie_structure(6, "一般公共预算财政拨款支出决算结构图", FIG6),
+                charts.ranking_bars("各部门收、支总计", ["甲", "乙"], [D("3"), D("1.5")])):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        expected = Image.open(io.BytesIO(buffer.getvalue()))
+        ours = Image.open(io.BytesIO(charts.png_bytes(fig)))
+        assert expected.mode == "RGBA" and ours.mode == "RGB"
+        assert ours.size == expected.size == (int(fig.get_figwidth() * fig.dpi), int(fig.get_figheight() * fig.dpi))
+        assert ours.info["dpi"] == pytest.approx(expected.info["dpi"])
+        rgba = np.asarray(expected)
+        assert (rgba[..., 3] == 255).all()
+        assert np.array_equal(np.asarray(ours), rgba[..., :3])
+
+
+def test_a_transparent_chart_is_refused():
+    fig = fig1()
+    fig.patch.set_alpha(0)
+    with pytest.raises(ValueError, match="opaque"):
+        charts.png_bytes(fig)
 
 
 # ---------------------------------------------------------------- bar chart

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import io
 import os
 from pathlib import Path
 
@@ -59,10 +58,10 @@ def show_chart(figure) -> None:
     it shows the same in JupyterLab, under papermill and in the HTML export,
     whatever backend is active, and leaves no stray `<Figure …>` text.
     """
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    from juesuan.report.charts import png_bytes
+
     caption = getattr(figure, "juesuan_data", {}).get("caption")
-    display(Image(data=buffer.getvalue(), format="png"),
+    display(Image(data=png_bytes(figure), format="png"),
             metadata={"image/png": {"alt": caption}} if caption else None)
 
 

@@ -135,6 +135,35 @@ def _new_figure(width: float, height: float, **kwargs) -> Figure:
     return fig
 
 
+#: zlib's effort for a chart's PNG. A chart is mostly flat colour: at 3 it comes out no larger than at the
+#: default 6 (the alpha channel dropped, below), in about half the time.
+PNG_COMPRESS_LEVEL = 3
+
+
+def png_bytes(figure: Figure) -> bytes:
+    """The chart as a PNG: the pixels ``figure.savefig(format="png")`` gives, at the figure's own dpi.
+
+    Saved as RGB: a chart is opaque (its face is white), so savefig's alpha channel is 255 everywhere and
+    a quarter of what zlib would have to pack. The report draws seven charts; encoding them was a sixth of
+    a report's time.
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    if not (rgba[..., 3] == 255).all():
+        raise ValueError("a chart with transparent pixels: give its figure an opaque facecolor")
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(figure.dpi, figure.dpi))
+    return buffer.getvalue()
+
+
 def _text_colour_on(colour: str) -> str:
     r, g, b = to_rgb(colour)
     return TEXT if 0.299 * r + 0.587 * g + 0.114 * b > 0.6 else "white"
