@@ -220,6 +220,13 @@ def _(d):
     write(d / "2022" / "text" / "pzh-swzzb.yaml", TEXT + "\n".join(lines) + "\n")
 
 
+@case("yaml_list_as_key",
+      "2022/text/pzh-swzzb.yaml 第32行：部门 pzh-swzzb：YAML：应为格式正确的 YAML，实为 "
+      "'列表或字段用作字段名（以“? ”开头）；字段名应是一段文字'")
+def _(d):
+    write(d / "2022" / "text" / "pzh-swzzb.yaml", TEXT + "? - 甲\n: 乙\n")
+
+
 @case("glossary_malformed_yaml",
       "glossary.yaml 第5行：全部部门：YAML：应为格式正确的 YAML：由 {term, definition} 组成的列表：文字中有“: ”（半角冒号加空格）时，"
       "YAML 会把它当成新字段，请把整段文字放在英文双引号中")

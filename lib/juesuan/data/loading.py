@@ -444,7 +444,7 @@ def _orphan_texts(folder: Path, departments, errors) -> None:
 def _read_code_names(path, frame, errors, pattern, classes, kind: str, example: str) -> dict[str, str]:
     """款 and 项 names, by code; a 类 listed must carry the national name the catalogue gives it."""
     names: dict[str, str] = {}
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         rownum = _row_number(row, index)
         code, name = row["code"], row["name"]
         if not pattern.fullmatch(code) or code[:3] not in classes:
@@ -464,7 +464,7 @@ def _read_code_names(path, frame, errors, pattern, classes, kind: str, example: 
 def _read_departments(folder, year, frame, errors) -> dict[str, DepartmentFigures]:
     path = folder / "departments.csv"
     departments: dict[str, DepartmentFigures] = {}
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         rownum = _row_number(row, index)
         dept_id = row["department_id"]
         if not DEPARTMENT_ID.fullmatch(dept_id):
@@ -486,11 +486,22 @@ def _read_departments(folder, year, frame, errors) -> dict[str, DepartmentFigure
     return departments
 
 
+def _rows(frame):
+    """(index, the row as a dict by column) of each of ``frame``'s rows.
+
+    Not ``iterrows``: it builds a pandas Series per row, which made it most of the time it takes to read a
+    year's amounts (``juesuan report`` reads the whole year before it hands out the first report).
+    """
+    columns = list(frame.columns)
+    for index, values in zip(frame.index, frame.itertuples(index=False, name=None)):
+        yield index, dict(zip(columns, values))
+
+
 def _row_number(row, index) -> int:
     """The line in the file (header is line 1), also when rows were filtered."""
-    if "_line" in row.index:
+    if "_line" in row:
         return int(row["_line"])
-    return int(row["index"]) + 2 if "index" in row.index else index + 2
+    return int(row["index"]) + 2 if "index" in row else index + 2
 
 
 def _department_of(path, row, rownum, departments, errors) -> DepartmentFigures | None:
@@ -546,7 +557,7 @@ def _check_code(path, dept, item, code, vocabulary, rownum, errors) -> bool:
 
 
 def _read_amounts(path, frame, departments, errors):
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         rownum = _row_number(row, index)
         dept = _department_of(path, row, rownum, departments, errors)
         if dept is None:
@@ -576,7 +587,7 @@ def _read_amounts(path, frame, departments, errors):
 
 
 def _read_counts(path, frame, departments, errors):
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         rownum = _row_number(row, index)
         dept = _department_of(path, row, rownum, departments, errors)
         if dept is None:
@@ -601,7 +612,7 @@ def _read_counts(path, frame, departments, errors):
 
 
 def _read_breakdowns(path, frame, departments, errors):
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         rownum = _row_number(row, index)
         dept = _department_of(path, row, rownum, departments, errors)
         if dept is None:
@@ -630,7 +641,7 @@ def _read_breakdowns(path, frame, departments, errors):
 
 
 def _read_units(path, frame, departments, errors):
-    for index, row in frame.iterrows():
+    for index, row in _rows(frame):
         rownum = _row_number(row, index)
         dept = _department_of(path, row, rownum, departments, errors)
         if dept is None:
@@ -687,7 +698,12 @@ class TextLoader(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (str, int)) and key in seen:
+            if isinstance(key, (list, dict)):  # "? - a": unhashable, which plain PyYAML reports in its own words
+                raise yaml.constructor.ConstructorError(
+                    None, None, "列表或字段用作字段名（以“? ”开头）；字段名应是一段文字", key_node.start_mark)
+            if not isinstance(key, (str, int)):
+                continue
+            if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"再次出现的字段 {key!r}（每个字段只写一次）", key_node.start_mark)
             seen.add(key)
