@@ -220,3 +220,16 @@ def test_fund_tables_by_class(tmp_path):
     amounts.write_text(amounts.read_text(encoding="utf-8").replace("gf.carryover_end,212,2", "gf.carryover_end,212,3"),
                        encoding="utf-8")
     assert main(["validate", "--data", str(data), "--year", "2022"]) == 1
+
+
+def test_plain_text_is_what_the_styled_table_says_in_text():
+    """Oracle: the full Styler's own to_string; the cheaper plain_text must say the same for every table,
+    empty ones, rates and hostile names included."""
+    for table in tables().values():
+        assert table.plain_text() == table.styler().to_string(delimiter="\t"), table.number
+    hostile = tables()["公开01表"]
+    hostile.frame.iloc[0, 0] = "<b>收入</b>\t&"
+    assert hostile.plain_text() == hostile.styler().to_string(delimiter="\t")
+    # By hand, from the published 公开01表: the first row of the summary table.
+    first_row = tables()["公开01表"].plain_text().splitlines()[1].split("\t")
+    assert first_row == ["一般公共<wbr>预算<wbr>财政拨款<wbr>收入", "1,759.16", "", "基本<wbr>支出", "1,692.80"]

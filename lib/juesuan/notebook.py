@@ -91,8 +91,7 @@ def table_bundle(table) -> dict[str, str]:
     ``<pandas.io.formats.style.Styler at 0x7f…>``: a memory address, different
     in every run, in the kept notebook.
     """
-    styler = table.styler()
-    return {"text/html": styler._repr_html_(), "text/plain": styler.to_string(delimiter="\t")}
+    return {"text/html": table.styler()._repr_html_(), "text/plain": table.plain_text()}
 
 
 def show_trend(report) -> None:

@@ -57,6 +57,24 @@ class PublicTable:
     def styler(self):
         """The table as the report shows it: amounts in 万元 and rates in %, both with two decimals,
         right-aligned on the decimal point; blanks blank; headers never broken inside a word."""
+        styler, numeric, codes, names = self._formatted()
+        if numeric:
+            styler = styler.set_properties(subset=numeric, **NUMBER_CELL)
+        if codes:  # three to seven digits: the room goes to the names beside them
+            styler = styler.set_properties(subset=codes, **{"width": "4.5em", "white-space": "nowrap"})
+        if names:
+            styler = styler.set_properties(subset=names, **NAME_CELL)
+        headers = {"selector": "th", "props": list(HEADER_CELL.items())}
+        return styler.set_table_styles([headers], overwrite=False)
+
+    def plain_text(self) -> str:
+        """The shown values, tab-separated: what the Styler's ``to_string`` with a tab delimiter gives, without
+        computing the cells' styles, which plain text does not show (a Styler computes them at each render)."""
+        return self._formatted()[0].to_string(delimiter="\t")
+
+    def _formatted(self):
+        """A Styler that shows each cell as the report does, no style set; and the columns of amounts,
+        of codes, of names."""
         rate_columns = [c for c in self.frame.columns if str(c).startswith("完成预算")]
 
         def cell(value):
@@ -73,18 +91,12 @@ class PublicTable:
             styler = styler.format(lambda v: "" if v is None else format_table_rate(v), subset=rate_columns)
         numeric = [c for c in self.frame.columns
                    if any(isinstance(v, Decimal) for v in self.frame[c])]
-        if numeric:
-            styler = styler.set_properties(subset=numeric, **NUMBER_CELL)
         codes = [c for c in self.frame.columns if str(c).endswith("编码")]
-        if codes:  # three to seven digits: the room goes to the names beside them
-            styler = styler.set_properties(subset=codes, **{"width": "4.5em", "white-space": "nowrap"})
         names = [c for c in self.frame.columns if c not in numeric and c not in codes and c not in rate_columns]
         if names:
             styler = styler.format(lambda v: "" if v is None else name_html(v), subset=names, escape=None)
-            styler = styler.set_properties(subset=names, **NAME_CELL)
         styler = styler.format_index(header_html, axis="columns", escape=None)
-        headers = {"selector": "th", "props": list(HEADER_CELL.items())}
-        return styler.set_table_styles([headers], overwrite=False)
+        return styler, numeric, codes, names
 
     def caption(self, department: str, year: int) -> str:
         return f"{self.number}　{self.title}"
