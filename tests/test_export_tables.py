@@ -2,18 +2,21 @@
 project's own workbook reader."""
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from openpyxl.writer.excel import ExcelWriter
 import pandas as pd
 import pytest
 
 from juesuan import cli
 from juesuan.errors import DataErrors
 from juesuan.report.report import load_figures
-from juesuan.build.table_export import AMOUNT_FORMAT, RATE_FORMAT, across, workbook_bytes, write_tables
+from juesuan.build.table_export import AMOUNT_FORMAT, RATE_FORMAT, across, build_workbook, workbook_bytes, write_tables
 from juesuan.report.tables import public_tables
 from juesuan.data.workbook import read_workbook
 
@@ -128,6 +131,27 @@ def test_empty_tables_say_so(sheets, figures):
 
 def test_same_bytes_twice(figures, exported):
     assert workbook_bytes(figures) == exported.read_bytes() == workbook_bytes(load_figures(DATA, DEPT, YEAR))
+
+
+def test_written_once_as_openpyxl_writes_it_with_a_fixed_date(figures, exported):
+    """Each zip entry carries 1980-01-01 and mode 600, whatever the time or the worksheets' temporary files.
+
+    Oracle: openpyxl's own writing of the same workbook into a plain zip (entries stamped with the time of
+    writing), then copied entry by entry, in its order, under the fixed date: the same bytes.
+    """
+    with zipfile.ZipFile(exported) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {info.external_attr >> 16 for info in archive.infolist()} == {0o600}
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(build_workbook(figures), archive).save()
+    copied = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(copied, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    assert exported.read_bytes() == copied.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,7 +161,52 @@ def _split_indent(text: str) -> tuple[int, str]:
     return len(text) - len(stripped), stripped
 
 
-def _sheet(book: Workbook, table: PublicTable, department: str, year: int) -> None:
+class _CellLooks:
+    """Each look a cell of a table can have, styled on its first cell and copied by id to the rest.
+
+    Setting a cell's border or alignment makes openpyxl look the style object up in the workbook's
+    list of styles, hashing it whole (every side, every colour) for every cell; a cell's style is
+    only its ids into those lists (``_style``, which openpyxl's own worksheet copy copies the same
+    way). The ids belong to one workbook: one of these per workbook.
+    """
+
+    def __init__(self) -> None:
+        self._ids = {}
+
+    def apply(self, cell, look: tuple, style) -> None:
+        ids = self._ids.get(look)
+        if ids is None:
+            style(cell)
+            self._ids[look] = copy(cell._style)
+        else:
+            cell._style = copy(ids)
+
+
+def _boxed(cell) -> None:
+    cell.border = _BOX
+
+
+def _header_style(cell) -> None:
+    cell.font, cell.alignment, cell.border = _HEADER_FONT, _CENTER, _BOX
+
+
+def _amount_style(number_format: str):
+    def style(cell) -> None:
+        cell.border, cell.number_format, cell.alignment = _BOX, number_format, Alignment(horizontal="right")
+    return style
+
+
+def _code_style(cell) -> None:
+    cell.border, cell.number_format, cell.alignment = _BOX, "@", Alignment(horizontal="left")
+
+
+def _name_style(level: int):
+    def style(cell) -> None:
+        cell.border, cell.alignment = _BOX, Alignment(horizontal="left", indent=level * 2 if level else 0)
+    return style
+
+
+def _sheet(book: Workbook, table: PublicTable, department: str, year: int, styles: _CellLooks) -> None:
     ws = book.create_sheet(table.number)
     frame = table.frame
     columns, groups, names = _layout(table)
@@ -196,18 +242,17 @@ def _sheet(book: Workbook, table: PublicTable, department: str, year: int) -> No
             if end > start:  # 收入 / 支出 / 项目 over the columns they hold
                 ws.merge_cells(start_row=top, start_column=start + 1, end_row=top, end_column=end + 1)
             for c in range(start, end + 1):
-                below = ws.cell(header_last, c + 1, names[c])
-                below.font, below.alignment, below.border = _HEADER_FONT, _CENTER, _BOX
+                styles.apply(ws.cell(header_last, c + 1, names[c]), ("header",), _header_style)
         else:
             cell = ws.cell(top, start + 1, names[start])
             if header_last > top:  # a header of one column stands over both rows
                 ws.merge_cells(start_row=top, start_column=start + 1, end_row=header_last, end_column=start + 1)
-                ws.cell(header_last, start + 1).border = _BOX
-        cell.font, cell.alignment, cell.border = _HEADER_FONT, _CENTER, _BOX
+                styles.apply(ws.cell(header_last, start + 1), ("blank",), _boxed)
+        styles.apply(cell, ("header",), _header_style)
         for c in range(start, end + 1):
             widths[c] = max(widths[c], min(_text_width(names[c]), 24))
         for c in range(start + 1, end + 1):
-            ws.cell(top, c + 1).border = _BOX
+            styles.apply(ws.cell(top, c + 1), ("blank",), _boxed)
         start = end + 1
 
     # Rows.
@@ -221,26 +266,25 @@ def _sheet(book: Workbook, table: PublicTable, department: str, year: int) -> No
         for c, (column, value) in enumerate(zip(columns, values)):
             column = column[1] if isinstance(column, tuple) else column
             cell = ws.cell(r, c + 1)
-            cell.border = _BOX
             if value is None or (isinstance(value, str) and value == "") or (
                     isinstance(value, float) and value != value):
+                styles.apply(cell, ("blank",), _boxed)
                 continue
             if isinstance(value, Decimal):
                 # The Decimal itself: openpyxl writes its digits (str), so the file holds 1520.71 exactly.
                 cell.value = value
-                cell.number_format = RATE_FORMAT if _is_rate(column) else AMOUNT_FORMAT
-                cell.alignment = Alignment(horizontal="right")
+                number_format = RATE_FORMAT if _is_rate(column) else AMOUNT_FORMAT
+                styles.apply(cell, ("amount", number_format), _amount_style(number_format))
                 widths[c] = max(widths[c], len(_amount_text(value)))
             elif _is_code(column):
                 cell.value = str(value)
                 cell.data_type = "s"
-                cell.number_format = "@"
-                cell.alignment = Alignment(horizontal="left")
+                styles.apply(cell, ("code",), _code_style)
                 widths[c] = max(widths[c], len(str(value)))
             else:
                 level, text = _split_indent(str(value))
                 cell.value = text
-                cell.alignment = Alignment(horizontal="left", indent=level * 2 if level else 0)
+                styles.apply(cell, ("name", level), _name_style(level))
                 widths[c] = max(widths[c], _text_width(text) + 2 * level * 2)
     body_last = r
 
@@ -272,8 +316,9 @@ def build_workbook(figures: Figures) -> Workbook:
     book = Workbook()
     book.remove(book.active)
     name = figures.name
+    styles = _CellLooks()
     for table in public_tables(figures):
-        _sheet(book, table, name, figures.year)
+        _sheet(book, table, name, figures.year, styles)
     book.properties.creator = "juesuan"
     book.properties.lastModifiedBy = None
     book.properties.title = f"{name}{figures.year}年度部门决算公开表"
@@ -290,18 +335,28 @@ def workbook_bytes(figures: Figures) -> bytes:
 def stable_xlsx_bytes(book: Workbook) -> bytes:
     """A workbook's .xlsx bytes with no time of writing in them (its properties' dates are the caller's)."""
     raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    with _FixedTimeArchive(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()  # unlike save_workbook, keeps properties.modified as set
-    # The zip entries carry the time they were written: re-stored with a fixed one, in the same order.
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return fixed.getvalue()
+    return raw.getvalue()
+
+
+class _FixedTimeArchive(zipfile.ZipFile):
+    """A zip whose every entry carries one fixed date and mode, whatever time or file it is written from.
+
+    openpyxl writes most parts with ``writestr`` (stamped with the current time) and each worksheet with
+    ``write`` from a temporary file (stamped with that file's mtime and mode): both come here, so the
+    archive is written once, in openpyxl's order, rather than written and then copied with new dates.
+    """
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        super().writestr(entry, data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
 
 
 def write_tables(figures: Figures, out_dir: Path) -> Path:
