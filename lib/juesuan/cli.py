@@ -100,19 +100,18 @@ def cmd_list(args) -> int:
 
 def _report_year_departments(args, what: str) -> tuple[int, list[tuple[str, str]]]:
     """The year a command makes reports or tables for, and its departments (those named by --department)."""
-    from juesuan.data.loading import has_reports, load_year
+    from juesuan.data.loading import has_reports, list_departments, year_folder
 
     year = _year(args.year, args.data)
     if not has_reports(args.data, year):
         raise DataError(args.data / str(year) / "year.yaml", None, "year",
                         f"要出{what}的年度；这一年只有数字，不出报告（comparison_only 或 figures_only）", year)
-    data = load_year(args.data, year)
-    departments = [(d.department_id, d.name) for d in data.departments.values()]
+    departments = list(list_departments(args.data, year).items())
     if args.department:
         known = {d for d, _ in departments}
         for wanted in args.department:
             if wanted not in known:
-                raise DataError(data.folder / "departments.csv", wanted, "department_id",
+                raise DataError(year_folder(args.data, year) / "departments.csv", wanted, "department_id",
                                 "以下之一：" + ", ".join(sorted(known)), wanted)
         departments = [d for d in departments if d[0] in args.department]
     return year, departments
@@ -147,7 +146,7 @@ class _years_read_once:
 
 
 def _cmd_report(args) -> int:
-    from juesuan.data.loading import load_year, report_years
+    from juesuan.data.loading import list_departments, report_years
 
     if args.year != "all":
         with _workers_ahead(args) as pool:
@@ -158,8 +157,8 @@ def _cmd_report(args) -> int:
         raise DataError(args.data, None, "year folders", "至少一个出报告的年度文件夹 data/<年度>/", "没有")
     codes = []
     for year in years:
-        wanted = [(d.department_id, d.name) for d in load_year(args.data, year).departments.values()
-                  if not args.department or d.department_id in args.department]
+        wanted = [(d_id, name) for d_id, name in list_departments(args.data, year).items()
+                  if not args.department or d_id in args.department]
         if wanted:
             codes.append(_report_year(args, year, wanted))
     if args.department and not codes:
@@ -217,7 +216,8 @@ def _report_year(args, year: int, departments: list[tuple[str, str]], pool=None)
     from juesuan.data.year_check import validation_problems
 
     # The same list as `validate`, for the departments asked for: they fail, the others are built.
-    problems, notes, names = validation_problems(args.data, year, args.template)
+    problems, notes, names = validation_problems(args.data, year, args.template,
+                                                 [d for d, _ in departments] if args.department else None)
     wanted_ids = {d for d, _ in departments}
     problems = [p for p in problems if p.department in wanted_ids or p.department not in names]
     if problems:

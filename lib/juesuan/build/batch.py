@@ -316,7 +316,7 @@ def build_reports(
             bar.update(1)
 
         todo = [job for job, _ in jobs]
-        ahead = _IndexAhead(data_dir, year) if todo else None
+        ahead = _IndexAhead(data_dir, year, [*_manifest.reports_present(year_dir)[0], *names]) if todo else None
         if not todo:
             pass
         elif scheduler is not None:
@@ -377,10 +377,10 @@ def _earlier_failure(path: Path) -> str:
 def _in_display_order(entries: list[dict], data_dir: Path, year: int) -> list[dict]:
     """The year's departments in the order of its departments.csv, with the names the data gives them;
     a report whose department the data no longer holds stays listed (its files are still there) and says so."""
-    from juesuan.data.loading import load_year
+    from juesuan.data.loading import list_departments
 
     try:
-        departments = load_year(data_dir, year).departments
+        departments = list_departments(data_dir, year)
     except Exception:  # noqa: BLE001 -- unreadable data: the ids' order, the recorded names
         return entries
     if not departments:  # no departments.csv to go by: nothing says a department was removed
@@ -390,7 +390,7 @@ def _in_display_order(entries: list[dict], data_dir: Path, year: int) -> list[di
     for entry in entries:
         entry = dict(entry)
         if entry["id"] in departments:
-            entry["name"] = departments[entry["id"]].name
+            entry["name"] = departments[entry["id"]]
         else:
             entry["name"] = f"{entry['name']}（数据中已无此部门）"
         shown.append(entry)
@@ -399,13 +399,14 @@ def _in_display_order(entries: list[dict], data_dir: Path, year: int) -> list[di
 
 class _IndexAhead(threading.Thread):
     """While the reports run: the index's modules imported (nbconvert, matplotlib: most of its cost) and the
-    year's key figures worked out (:func:`juesuan.report.overview.summaries`), which do not depend on how
-    the reports fare; the page itself is written once they are all done. The batch's own process mostly
-    waits for its workers meanwhile."""
+    key figures of the departments it may list worked out (:func:`juesuan.report.overview.summaries`: the
+    reports already in the year's folder and this run's), which do not depend on how the reports fare; the
+    page itself is written once they are all done. The batch's own process mostly waits for its workers
+    meanwhile."""
 
-    def __init__(self, data_dir: Path, year: int):
+    def __init__(self, data_dir: Path, year: int, departments: list[str]):
         super().__init__(daemon=True, name="juesuan-index-ahead")
-        self.data_dir, self.year = data_dir, year
+        self.data_dir, self.year, self.departments = data_dir, year, departments
         self._summaries = None
         self.start()
 
@@ -414,7 +415,7 @@ class _IndexAhead(threading.Thread):
             import juesuan.build.export  # noqa: F401
             from juesuan.report.overview import summaries
 
-            self._summaries = summaries(self.data_dir, self.year)
+            self._summaries = summaries(self.data_dir, self.year, self.departments)
         except Exception:  # noqa: BLE001 -- the index works them out itself, and says what is wrong
             self._summaries = None
 

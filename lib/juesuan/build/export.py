@@ -214,7 +214,7 @@ def _index_figures(data_dir: Path, year: int, built: list[dict[str, str]],
     from juesuan.report.overview import change_sort_key, describe_change, summaries
 
     if rows is None:
-        rows = summaries(Path(data_dir), year)
+        rows = summaries(Path(data_dir), year, [entry["id"] for entry in built])
     out = {}
     for entry in built:
         row = rows.get(entry["id"])

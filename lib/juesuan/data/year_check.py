@@ -12,7 +12,8 @@ import yaml
 
 from juesuan.errors import DataError
 from juesuan.data.figures import Figures
-from juesuan.data.loading import TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_text_file
+from juesuan.data.loading import (TextLoader, has_reports, is_comparison_only, load_glossary, load_year, read_alone,
+                                  read_text_file)
 from juesuan.data.template import Template, load_template, year_template
 from juesuan.data.validation import (completeness, items_behind, missing_comparisons, missing_reasons, rounding_differences,
                          stated_totals_only, text_path, tie_outs)
@@ -41,19 +42,41 @@ def _beside_broken_rows(figures: Figures, own_errors: list[DataError], prev: Fig
     return [e for e in completeness(figures, template) + missing_reasons(figures, prev, template) if unaffected(e)]
 
 
-def validation_problems(data_dir: Path, year: int, template: Path | str | None = None
+def validation_problems(data_dir: Path, year: int, template: Path | str | None = None,
+                        departments: list[str] | None = None
                         ) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
     """Every problem of a year, what its comparisons lack, and the departments read (id -> name).
 
     A report year must hold all its report needs; a comparison-only year must tie out.
+
+    With ``departments``, the problems of those departments and of the year's files as a whole, each
+    department read on its own (load_year's ``only``) where that is cheaper (loading.read_alone): asking
+    for a few departments of a year of a thousand costs what it costs in a year of twenty. What only the
+    whole year shows (rows or texts of a department the year does not list) is then left to the check of
+    the whole year, ``juesuan validate``.
     """
-    data = load_year(data_dir, year)
+    if departments is None or not read_alone(data_dir, year, departments):
+        return _problems(data_dir, year, template, None)
+    problems: list[DataError] = []
+    partial: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for department in dict.fromkeys(departments):
+        own, own_partial, own_names = _problems(data_dir, year, template, department)
+        problems += [e for e in own if e not in problems]  # the year's own files' problems, once
+        partial.update(own_partial)
+        names.update(own_names)
+    return problems, partial, names
+
+
+def _problems(data_dir: Path, year: int, template: Path | str | None, only: str | None
+              ) -> tuple[list[DataError], dict[str, list[str]], dict[str, str]]:
+    data = load_year(data_dir, year, only)
     report_year = has_reports(data_dir, year)
     template = load_template(template or year_template(data_dir, year))
     comparison_only = is_comparison_only(data_dir, year)
     problems = list(data.errors)
     partial: dict[str, list[str]] = {}
-    previous = load_year(data_dir, year - 1) if (data_dir / str(year - 1)).is_dir() else None
+    previous = load_year(data_dir, year - 1, only) if (data_dir / str(year - 1)).is_dir() else None
     if previous is not None:
         problems += [e for e in previous.errors if e not in problems]
     if report_year and any(not (d.text or {}).get("glossary") for d in data.departments.values()):

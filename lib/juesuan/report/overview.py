@@ -7,7 +7,7 @@ from pathlib import Path
 
 from juesuan.data.figures import Figures, change_between
 from juesuan.data.formatting import describe_change  # noqa: F401  (the index page writes changes through it)
-from juesuan.data.loading import load_year, year_folder
+from juesuan.data.loading import load_year, read_alone, year_folder
 from juesuan.data.money import Change, share
 from juesuan.data.validation import tie_outs
 
@@ -33,28 +33,41 @@ def change_sort_key(change: Change | None) -> str:
     return str(change.rate * change.direction)
 
 
-def summaries(data_dir: Path, year: int) -> dict[str, DepartmentSummary]:
-    """Key figures of every department whose data ties out (others have failed reports anyway)."""
-    data = load_year(data_dir, year)
-    previous = load_year(data_dir, year - 1) if year_folder(data_dir, year - 1).is_dir() else None
+def summaries(data_dir: Path, year: int, departments=None) -> dict[str, DepartmentSummary]:
+    """Key figures of every department whose data ties out (others have failed reports anyway); with
+    ``departments``, of those (each read on its own where that is cheaper: loading.read_alone)."""
+    has_previous = year_folder(data_dir, year - 1).is_dir()
+    if departments is not None and read_alone(data_dir, year, departments):
+        years = [(load_year(data_dir, year, d), load_year(data_dir, year - 1, d) if has_previous else None)
+                 for d in dict.fromkeys(departments)]
+    else:
+        years = [(load_year(data_dir, year), load_year(data_dir, year - 1) if has_previous else None)]
+    wanted = set(departments) if departments is not None else None
     rows = {}
-    for dept_id, source in data.departments.items():
-        figures = Figures(source)
-        if data.errors_for(dept_id) or tie_outs(figures):
-            continue
-        keys = ("total", "expenditure_total", "expenditure.basic", "expenditure.project", "three_public.total")
-        if any(figures.value(k) is None for k in keys):
-            continue
-        before = None
-        if previous is not None and dept_id in previous.departments and not previous.errors_for(dept_id):
-            before = Figures(previous.departments[dept_id])
-
-        def change(key):
-            return change_between(figures, before, key)
-
-        spending = figures.value("expenditure_total")
-        rows[dept_id] = DepartmentSummary(
-            dept_id, source.name, figures.value("total"), change("total"),
-            share(figures.value("expenditure.basic"), spending), share(figures.value("expenditure.project"), spending),
-            figures.value("three_public.total"), change("three_public.total"))
+    for data, previous in years:
+        for dept_id, source in data.departments.items():
+            if wanted is None or dept_id in wanted:
+                rows.update(_summary(dept_id, source, data, previous))
     return rows
+
+
+def _summary(dept_id: str, source, data, previous) -> dict[str, DepartmentSummary]:
+    """{dept_id: its key figures}, or {} where its data does not give them."""
+    figures = Figures(source)
+    if data.errors_for(dept_id) or tie_outs(figures):
+        return {}
+    keys = ("total", "expenditure_total", "expenditure.basic", "expenditure.project", "three_public.total")
+    if any(figures.value(k) is None for k in keys):
+        return {}
+    before = None
+    if previous is not None and dept_id in previous.departments and not previous.errors_for(dept_id):
+        before = Figures(previous.departments[dept_id])
+
+    def change(key):
+        return change_between(figures, before, key)
+
+    spending = figures.value("expenditure_total")
+    return {dept_id: DepartmentSummary(
+        dept_id, source.name, figures.value("total"), change("total"),
+        share(figures.value("expenditure.basic"), spending), share(figures.value("expenditure.project"), spending),
+        figures.value("three_public.total"), change("three_public.total"))}
