@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -213,6 +215,38 @@ def test_a_failed_department_leaves_nothing_behind_either(leaks):
 
 # --------------------------------------------------------------------------
 # Kernels that die, hang, or have served their runs are replaced
+
+
+SETTLED_COLLECTOR = """
+import gc, sys, weakref
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from juesuan.build._warm_kernel import settle_collector
+if sys.argv[1] == "settled":
+    settle_collector()
+    assert gc.get_freeze_count() > 0
+else:
+    gc.disable()  # the test's own sanity: with no collector, every figure stays
+drawn = []
+for n in range(100):
+    fig, ax = plt.subplots()
+    ax.bar([1, 2], [3, n])
+    fig.canvas.draw()
+    plt.close(fig)
+    drawn.append(weakref.ref(fig))
+    del fig, ax
+print(sum(ref() is not None for ref in drawn))
+"""
+
+
+@pytest.mark.parametrize("collector", ["settled", "disabled"])
+def test_a_warm_kernels_collector_still_frees_the_figures_a_report_closes(collector):
+    """The warm-up's objects are frozen out of the collector (_warm_kernel.settle_collector); a report's
+    figures, cyclic garbage once closed, are still freed as it goes, with no explicit gc.collect()."""
+    alive = int(subprocess.run([sys.executable, "-c", SETTLED_COLLECTOR, collector], capture_output=True,
+                               text=True, check=True).stdout)
+    assert alive < 20 if collector == "settled" else alive == 100
 
 
 def run_leak_check(tmp_path, departments, **options):
