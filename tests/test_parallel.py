@@ -229,7 +229,7 @@ if sys.argv[1] == "settled":
 else:
     gc.disable()  # the test's own sanity: with no collector, every figure stays
 drawn = []
-for n in range(100):
+for n in range(40):
     fig, ax = plt.subplots()
     ax.bar([1, 2], [3, n])
     fig.canvas.draw()
@@ -246,7 +246,7 @@ def test_a_warm_kernels_collector_still_frees_the_figures_a_report_closes(collec
     figures, cyclic garbage once closed, are still freed as it goes, with no explicit gc.collect()."""
     alive = int(subprocess.run([sys.executable, "-c", SETTLED_COLLECTOR, collector], capture_output=True,
                                text=True, check=True).stdout)
-    assert alive < 20 if collector == "settled" else alive == 100
+    assert alive < 10 if collector == "settled" else alive == 40
 
 
 def run_leak_check(tmp_path, departments, **options):
