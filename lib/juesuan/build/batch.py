@@ -316,7 +316,7 @@ def build_reports(
             bar.update(1)
 
         todo = [job for job, _ in jobs]
-        ahead = _IndexAhead(data_dir, year, [*_manifest.reports_present(year_dir)[0], *names]) if todo else None
+        ahead = _IndexAhead(data_dir, year, year_dir, list(names)) if todo else None
         if not todo:
             pass
         elif scheduler is not None:
@@ -404,9 +404,9 @@ class _IndexAhead(threading.Thread):
     page itself is written once they are all done. The batch's own process mostly waits for its workers
     meanwhile."""
 
-    def __init__(self, data_dir: Path, year: int, departments: list[str]):
+    def __init__(self, data_dir: Path, year: int, year_dir: Path, departments: list[str]):
         super().__init__(daemon=True, name="juesuan-index-ahead")
-        self.data_dir, self.year, self.departments = data_dir, year, departments
+        self.data_dir, self.year, self.year_dir, self.departments = data_dir, year, year_dir, departments
         self._summaries = None
         self.start()
 
@@ -415,7 +415,8 @@ class _IndexAhead(threading.Thread):
             import juesuan.build.export  # noqa: F401
             from juesuan.report.overview import summaries
 
-            self._summaries = summaries(self.data_dir, self.year, self.departments)
+            present = _manifest.reports_present(self.year_dir)[0]  # read here, not before the first report
+            self._summaries = summaries(self.data_dir, self.year, [*present, *self.departments])
         except Exception:  # noqa: BLE001 -- the index works them out itself, and says what is wrong
             self._summaries = None
 

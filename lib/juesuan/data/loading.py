@@ -381,13 +381,14 @@ def list_departments(data_dir: Path, year: int) -> dict[str, str]:
 
 
 def read_alone(data_dir: Path, year: int, departments) -> bool:
-    """Whether reading these departments one by one (load_year's ``only``) is cheaper than reading the year.
+    """Whether reading these departments one by one (load_year's ``only``) is cheaper than reading the year;
+    never for ``None`` (every department).
 
     A department read on its own costs about two and a half times its share of a whole year read at once
     (the year-wide files, each lookup; measured at a thousand departments: ~10 ms against ~4 ms): a few
     departments are read alone, more than a third of the year with the year.
     """
-    return 3 * len(set(departments)) < len(list_departments(data_dir, year))
+    return departments is not None and 3 * len(set(departments)) < len(list_departments(data_dir, year))
 
 
 def read_year(data_dir: Path, year: int, only: str | None = None) -> YearData:

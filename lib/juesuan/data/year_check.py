@@ -55,7 +55,7 @@ def validation_problems(data_dir: Path, year: int, template: Path | str | None =
     whole year shows (rows or texts of a department the year does not list) is then left to the check of
     the whole year, ``juesuan validate``.
     """
-    if departments is None or not read_alone(data_dir, year, departments):
+    if not read_alone(data_dir, year, departments):
         return _problems(data_dir, year, template, None)
     problems: list[DataError] = []
     partial: dict[str, list[str]] = {}

@@ -37,7 +37,7 @@ def summaries(data_dir: Path, year: int, departments=None) -> dict[str, Departme
     """Key figures of every department whose data ties out (others have failed reports anyway); with
     ``departments``, of those (each read on its own where that is cheaper: loading.read_alone)."""
     has_previous = year_folder(data_dir, year - 1).is_dir()
-    if departments is not None and read_alone(data_dir, year, departments):
+    if read_alone(data_dir, year, departments):
         years = [(load_year(data_dir, year, d), load_year(data_dir, year - 1, d) if has_previous else None)
                  for d in dict.fromkeys(departments)]
     else:
@@ -46,19 +46,22 @@ def summaries(data_dir: Path, year: int, departments=None) -> dict[str, Departme
     rows = {}
     for data, previous in years:
         for dept_id, source in data.departments.items():
-            if wanted is None or dept_id in wanted:
-                rows.update(_summary(dept_id, source, data, previous))
+            if wanted is not None and dept_id not in wanted:
+                continue
+            summary = _summary(dept_id, source, data, previous)
+            if summary is not None:
+                rows[dept_id] = summary
     return rows
 
 
-def _summary(dept_id: str, source, data, previous) -> dict[str, DepartmentSummary]:
-    """{dept_id: its key figures}, or {} where its data does not give them."""
+def _summary(dept_id: str, source, data, previous) -> DepartmentSummary | None:
+    """A department's key figures; None where its data does not give them."""
     figures = Figures(source)
     if data.errors_for(dept_id) or tie_outs(figures):
-        return {}
+        return None
     keys = ("total", "expenditure_total", "expenditure.basic", "expenditure.project", "three_public.total")
     if any(figures.value(k) is None for k in keys):
-        return {}
+        return None
     before = None
     if previous is not None and dept_id in previous.departments and not previous.errors_for(dept_id):
         before = Figures(previous.departments[dept_id])
@@ -67,7 +70,7 @@ def _summary(dept_id: str, source, data, previous) -> dict[str, DepartmentSummar
         return change_between(figures, before, key)
 
     spending = figures.value("expenditure_total")
-    return {dept_id: DepartmentSummary(
+    return DepartmentSummary(
         dept_id, source.name, figures.value("total"), change("total"),
         share(figures.value("expenditure.basic"), spending), share(figures.value("expenditure.project"), spending),
-        figures.value("three_public.total"), change("three_public.total"))}
+        figures.value("three_public.total"), change("three_public.total"))
